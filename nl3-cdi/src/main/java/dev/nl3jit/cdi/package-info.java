@@ -1,0 +1,2 @@
+/** CDI integration of the JIT approval filter. */
+package dev.nl3jit.cdi;

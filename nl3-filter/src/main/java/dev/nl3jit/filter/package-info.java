@@ -1,0 +1,2 @@
+/** The JIT approval servlet filter. */
+package dev.nl3jit.filter;
