@@ -130,6 +130,9 @@ final class ConsoleHandler {
         if (message != null && MESSAGES.containsKey(message)) {
             h.append("<p class=\"flash ok\" role=\"status\">").append(Html.escape(MESSAGES.get(message))).append("</p>");
         }
+        if (as == null) {
+            h.append("<p class=\"flash hint\">Choose who you are under <em>Signed in as</em> to approve or reject.</p>");
+        }
         if (error != null) {
             h.append("<p class=\"flash err\" role=\"alert\">").append(Html.escape(error)).append("</p>");
         }
@@ -216,7 +219,7 @@ final class ConsoleHandler {
             button{padding:.45rem 1rem;border-radius:6px;border:1px solid transparent;cursor:pointer;font:inherit}\
             .approve{background:#1f7a3d;color:#fff}.reject{background:#fff;border-color:#b3261e;color:#b3261e}\
             button:disabled{opacity:.5;cursor:not-allowed}.flash{padding:.6rem 1rem;border-radius:6px}\
-            .ok{background:#e5f5ea;color:#1f5e33}.err{background:#fde8e7;color:#8c1d18}.empty{color:#5b6475}\
+            .ok{background:#e5f5ea;color:#1f5e33}.err{background:#fde8e7;color:#8c1d18}.empty{color:#5b6475}.hint{background:#eef1f6;color:#39414f}\
             table{width:100%;border-collapse:collapse;background:#fff;font-size:.9rem}th,td{text-align:left;\
             padding:.4rem .6rem;border-bottom:1px solid #e3e6eb}.st.approved{color:#1f7a3d}.st.rejected{color:#b3261e}\
             """;

@@ -1,0 +1,22 @@
+package dev.nl3jit.filter;
+
+/** What the gate decided for one request. */
+sealed interface Decision {
+    /** Let it through; {@code degraded} when only the open failure policy let it through. */
+    record Pass(boolean degraded) implements Decision {
+    }
+
+    record Pending(PendingApproval approval) implements Decision {
+    }
+
+    record Rejected(PendingApproval approval) implements Decision {
+    }
+
+    /** The account is locked (or not enrolled where that is denied); the page stays vague. */
+    record Locked() implements Decision {
+    }
+
+    /** NL3 gave no usable answer and the policy is closed. */
+    record Unavailable() implements Decision {
+    }
+}

@@ -1,0 +1,326 @@
+package dev.nl3jit.filter;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.http.HttpClient;
+import java.security.Principal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts a just-in-time human approval from NL3 in front of every request it is mapped to.
+ *
+ * <p>For each request: no authenticated user → the container is asked to challenge (else 401); a live
+ * grant for (user, approval key) → the request passes with no token minted and no network call; else the
+ * NL3 lock check (a locked account gets a deliberately vague 403); a pending approval → its status (at most
+ * one NL3 call per poll interval); otherwise a new approval request. Browsers are sent ({@code 303}) to
+ * a pending page that moves on by itself once an approver approves; {@code Accept: application/json} and
+ * XHR callers get {@code 202} with an RFC 9457 problem body, a {@code Location} to poll and
+ * {@code Retry-After}; Jakarta Faces Ajax requests get a {@code <partial-response><redirect>}. The
+ * original URL stays on the server; only a random ticket travels. When NL3 fails (timeout, 5xx,
+ * unparsable answer, connection error) the failure policy decides: closed (default) → 503, open → the
+ * request passes and a WARNING is logged.
+ *
+ * <h2>Settings</h2>
+ * Read, first wins, from the filter's init-params, the context-params, system properties, and environment
+ * variables ({@code nl3.api-base-url} → {@code NL3_API_BASE_URL}; NL3's sample names {@code SIGNING_KEY},
+ * {@code APP_URI}, {@code API_HOST} as last fallbacks). Durations take a unit ({@code 500ms}, {@code 30s},
+ * {@code 5m}, {@code 2h}, {@code 1d}; a bare number is seconds; ISO-8601 such as {@code PT5M} works too).
+ * Every value is checked when the application deploys; one exception lists every problem, and unknown
+ * {@code nl3.*} names are problems too. The signing key is never logged or shown.
+ * <table>
+ * <caption>Settings</caption>
+ * <tr><th>name</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>{@code nl3.signing-key}</td><td>required</td><td>the application's Base64 signing key from the NL3 portal; whitespace ignored; under 32 bytes logs a warning</td></tr>
+ * <tr><td>{@code nl3.app-uri}</td><td>required</td><td>the application's registered FQDN, the tokens' {@code iss} (a scheme is stripped)</td></tr>
+ * <tr><td>{@code nl3.api-host}</td><td>{@code api.nextlevel3.com}</td><td>the NL3 API host</td></tr>
+ * <tr><td>{@code nl3.api-base-url}</td><td>{@code https://}<i>api-host</i></td><td>where the API is called</td></tr>
+ * <tr><td>{@code nl3.audience}</td><td><i>api-host</i></td><td>the tokens' {@code aud}</td></tr>
+ * <tr><td>{@code nl3.token-ttl}</td><td>{@code 300s}</td><td>token lifetime ({@code exp = iat + ttl}), 10 s to 1 h</td></tr>
+ * <tr><td>{@code nl3.token-skew}</td><td>{@code 60s}</td><td>{@code nbf = iat - skew}, 0 to 10 min</td></tr>
+ * <tr><td>{@code nl3.token-claims}</td><td>none</td><td>custom claims, {@code name=value,…}</td></tr>
+ * <tr><td>{@code nl3.approval-key}</td><td>required for a mapped filter</td><td>the template's Approval Key ({@code templateId})</td></tr>
+ * <tr><td>{@code nl3.approvers}</td><td>none (template defaults)</td><td>comma-separated approvers</td></tr>
+ * <tr><td>{@code nl3.metadata}</td><td>none</td><td>{@code key=value,…} sent as {@code metaData}; {@code requester}, {@code method}, {@code path}, {@code resource}, {@code userAgent}, {@code ip} are always sent</td></tr>
+ * <tr><td>{@code nl3.grant-duration}</td><td>{@code 15m}</td><td>how long an approval lasts, counted from the approval, 1 s to 7 d</td></tr>
+ * <tr><td>{@code nl3.grant-scope}</td><td>{@code key}</td><td>{@code key}: every request under the approval key; {@code request}: the same method and path only</td></tr>
+ * <tr><td>{@code nl3.poll-interval}</td><td>{@code 1s}</td><td>at most one status call per pending request per interval, 200 ms to 1 min</td></tr>
+ * <tr><td>{@code nl3.pending-timeout}</td><td>{@code 10m}</td><td>how long the application waits for a decision, 10 s to 1 d</td></tr>
+ * <tr><td>{@code nl3.lock-check}</td><td>{@code true}</td><td>ask NL3 whether the account is locked before requesting an approval</td></tr>
+ * <tr><td>{@code nl3.lock-check-failure}</td><td>{@code closed}</td><td>{@code closed} or {@code open}: when the lock check fails</td></tr>
+ * <tr><td>{@code nl3.not-enrolled}</td><td>{@code allow}</td><td>{@code allow} or {@code deny} a user NL3 reports as not enrolled</td></tr>
+ * <tr><td>{@code nl3.approval-failure}</td><td>{@code closed}</td><td>{@code closed} (503) or {@code open} (pass, WARNING) when an approval call fails</td></tr>
+ * <tr><td>{@code nl3.connect-timeout}</td><td>{@code 2s}</td><td>100 ms to 1 min</td></tr>
+ * <tr><td>{@code nl3.read-timeout}</td><td>{@code 5s}</td><td>100 ms to 1 min; no NL3 call blocks longer than connect + read</td></tr>
+ * <tr><td>{@code nl3.pending-path}</td><td>{@code /nl3-approval}</td><td>where the filter serves the pending page, {@code /status}, {@code /continue}, {@code /cancel}, {@code /retry}; the filter must be mapped there too</td></tr>
+ * <tr><td>{@code nl3.pending-page}</td><td>none</td><td>the application's own pending page to forward to; it gets request attributes {@code nl3.approval.status}, {@code .type}, {@code .approvers}, {@code .expiresAt}, {@code .comment}, {@code .replay}, {@code .statusUrl}, {@code .cancelUrl}, {@code .retryUrl}, {@code .continueUrl}, {@code .ticket}</td></tr>
+ * <tr><td>{@code nl3.api-paths}</td><td>none</td><td>path prefixes whose callers always get problem+json, e.g. {@code /api/}</td></tr>
+ * <tr><td>{@code nl3.max-response-size}</td><td>{@code 65536}</td><td>bytes read from an NL3 answer at most</td></tr>
+ * <tr><td>{@code nl3.max-entries}</td><td>{@code 100000}</td><td>grants and pending approvals held in memory at most</td></tr>
+ * <tr><td>{@code nl3.auto-register}</td><td>{@code true}</td><td>whether the jar wires itself into the application at startup</td></tr>
+ * </table>
+ *
+ * <h2>web.xml</h2>
+ * <pre>{@code
+ * <filter>
+ *   <filter-name>nl3-admin</filter-name>
+ *   <filter-class>dev.nl3jit.filter.Nl3ApprovalFilter</filter-class>
+ *   <init-param><param-name>nl3.approval-key</param-name><param-value>ADMIN_ACCESS</param-value></init-param>
+ * </filter>
+ * <filter-mapping>
+ *   <filter-name>nl3-admin</filter-name>
+ *   <url-pattern>/admin/*</url-pattern>
+ *   <url-pattern>/nl3-approval/*</url-pattern>
+ * </filter-mapping>
+ * <context-param><param-name>nl3.app-uri</param-name><param-value>app.example.com</param-value></context-param>
+ * <!-- nl3.signing-key from the environment: NL3_SIGNING_KEY -->
+ * }</pre>
+ */
+public class Nl3ApprovalFilter extends HttpFilter {
+    private static final long serialVersionUID = 1L;
+    private static final System.Logger LOG = System.getLogger(Nl3ApprovalFilter.class.getName());
+    private static final String CHECKED = Nl3ApprovalFilter.class.getName() + ".passed:";
+
+    private transient Nl3Settings given;
+    private transient ApprovalStore givenStore;
+    private transient UsernameMapper usernames;
+    private transient Clock clock;
+    private transient DecisionListener listener;
+
+    private transient Nl3Settings settings;
+    private transient Protection protection;
+    private transient ApprovalGate gate;
+    private transient GateRegistry registry;
+    private transient PendingEndpoint pending;
+    private transient Responder responder;
+
+    /** For {@code web.xml}: the settings come from init-params, context-params, system properties, environment. */
+    public Nl3ApprovalFilter() {
+        this(null, null, UsernameMapper.PRINCIPAL_NAME);
+    }
+
+    /** For programmatic registration with ready settings. */
+    public Nl3ApprovalFilter(Nl3Settings settings) {
+        this(settings, null, UsernameMapper.PRINCIPAL_NAME);
+    }
+
+    /**
+     * With a store of your own (session, distributed cache) and a username mapping.
+     *
+     * @param settings  the settings, or {@code null} to read them at {@code init}
+     * @param store     where grants and pending approvals live, or {@code null} for the bounded in-memory store
+     * @param usernames how a principal becomes the NL3 username
+     */
+    public Nl3ApprovalFilter(Nl3Settings settings, ApprovalStore store, UsernameMapper usernames) {
+        this(settings, store, usernames, Clock.systemUTC(), DecisionListener.NONE);
+    }
+
+    Nl3ApprovalFilter(Nl3Settings settings, ApprovalStore store, UsernameMapper usernames, Clock clock,
+            DecisionListener listener) {
+        this.given = settings;
+        this.givenStore = store;
+        this.usernames = usernames == null ? UsernameMapper.PRINCIPAL_NAME : usernames;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        super.init(config);
+        try {
+            settings = given != null ? given : readSettings(config);
+            if (settings.approvalKey() == null) {
+                throw new InvalidSettingsException(List.of(SettingsReader.APPROVAL_KEY
+                        + ": missing for filter '" + config.getFilterName() + "'; expected the template's Approval Key, e.g. ADMIN_ACCESS"));
+            }
+        } catch (InvalidSettingsException e) {
+            LOG.log(Level.ERROR, e.getMessage());
+            throw new ServletException(e.getMessage(), e);
+        }
+        checkPendingPathIsMapped(config);
+        protection = Protection.of(settings);
+        ApprovalStore store = givenStore != null ? givenStore : ApprovalStore.inMemory(settings.maxEntries(), clock);
+        TokenMinter minter = new TokenMinter(settings, clock);
+        HttpClient http = Nl3Client.newHttpClient(settings);
+        gate = new ApprovalGate(settings, clock, store, new Nl3Client(settings, minter, http), listener);
+        registry = GateRegistry.of(config.getServletContext());
+        registry.add(gate);
+        responder = new Responder(settings, clock);
+        pending = new PendingEndpoint(settings, responder, registry, clock);
+        LOG.log(Level.INFO, "NL3 approval filter ''{0}'' protects approval key {1} via {2}", config.getFilterName(),
+                settings.approvalKey(), settings.apiBaseUrl());
+    }
+
+    static Nl3Settings readSettings(FilterConfig config) {
+        ServletContext ctx = config.getServletContext();
+        List<String> problems = new ArrayList<>();
+        try {
+            SettingsReader.rejectUnknown(Collections.list(config.getInitParameterNames()),
+                    "init-param of filter " + config.getFilterName());
+        } catch (InvalidSettingsException e) {
+            problems.addAll(e.problems());
+        }
+        try {
+            SettingsReader.rejectUnknown(Collections.list(ctx.getInitParameterNames()), "context-param");
+        } catch (InvalidSettingsException e) {
+            problems.addAll(e.problems());
+        }
+        try {
+            Nl3Settings s = new SettingsReader(SettingsReader.withSystemAndEnvironment(name -> {
+                String v = config.getInitParameter(name);
+                return v != null ? v : ctx.getInitParameter(name);
+            })).read();
+            if (problems.isEmpty()) {
+                return s;
+            }
+        } catch (InvalidSettingsException e) {
+            problems.addAll(e.problems());
+        }
+        throw new InvalidSettingsException(problems);
+    }
+
+    /** Without a mapping on the pending path, users would be sent to a page nobody serves. */
+    private void checkPendingPathIsMapped(FilterConfig config) throws ServletException {
+        ServletContext ctx = config.getServletContext();
+        Map<String, ? extends FilterRegistration> all;
+        try {
+            all = ctx.getFilterRegistrations();
+        } catch (UnsupportedOperationException e) {
+            return;
+        }
+        boolean anyOfOurs = false;
+        for (FilterRegistration r : all.values()) {
+            if (!isOurs(r.getClassName())) {
+                continue;
+            }
+            anyOfOurs = true;
+            for (String pattern : r.getUrlPatternMappings()) {
+                if (covers(pattern, settings.pendingPath())) {
+                    return;
+                }
+            }
+        }
+        if (anyOfOurs) {
+            String message = "Nl3ApprovalFilter '" + config.getFilterName() + "': no Nl3ApprovalFilter is mapped to "
+                    + settings.pendingPath() + "/*, where the pending page lives; add <url-pattern>" + settings.pendingPath()
+                    + "/*</url-pattern> to its filter-mapping (or set nl3.pending-path)";
+            LOG.log(Level.ERROR, message);
+            throw new ServletException(message);
+        }
+    }
+
+    private static boolean isOurs(String className) {
+        if (className == null) {
+            return false;
+        }
+        try {
+            return Nl3ApprovalFilter.class.isAssignableFrom(
+                    Class.forName(className, false, Thread.currentThread().getContextClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return className.equals(Nl3ApprovalFilter.class.getName());
+        }
+    }
+
+    static boolean covers(String pattern, String path) {
+        return pattern.equals("/*") || pattern.equals(path + "/*") || pattern.equals(path);
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        String path = SafePaths.pathInApp(req);
+        boolean pendingPath = pending.handles(path);
+        String marker = CHECKED + protection.approvalKey();
+        if (!pendingPath && req.getAttribute(marker) != null) {
+            chain.doFilter(req, res);
+            return;
+        }
+        ClientKind kind = ClientKind.of(req, settings.apiPaths());
+        String user = authenticatedUser(req, res, kind);
+        if (user == null) {
+            return;
+        }
+        if (pendingPath) {
+            try {
+                pending.handle(req, res, user);
+            } catch (PendingEndpoint.MethodNotAllowed e) {
+                res.setHeader("Allow", e.allowed);
+                Responder.problem(res, 405, "method-not-allowed", "Method not allowed", "Use " + e.allowed + ".", Map.of());
+            }
+            return;
+        }
+        Decision decision = gate.decide(protection, facts(req, user, path));
+        if (decision instanceof Decision.Pass) {
+            req.setAttribute(marker, Boolean.TRUE);
+            chain.doFilter(req, res);
+        } else {
+            responder.answer(req, res, decision, kind);
+        }
+    }
+
+    /** The NL3 username, or null after the container challenged or a 401 was sent. */
+    private String authenticatedUser(HttpServletRequest req, HttpServletResponse res, ClientKind kind)
+            throws IOException {
+        Principal principal = req.getUserPrincipal();
+        if (principal == null) {
+            try {
+                if (!req.authenticate(res)) {
+                    if (!res.isCommitted()) {
+                        responder.unauthenticated(res, kind);
+                    }
+                    return null;
+                }
+            } catch (ServletException e) {
+                LOG.log(Level.DEBUG, "container could not authenticate: {0}", e.getMessage());
+            }
+            principal = req.getUserPrincipal();
+            if (principal == null) {
+                if (!res.isCommitted()) {
+                    responder.unauthenticated(res, kind);
+                }
+                return null;
+            }
+        }
+        String user = usernames.username(principal);
+        if (user == null || user.isBlank()) {
+            responder.unauthenticated(res, kind);
+            return null;
+        }
+        return user;
+    }
+
+    private RequestFacts facts(HttpServletRequest req, String user, String path) {
+        Map<String, String> params = Map.of();
+        if (!protection.parameterMetadata().isEmpty()) {
+            params = new HashMap<>();
+            for (String name : protection.parameterMetadata().keySet()) {
+                String v = req.getParameter(name);
+                if (v != null) {
+                    params.put(name, v);
+                }
+            }
+        }
+        return new RequestFacts(user, req.getMethod(), path, SafePaths.target(req), req.getRemoteAddr(),
+                req.getHeader("User-Agent"), params);
+    }
+
+    @Override
+    public void destroy() {
+        if (registry != null && gate != null) {
+            registry.remove(gate);
+        }
+        super.destroy();
+    }
+}

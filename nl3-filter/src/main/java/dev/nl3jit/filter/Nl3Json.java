@@ -1,0 +1,126 @@
+package dev.nl3jit.filter;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import org.jose4j.json.JsonUtil;
+import org.jose4j.lang.JoseException;
+
+/** Lenient reading of NL3 answers, as the contract asks: unknown fields ignored, several spellings accepted. */
+final class Nl3Json {
+    private Nl3Json() {
+    }
+
+    static Map<String, Object> parse(byte[] body) throws Nl3Failure {
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        if (text.isEmpty()) {
+            throw new Nl3Failure(Nl3Failure.Reason.UNPARSABLE, 0, "empty body");
+        }
+        try {
+            Map<String, Object> map = JsonUtil.parseJson(text);
+            if (map == null) {
+                throw new Nl3Failure(Nl3Failure.Reason.UNPARSABLE, 0, "body is not a JSON object");
+            }
+            return map;
+        } catch (JoseException | RuntimeException e) {
+            throw new Nl3Failure(Nl3Failure.Reason.UNPARSABLE, 0, "body is not a JSON object");
+        }
+    }
+
+    static String write(Map<String, ?> map) {
+        return JsonUtil.toJson(map);
+    }
+
+    /** {@code locked}: booleans, or the strings "true"/"false" in any case. */
+    enum Lock {
+        LOCKED, UNLOCKED, NOT_ENROLLED
+    }
+
+    static Lock lock(Map<String, Object> json) throws Nl3Failure {
+        if (!json.containsKey("locked")) {
+            return Lock.NOT_ENROLLED;
+        }
+        Object v = json.get("locked");
+        if (v instanceof Boolean b) {
+            return b ? Lock.LOCKED : Lock.UNLOCKED;
+        }
+        if (v instanceof String s) {
+            if (s.strip().equalsIgnoreCase("true")) {
+                return Lock.LOCKED;
+            }
+            if (s.strip().equalsIgnoreCase("false")) {
+                return Lock.UNLOCKED;
+            }
+        }
+        throw new Nl3Failure(Nl3Failure.Reason.UNPARSABLE, 0, "lock check answered no verdict");
+    }
+
+    static String requestId(Map<String, Object> json) {
+        for (String name : new String[] {"requestId", "approvalRequestId", "approvalId", "id"}) {
+            Object v = json.get(name);
+            if (v instanceof String s && !s.isBlank()) {
+                return s.strip();
+            }
+            if (v instanceof Number n) {
+                return n.toString();
+            }
+        }
+        return null;
+    }
+
+    /** The status; unknown or missing words count as pending (the client's own timeout bounds them). */
+    static ApprovalStatus status(Map<String, Object> json) {
+        if (Boolean.TRUE.equals(json.get("approved"))) {
+            return ApprovalStatus.APPROVED;
+        }
+        Object v = json.get("status");
+        if (!(v instanceof String s)) {
+            return ApprovalStatus.PENDING;
+        }
+        return switch (s.strip().toUpperCase(Locale.ROOT)) {
+            case "APPROVED", "APPROVE", "ACCEPTED", "GRANTED" -> ApprovalStatus.APPROVED;
+            case "REJECTED", "REJECT", "DENIED", "DECLINED" -> ApprovalStatus.REJECTED;
+            case "EXPIRED", "TIMEOUT" -> ApprovalStatus.EXPIRED;
+            case "CANCELLED", "CANCELED" -> ApprovalStatus.CANCELLED;
+            default -> ApprovalStatus.PENDING;
+        };
+    }
+
+    static ApprovalType approvalType(Map<String, Object> json, ApprovalType fallback) {
+        Object v = json.get("approvalType");
+        if (v instanceof String s) {
+            String n = s.strip().toUpperCase(Locale.ROOT).replace(' ', '_').replace('-', '_');
+            if (n.startsWith("SIGN")) {
+                return ApprovalType.SIGN_AND_APPROVE;
+            }
+            if (n.equals("APPROVE")) {
+                return ApprovalType.APPROVE;
+            }
+        }
+        return fallback;
+    }
+
+    static String string(Map<String, Object> json, String name) {
+        Object v = json.get(name);
+        return v instanceof String s && !s.isBlank() ? s : null;
+    }
+
+    static Instant instant(Map<String, Object> json, String name) {
+        Object v = json.get(name);
+        if (v instanceof String s) {
+            try {
+                return Instant.parse(s.strip());
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        if (v instanceof Number n) {
+            double d = n.doubleValue();
+            // Seconds or milliseconds since the epoch.
+            return d > 1e11 ? Instant.ofEpochMilli((long) d) : Instant.ofEpochSecond((long) d);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.nl3jit.filter;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** The HTML the filter shows people. Everything that came from outside is escaped. */
+final class Pages {
+    private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private Pages() {
+    }
+
+    /** Links the pending page needs, all inside the application. */
+    record Links(String page, String status, String cancel, String retry, String proceed, String home) {
+    }
+
+    static String pending(PendingApproval p, Links links, Instant now, String nonce) {
+        boolean sign = p.approvalType() == ApprovalType.SIGN_AND_APPROVE;
+        boolean replay = replayable(p.method());
+        String who = p.approvers().isEmpty() ? "the approvers for this action"
+                : String.join(", ", p.approvers());
+        long left = Math.max(0, Duration.between(now, p.expiresAt()).toSeconds());
+        StringBuilder b = new StringBuilder();
+        b.append("<h1 id=\"title\">Approval required</h1>")
+                .append("<p>This action needs a just-in-time approval before it can go ahead. We asked <strong id=\"approvers\">")
+                .append(Html.escape(who)).append("</strong> to <strong id=\"kind\">")
+                .append(sign ? "sign and approve" : "approve").append("</strong> it.</p>")
+                .append("<div id=\"state\" class=\"status\" role=\"status\" aria-live=\"polite\"><span class=\"spinner\" aria-hidden=\"true\"></span>")
+                .append("<span id=\"msg\">Waiting for ").append(sign ? "a signed approval" : "approval").append("\u2026</span></div>")
+                .append("<p class=\"meta\" id=\"expiry\">The request expires in <span id=\"left\">").append(human(left))
+                .append("</span> (at ").append(HM.format(p.expiresAt())).append("). This page moves on by itself.</p>");
+        if (!replay) {
+            b.append("<p class=\"meta\" id=\"post-note\">Your ").append(Html.escape(p.method()))
+                    .append(" was not sent. Once it is approved, go back and submit it again.</p>");
+        }
+        b.append("<noscript><p>This page updates by itself when JavaScript is on. <a href=\"")
+                .append(Html.escape(links.page())).append("\">Check again</a>.</p></noscript>")
+                .append("<div class=\"actions\"><a id=\"go\" class=\"button primary\" hidden href=\"")
+                .append(Html.escape(links.proceed())).append("\">Continue</a>")
+                .append("<button type=\"button\" id=\"back\" class=\"primary\" hidden>Go back</button>")
+                .append("<form method=\"post\" action=\"").append(Html.escape(links.cancel())).append("\" id=\"cancel\">")
+                .append("<input type=\"hidden\" name=\"p\" value=\"").append(Html.escape(p.ticket())).append("\">")
+                .append("<button type=\"submit\">Cancel request</button></form></div>")
+                .append("<div id=\"cfg\" hidden data-status=\"").append(Html.escape(links.status()))
+                .append("\" data-proceed=\"").append(Html.escape(links.proceed()))
+                .append("\" data-replay=\"").append(replay).append("\" data-left=\"").append(left).append("\"></div>");
+        return Html.page("Approval required", b.toString(), nonce, SCRIPT);
+    }
+
+    static String rejected(PendingApproval p, Links links, String nonce) {
+        StringBuilder b = new StringBuilder("<h1 id=\"title\">Request rejected</h1>")
+                .append("<div class=\"status bad\" role=\"alert\">The approver rejected this request.</div>");
+        if (p.comment() != null && !p.comment().isBlank()) {
+            b.append("<p>Their comment:</p><blockquote id=\"comment\">").append(Html.escape(p.comment())).append("</blockquote>");
+        }
+        b.append("<div class=\"actions\"><form method=\"post\" action=\"").append(Html.escape(links.retry())).append("\">")
+                .append("<input type=\"hidden\" name=\"p\" value=\"").append(Html.escape(p.ticket())).append("\">")
+                .append("<button type=\"submit\" class=\"primary\">Ask again</button></form>")
+                .append("<a class=\"button\" href=\"").append(Html.escape(links.home())).append("\">Home</a></div>");
+        return Html.page("Request rejected", b.toString(), nonce, null);
+    }
+
+    static String ended(PendingApproval p, Links links, String nonce) {
+        String what = p.status() == ApprovalStatus.CANCELLED ? "cancelled" : "expired";
+        String b = "<h1 id=\"title\">Request " + what + "</h1><div class=\"status bad\" role=\"status\">The approval request "
+                + (p.status() == ApprovalStatus.CANCELLED ? "was cancelled." : "expired before anyone decided.") + "</div>"
+                + "<div class=\"actions\"><form method=\"post\" action=\"" + Html.escape(links.retry()) + "\">"
+                + "<input type=\"hidden\" name=\"p\" value=\"" + Html.escape(p.ticket()) + "\">"
+                + "<button type=\"submit\" class=\"primary\">Ask again</button></form>"
+                + "<a class=\"button\" href=\"" + Html.escape(links.home()) + "\">Home</a></div>";
+        return Html.page("Request " + what, b, nonce, null);
+    }
+
+    static String locked(String home, String nonce) {
+        return Html.page("Not available", "<h1 id=\"title\">Not available</h1><p>This action is not available for your "
+                + "account right now. If you need it, contact your administrator.</p><div class=\"actions\"><a class=\"button\" href=\""
+                + Html.escape(home) + "\">Home</a></div>", nonce, null);
+    }
+
+    static String unavailable(String home, String nonce) {
+        return Html.page("Approval service unavailable", "<h1 id=\"title\">Please try again shortly</h1><p>The approval "
+                + "service cannot be reached right now, so this action cannot be approved. Nothing was changed.</p>"
+                + "<div class=\"actions\"><a class=\"button\" href=\"" + Html.escape(home) + "\">Home</a></div>", nonce, null);
+    }
+
+    static String unauthenticated(String nonce) {
+        return Html.page("Sign-in required", "<h1 id=\"title\">Sign-in required</h1><p>Please sign in to use this page.</p>",
+                nonce, null);
+    }
+
+    static String notFound(String home, String nonce) {
+        return Html.page("No such request", "<h1 id=\"title\">No such approval request</h1><p>It may have been completed "
+                + "or forgotten already.</p><div class=\"actions\"><a class=\"button\" href=\"" + Html.escape(home)
+                + "\">Home</a></div>", nonce, null);
+    }
+
+    static boolean replayable(String method) {
+        return "GET".equals(method) || "HEAD".equals(method);
+    }
+
+    static String human(long seconds) {
+        if (seconds >= 3600) {
+            return seconds / 3600 + " h " + (seconds % 3600) / 60 + " min";
+        }
+        if (seconds >= 60) {
+            return seconds / 60 + " min";
+        }
+        return seconds + " s";
+    }
+
+    /** Long-polls the status endpoint and moves on the moment the request is approved. */
+    private static final String SCRIPT = """
+            (function(){var c=document.getElementById('cfg').dataset,msg=document.getElementById('msg'),
+            st=document.getElementById('state'),left=+c.left,leftEl=document.getElementById('left'),done=false;
+            function fmt(s){return s>=3600?Math.floor(s/3600)+' h '+Math.floor(s%3600/60)+' min':s>=60?Math.floor(s/60)+' min':s+' s';}
+            setInterval(function(){if(!done&&left>0){left--;leftEl.textContent=fmt(left);}},1000);
+            function end(cls,text){done=true;st.className='status '+cls;st.querySelector('.spinner')&&st.querySelector('.spinner').remove();
+            msg.textContent=text;var cf=document.getElementById('cancel');if(cf)cf.hidden=true;document.getElementById('expiry').hidden=true;}
+            function show(j){
+            if(j.status==='APPROVED'){if(c.replay==='true'){end('ok','Approved. Continuing\u2026');location.replace(c.proceed);}
+            else{end('ok','Approved. Go back and submit your request again.');var b=document.getElementById('back');b.hidden=false;
+            b.onclick=function(){history.back();};}return true;}
+            if(j.status==='REJECTED'||j.status==='EXPIRED'||j.status==='CANCELLED'){end('bad',j.status==='REJECTED'?'Rejected.':
+            j.status==='EXPIRED'?'The request expired.':'The request was cancelled.');setTimeout(function(){location.reload();},300);return true;}
+            if(j.unavailable){msg.textContent='Still waiting (the approval service is not answering right now)\u2026';}
+            return false;}
+            function poll(){fetch(c.status+'&wait=25',{headers:{'Accept':'application/json'},credentials:'same-origin',cache:'no-store'})
+            .then(function(r){if(r.status===404){location.reload();throw 0;}return r.json();})
+            .then(function(j){if(!show(j))poll();}).catch(function(e){if(e!==0)setTimeout(poll,2000);});}
+            poll();})();
+            """;
+}

@@ -1,0 +1,19 @@
+package dev.nl3jit.filter;
+
+import java.util.Map;
+
+/**
+ * The facts about one protected request that the gate needs, free of the servlet API so that other
+ * front ends (the CDI interceptor) share the same decisions.
+ *
+ * @param user       the NL3 username
+ * @param method     the HTTP method
+ * @param path       the path inside the application (for request-bound grants and metadata)
+ * @param target     path and query to return to after approval, already checked to stay in the application
+ * @param ip         the end user's address
+ * @param userAgent  the end user's browser
+ * @param parameters request parameters that a protection may copy into metadata (first value each)
+ */
+record RequestFacts(String user, String method, String path, String target, String ip, String userAgent,
+        Map<String, String> parameters) {
+}

@@ -1,2 +1,0 @@
-/** The JIT approval servlet filter. */
-package dev.nl3jit.filter;
