@@ -107,6 +107,10 @@ final class AppServer implements AutoCloseable {
         protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
             res.setContentType("text/plain");
             res.getWriter().write(name + " OK " + req.getRemoteUser() + " " + req.getMethod() + " " + req.getRequestURI());
+            if (req.getAttribute("nl3.approval.status") != null) {
+                res.getWriter().write(" status=" + req.getAttribute("nl3.approval.status") + " type="
+                        + req.getAttribute("nl3.approval.type") + " statusUrl=" + req.getAttribute("nl3.approval.statusUrl"));
+            }
         }
     }
 }

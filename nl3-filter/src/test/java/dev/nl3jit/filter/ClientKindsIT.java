@@ -1,0 +1,139 @@
+package dev.nl3jit.filter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nl3jit.sandbox.Sandbox;
+import dev.nl3jit.sandbox.SandboxExtension;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ClientKindsIT {
+    static final TestClock CLOCK = new TestClock();
+
+    @RegisterExtension
+    static SandboxExtension nl3 = new SandboxExtension().withClock(CLOCK);
+
+    private AppServer app;
+    private Sandbox sandbox;
+
+    @BeforeEach
+    void start() throws Exception {
+        sandbox = nl3.sandbox();
+        app = Fixtures.app(sandbox, CLOCK);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        app.close();
+    }
+
+    @Test
+    void browserGetsASeeOtherToThePendingPage() {
+        Client.Response r = Client.as("alice").get(app.uri("/admin/users"), "Accept",
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        assertEquals(303, r.status());
+        assertTrue(r.location().startsWith("/app/nl3-approval?p="));
+    }
+
+    @Test
+    void jsonClientGets202ProblemWithStatusLocationAndRetryAfter() {
+        Client.Response r = Client.as("alice").get(app.uri("/admin/users"), "Accept", "application/json");
+        assertEquals(202, r.status(), r.body());
+        assertTrue(r.header("Content-Type").startsWith("application/problem+json"));
+        assertEquals("1", r.header("Retry-After"));
+        Map<String, Object> p = r.json();
+        assertEquals("urn:nl3:approval:pending", p.get("type"));
+        assertEquals("Approval pending", p.get("title"));
+        assertEquals(202L, ((Number) p.get("status")).longValue());
+        assertEquals("PENDING", p.get("approvalStatus"));
+        assertEquals("APPROVE", p.get("approvalType"));
+        String statusUrl = r.header("Location");
+        assertTrue(statusUrl.startsWith("/app/nl3-approval/status?p="), statusUrl);
+        assertEquals(statusUrl, p.get("statusUrl"));
+
+        Client.Response status = Client.as("alice").get(app.uri(statusUrl.substring(4)), "Accept", "application/json");
+        assertEquals("PENDING", status.json().get("status"));
+        sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
+        Client.Response approved = Client.as("alice").get(app.uri(statusUrl.substring(4) + "&wait=5"), "Accept", "application/json");
+        assertEquals("APPROVED", approved.json().get("status"));
+        Client.Response retried = Client.as("alice").get(app.uri("/admin/users"), "Accept", "application/json");
+        assertEquals(200, retried.status());
+    }
+
+    @Test
+    void xhrGetsTheProblemToo() {
+        Client.Response r = Client.as("alice").get(app.uri("/admin/users"), "X-Requested-With", "XMLHttpRequest");
+        assertEquals(202, r.status());
+        assertEquals("urn:nl3:approval:pending", r.json().get("type"));
+    }
+
+    @Test
+    void apiPathsAlwaysGetProblemJson() throws Exception {
+        app.close();
+        app = Fixtures.app(sandbox, CLOCK, "nl3.api-paths", "/admin/api/");
+        assertEquals(202, Client.as("alice").get(app.uri("/admin/api/users")).status());
+    }
+
+    @Test
+    void facesPartialRequestGetsAPartialResponseRedirect() {
+        Client.Response r = Client.as("alice").get(app.uri("/admin/users.xhtml"), "Faces-Request", "partial/ajax");
+        assertEquals(200, r.status());
+        assertTrue(r.header("Content-Type").startsWith("text/xml"));
+        assertTrue(r.body().matches("<\\?xml version=\"1.0\" encoding=\"UTF-8\"\\?><partial-response><redirect url=\"/app/nl3-approval\\?p=[A-Za-z0-9_-]+\"></redirect></partial-response>"),
+                r.body());
+    }
+
+    @Test
+    void postIsNotReplayedSilently() {
+        Client alice = Client.as("alice");
+        Client.Response post = alice.postForm(app.uri("/admin/users/delete"), "id=7");
+        assertEquals(303, post.status());
+        String location = post.location();
+        Client.Response page = alice.get(app.uri(location.substring(4)));
+        assertTrue(page.body().contains("Your POST was not sent"), page.body());
+        sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
+        Client.Response status = alice.get(app.uri("/nl3-approval/status?p=" + Fixtures.ticket(location) + "&wait=5"),
+                "Accept", "application/json");
+        assertEquals("APPROVED", status.json().get("status"));
+        assertEquals(false, status.json().get("replay"));
+        Client.Response proceed = alice.get(app.uri("/nl3-approval/continue?p=" + Fixtures.ticket(location)));
+        assertEquals("/app/", proceed.location(), "a POST is never turned into a GET of its URL");
+        Client.Response resubmitted = alice.postForm(app.uri("/admin/users/delete"), "id=7");
+        assertEquals(200, resubmitted.status());
+        assertTrue(resubmitted.body().contains("POST /app/admin/users/delete"));
+    }
+
+    @Test
+    void pendingEndpointRefusesWrongMethodsAndBadInput() {
+        Client alice = Client.as("alice");
+        String location = alice.get(app.uri("/admin/users")).location();
+        String ticket = Fixtures.ticket(location);
+        Client.Response wrong = alice.postForm(app.uri("/nl3-approval/status?p=" + ticket), "");
+        assertEquals(405, wrong.status());
+        assertEquals("GET", wrong.header("Allow"));
+        assertEquals(400, alice.get(app.uri("/nl3-approval/status?p=" + ticket + "&wait=soon")).status());
+        assertEquals(404, alice.get(app.uri("/nl3-approval/nothing")).status());
+        assertEquals(404, alice.get(app.uri("/nl3-approval?p=forged")).status());
+        assertEquals(403, alice.postForm(app.uri("/nl3-approval/cancel"), "p=" + ticket, "Sec-Fetch-Site", "cross-site").status());
+        assertEquals("PENDING", sandbox.pendingRequests().get(0).status());
+    }
+
+    @Test
+    void applicationCanReplaceThePendingPage() throws Exception {
+        app.close();
+        app = AppServer.start(new AppServer.Mapping("nl3-admin",
+                Fixtures.filter(sandbox, CLOCK, "ADMIN_ACCESS", "nl3.pending-page", "/public/waiting"),
+                List.of("/admin/*", "/nl3-approval/*")));
+        Client.Response first = Client.as("alice").get(app.uri("/admin/users"));
+        Client.Response page = Client.as("alice").get(app.uri(first.location().substring(4)));
+        assertEquals(200, page.status());
+        assertTrue(page.body().startsWith("PUBLIC OK alice GET /app/public/waiting"), page.body());
+        assertTrue(page.body().contains("status=PENDING type=APPROVE"), page.body());
+        assertTrue(page.body().contains("statusUrl=/app/nl3-approval/status?p="), page.body());
+    }
+}
