@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class GateRegistry {
     private static final String ATTRIBUTE = GateRegistry.class.getName();
     private final List<ApprovalGate> gates = new CopyOnWriteArrayList<>();
+    private ApprovalStore shared;
 
     static GateRegistry of(ServletContext context) {
         synchronized (context) {
@@ -20,6 +21,14 @@ final class GateRegistry {
             context.setAttribute(ATTRIBUTE, r);
             return r;
         }
+    }
+
+    /** One default store per application, so every filter instance sees the same grants. */
+    synchronized ApprovalStore sharedStore(int maxEntries, java.time.Clock clock) {
+        if (shared == null) {
+            shared = ApprovalStore.inMemory(maxEntries, clock);
+        }
+        return shared;
     }
 
     void add(ApprovalGate gate) {

@@ -99,8 +99,11 @@ public class Nl3ApprovalFilter extends HttpFilter {
     private transient Clock clock;
     private transient DecisionListener listener;
 
+    private transient Map<String, RequiresApproval> annotated;
+
     private transient Nl3Settings settings;
     private transient Protection protection;
+    private transient Map<String, Protection> byServlet;
     private transient ApprovalGate gate;
     private transient GateRegistry registry;
     private transient PendingEndpoint pending;
@@ -127,6 +130,12 @@ public class Nl3ApprovalFilter extends HttpFilter {
         this(settings, store, usernames, Clock.systemUTC(), DecisionListener.NONE);
     }
 
+    /** The filter {@link Nl3Initializer} puts in front of annotated servlets, keyed by servlet name. */
+    Nl3ApprovalFilter(Map<String, RequiresApproval> annotated) {
+        this(null, null, UsernameMapper.PRINCIPAL_NAME);
+        this.annotated = Map.copyOf(annotated);
+    }
+
     Nl3ApprovalFilter(Nl3Settings settings, ApprovalStore store, UsernameMapper usernames, Clock clock,
             DecisionListener listener) {
         this.given = settings;
@@ -141,7 +150,9 @@ public class Nl3ApprovalFilter extends HttpFilter {
         super.init(config);
         try {
             settings = given != null ? given : readSettings(config);
-            if (settings.approvalKey() == null) {
+            if (annotated != null) {
+                byServlet = Protections.of(annotated, settings);
+            } else if (settings.approvalKey() == null) {
                 throw new InvalidSettingsException(List.of(SettingsReader.APPROVAL_KEY
                         + ": missing for filter '" + config.getFilterName() + "'; expected the template's Approval Key, e.g. ADMIN_ACCESS"));
             }
@@ -150,17 +161,17 @@ public class Nl3ApprovalFilter extends HttpFilter {
             throw new ServletException(e.getMessage(), e);
         }
         checkPendingPathIsMapped(config);
-        protection = Protection.of(settings);
-        ApprovalStore store = givenStore != null ? givenStore : ApprovalStore.inMemory(settings.maxEntries(), clock);
+        protection = byServlet == null ? Protection.of(settings) : null;
+        registry = GateRegistry.of(config.getServletContext());
+        ApprovalStore store = givenStore != null ? givenStore : registry.sharedStore(settings.maxEntries(), clock);
         TokenMinter minter = new TokenMinter(settings, clock);
         HttpClient http = Nl3Client.newHttpClient(settings);
         gate = new ApprovalGate(settings, clock, store, new Nl3Client(settings, minter, http), listener);
-        registry = GateRegistry.of(config.getServletContext());
         registry.add(gate);
         responder = new Responder(settings, clock);
         pending = new PendingEndpoint(settings, responder, registry, clock);
-        LOG.log(Level.INFO, "NL3 approval filter ''{0}'' protects approval key {1} via {2}", config.getFilterName(),
-                settings.approvalKey(), settings.apiBaseUrl());
+        LOG.log(Level.INFO, "NL3 approval filter ''{0}'' protects {1} via {2}", config.getFilterName(),
+                byServlet == null ? "approval key " + settings.approvalKey() : "servlets " + byServlet, settings.apiBaseUrl());
     }
 
     static Nl3Settings readSettings(FilterConfig config) {
@@ -242,8 +253,8 @@ public class Nl3ApprovalFilter extends HttpFilter {
             throws IOException, ServletException {
         String path = SafePaths.pathInApp(req);
         boolean pendingPath = pending.handles(path);
-        String marker = CHECKED + protection.approvalKey();
-        if (!pendingPath && req.getAttribute(marker) != null) {
+        Protection protection = pendingPath ? null : protectionFor(req);
+        if (!pendingPath && (protection == null || req.getAttribute(CHECKED + protection.approvalKey()) != null)) {
             chain.doFilter(req, res);
             return;
         }
@@ -261,9 +272,9 @@ public class Nl3ApprovalFilter extends HttpFilter {
             }
             return;
         }
-        Decision decision = gate.decide(protection, facts(req, user, path));
+        Decision decision = gate.decide(protection, facts(req, protection, user, path));
         if (decision instanceof Decision.Pass) {
-            req.setAttribute(marker, Boolean.TRUE);
+            req.setAttribute(CHECKED + protection.approvalKey(), Boolean.TRUE);
             chain.doFilter(req, res);
         } else {
             responder.answer(req, res, decision, kind);
@@ -301,7 +312,15 @@ public class Nl3ApprovalFilter extends HttpFilter {
         return user;
     }
 
-    private RequestFacts facts(HttpServletRequest req, String user, String path) {
+    /** The protection for this request: one map lookup for annotated servlets, else the filter's own. */
+    private Protection protectionFor(HttpServletRequest req) {
+        if (byServlet == null) {
+            return protection;
+        }
+        return byServlet.get(req.getHttpServletMapping().getServletName());
+    }
+
+    private RequestFacts facts(HttpServletRequest req, Protection protection, String user, String path) {
         Map<String, String> params = Map.of();
         if (!protection.parameterMetadata().isEmpty()) {
             params = new HashMap<>();

@@ -1,0 +1,69 @@
+package dev.nl3jit.filter;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.annotation.HandlesTypes;
+import java.lang.System.Logger.Level;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Wires the approval filter into an application with no {@code web.xml} edits: every servlet annotated
+ * with {@link RequiresApproval} gets one shared filter instance in front of it (mapped by servlet name,
+ * after the application's own filters), which also serves the pending page. Off with
+ * {@code nl3.auto-register=false} (context-param, system property or {@code NL3_AUTO_REGISTER}).
+ */
+@HandlesTypes(RequiresApproval.class)
+public final class Nl3Initializer implements ServletContainerInitializer {
+    static final String FILTER_NAME = "nl3-approval-annotations";
+    private static final System.Logger LOG = System.getLogger(Nl3Initializer.class.getName());
+
+    @Override
+    public void onStartup(Set<Class<?>> annotated, ServletContext ctx) {
+        Function<String, String> lookup = SettingsReader.withSystemAndEnvironment(ctx::getInitParameter);
+        String auto = lookup.apply(SettingsReader.AUTO_REGISTER);
+        if (auto != null && Set.of("false", "no", "off").contains(auto.strip().toLowerCase(Locale.ROOT))) {
+            LOG.log(Level.INFO, "nl3.auto-register is off: @RequiresApproval servlets are not wired automatically");
+            return;
+        }
+        Map<String, RequiresApproval> byServlet = new LinkedHashMap<>();
+        for (ServletRegistration r : ctx.getServletRegistrations().values()) {
+            Class<?> type = load(r.getClassName(), ctx.getClassLoader());
+            RequiresApproval a = type == null ? null : type.getAnnotation(RequiresApproval.class);
+            if (a != null) {
+                byServlet.put(r.getName(), a);
+            }
+        }
+        if (byServlet.isEmpty() || ctx.getFilterRegistration(FILTER_NAME) != null) {
+            return;
+        }
+        FilterRegistration.Dynamic f = ctx.addFilter(FILTER_NAME, new Nl3ApprovalFilter(byServlet));
+        if (f == null) {
+            return;
+        }
+        f.setAsyncSupported(true);
+        EnumSet<DispatcherType> request = EnumSet.of(DispatcherType.REQUEST);
+        f.addMappingForServletNames(request, true, byServlet.keySet().toArray(new String[0]));
+        String pendingPath = lookup.apply(SettingsReader.PENDING_PATH);
+        f.addMappingForUrlPatterns(request, true, (pendingPath == null ? "/nl3-approval" : pendingPath.strip()) + "/*");
+        LOG.log(Level.INFO, "NL3 approvals wired in front of servlets {0}", byServlet.keySet());
+    }
+
+    private static Class<?> load(String className, ClassLoader loader) {
+        if (className == null) {
+            return null;
+        }
+        try {
+            return Class.forName(className, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+}

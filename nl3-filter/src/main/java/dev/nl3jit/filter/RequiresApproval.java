@@ -1,0 +1,43 @@
+package dev.nl3jit.filter;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Puts a just-in-time NL3 approval in front of every request to the annotated servlet. With the jar in
+ * {@code WEB-INF/lib}, the container wires the approval filter at startup (switch off with
+ * {@code nl3.auto-register=false}); the NL3 settings come from context-params, system properties or
+ * environment variables, as for the filter.
+ *
+ * <pre>{@code
+ * @WebServlet("/payments/transfer")
+ * @RequiresApproval(value = "PAYMENT_APPROVAL", parameters = {"amount", "to=recipient"}, grantDuration = "5m",
+ *         scope = GrantScope.REQUEST)
+ * public class TransferServlet extends HttpServlet { ... }
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface RequiresApproval {
+    /** The template's Approval Key, e.g. {@code ADMIN_ACCESS}. */
+    String value();
+
+    /** Who approves; empty: {@code nl3.approvers}, else the template's defaults. */
+    String[] approvers() default {};
+
+    /** Static metadata, each {@code "key=value"}. */
+    String[] metadata() default {};
+
+    /** Request parameters copied into metadata: {@code "name"} or {@code "name=metadataKey"}. */
+    String[] parameters() default {};
+
+    /** How long an approval lasts, e.g. {@code "30m"}; empty: {@code nl3.grant-duration}. */
+    String grantDuration() default "";
+
+    /** Whether an approval unlocks the key or only the same method and path. */
+    GrantScope scope() default GrantScope.KEY;
+}
