@@ -29,11 +29,11 @@ final class ApprovalGate {
     private final Clock clock;
     private final ApprovalStore store;
     private final Nl3Client client;
-    private final DecisionListener listener;
+    private final ApprovalListener listener;
     private final Map<GrantKey, CompletableFuture<Decision>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Object> ticketLocks = new ConcurrentHashMap<>();
 
-    ApprovalGate(Nl3Settings settings, Clock clock, ApprovalStore store, Nl3Client client, DecisionListener listener) {
+    ApprovalGate(Nl3Settings settings, Clock clock, ApprovalStore store, Nl3Client client, ApprovalListener listener) {
         this.settings = settings;
         this.clock = clock;
         this.store = store;
@@ -87,7 +87,7 @@ final class ApprovalGate {
             if (settings.approvalFailure() == FailurePolicy.OPEN) {
                 LOG.log(Level.WARNING, "NL3 status check failed ({0}); approval failure policy is open: letting {1} through",
                         f.reason(), key.user());
-                listener.failure(key, "status: " + f.reason());
+                emit(ApprovalEvent.Kind.FAILURE, key, "status: " + f.reason());
                 return Optional.of(new Decision.Pass(true));
             }
             return Optional.of(new Decision.Pending(store.pendingByTicket(pending.ticket()).orElse(pending)));
@@ -163,19 +163,19 @@ final class ApprovalGate {
                 Nl3Json.Lock lock = client.lockCheck(key.user(), caller);
                 if (lock == Nl3Json.Lock.LOCKED) {
                     LOG.log(Level.DEBUG, "blocked: account of {0} is locked", key.user());
-                    listener.locked(key);
+                    emit(ApprovalEvent.Kind.LOCKED, key, null);
                     return new Decision.Locked();
                 }
                 if (lock == Nl3Json.Lock.NOT_ENROLLED && !settings.allowNotEnrolled()) {
                     LOG.log(Level.DEBUG, "blocked: {0} is not enrolled and nl3.not-enrolled is deny", key.user());
-                    listener.locked(key);
+                    emit(ApprovalEvent.Kind.LOCKED, key, null);
                     return new Decision.Locked();
                 }
             } catch (Nl3Failure f) {
                 if (settings.lockCheckFailure() == FailurePolicy.CLOSED) {
                     LOG.log(Level.WARNING, "NL3 lock check failed ({0}: {1}); lock check policy is closed: refusing {2}",
                             f.reason(), f.getMessage(), key.user());
-                    listener.failure(key, "lock check: " + f.reason());
+                    emit(ApprovalEvent.Kind.FAILURE, key, "lock check: " + f.reason());
                     return new Decision.Unavailable();
                 }
                 LOG.log(Level.WARNING, "NL3 lock check failed ({0}: {1}); lock check policy is open: continuing",
@@ -189,7 +189,7 @@ final class ApprovalGate {
         } catch (Nl3Failure f) {
             if (f.reason() == Nl3Failure.Reason.HTTP_STATUS && f.status() == 403) {
                 LOG.log(Level.DEBUG, "blocked: NL3 refused an approval request by {0} (403)", key.user());
-                listener.locked(key);
+                emit(ApprovalEvent.Kind.LOCKED, key, null);
                 return new Decision.Locked();
             }
             return failed(key, "approval request: " + f.reason() + " (" + f.getMessage() + ")");
@@ -204,17 +204,17 @@ final class ApprovalGate {
                 protection.grantDuration());
         if (created.status() == ApprovalStatus.APPROVED) {
             store.putGrant(key, now.plus(protection.grantDuration()));
-            listener.approved(key);
+            emit(ApprovalEvent.Kind.APPROVED, key, null);
             return new Decision.Pass(false);
         }
         store.putPending(pending);
         LOG.log(Level.DEBUG, "approval requested for {0} / {1}", key.user(), key.approvalKey());
-        listener.requested(key);
+        emit(ApprovalEvent.Kind.REQUESTED, key, null);
         return new Decision.Pending(pending);
     }
 
     private Decision failed(GrantKey key, String what) {
-        listener.failure(key, what);
+        emit(ApprovalEvent.Kind.FAILURE, key, what);
         if (settings.approvalFailure() == FailurePolicy.OPEN) {
             LOG.log(Level.WARNING, "NL3 failed ({0}); approval failure policy is open: letting {1} through", what, key.user());
             return new Decision.Pass(true);
@@ -261,7 +261,7 @@ final class ApprovalGate {
                 PendingApproval expired = current.withStatus(ApprovalStatus.EXPIRED, null, current.expiresAt(), now, null);
                 store.putPending(expired);
                 ticketLocks.remove(pending.ticket());
-                listener.expired(current.key());
+                emit(ApprovalEvent.Kind.EXPIRED, current.key(), null);
                 return expired;
             }
             if (current.checkedAt() != null && now.isBefore(current.checkedAt().plus(settings.pollInterval()))) {
@@ -282,11 +282,11 @@ final class ApprovalGate {
                 Instant from = updated.decidedAt().isAfter(now) ? now : updated.decidedAt();
                 store.putGrant(current.key(), from.plus(current.grantFor()));
                 LOG.log(Level.DEBUG, "approved: {0} / {1}", current.key().user(), current.key().approvalKey());
-                listener.approved(current.key());
+                emit(ApprovalEvent.Kind.APPROVED, current.key(), null);
             } else if (report.status() == ApprovalStatus.REJECTED) {
-                listener.rejected(current.key(), report.comment());
+                emit(ApprovalEvent.Kind.REJECTED, current.key(), report.comment());
             } else if (report.status().isFinal()) {
-                listener.expired(current.key());
+                emit(ApprovalEvent.Kind.EXPIRED, current.key(), null);
             }
             store.putPending(updated);
             if (updated.status().isFinal()) {
@@ -352,6 +352,14 @@ final class ApprovalGate {
     void forget(PendingApproval pending) {
         store.removePending(pending);
         ticketLocks.remove(pending.ticket());
+    }
+
+    private void emit(ApprovalEvent.Kind kind, GrantKey key, String detail) {
+        try {
+            listener.onDecision(new ApprovalEvent(kind, key.user(), key.approvalKey(), key.scope(), detail, clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "an approval listener failed on " + kind, e);
+        }
     }
 
     private static String newTicket() {

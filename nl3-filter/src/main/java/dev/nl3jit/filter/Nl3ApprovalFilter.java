@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.http.HttpClient;
 import java.security.Principal;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -64,7 +63,7 @@ import java.util.Map;
  * <tr><td>{@code nl3.approval-failure}</td><td>{@code closed}</td><td>{@code closed} (503) or {@code open} (pass, WARNING) when an approval call fails</td></tr>
  * <tr><td>{@code nl3.connect-timeout}</td><td>{@code 2s}</td><td>100 ms to 1 min</td></tr>
  * <tr><td>{@code nl3.read-timeout}</td><td>{@code 5s}</td><td>100 ms to 1 min; no NL3 call blocks longer than connect + read</td></tr>
- * <tr><td>{@code nl3.pending-path}</td><td>{@code /nl3-approval}</td><td>where the filter serves the pending page, {@code /status}, {@code /continue}, {@code /cancel}, {@code /retry}; the filter must be mapped there too</td></tr>
+ * <tr><td>{@code nl3.pending-path}</td><td>{@code /nl3-approval}</td><td>where the pending page, {@code /status}, {@code /continue}, {@code /cancel} and {@code /retry} are served; auto-registration maps it, else map a filter there too</td></tr>
  * <tr><td>{@code nl3.pending-page}</td><td>none</td><td>the application's own pending page to forward to; it gets request attributes {@code nl3.approval.status}, {@code .type}, {@code .approvers}, {@code .expiresAt}, {@code .comment}, {@code .replay}, {@code .statusUrl}, {@code .cancelUrl}, {@code .retryUrl}, {@code .continueUrl}, {@code .ticket}</td></tr>
  * <tr><td>{@code nl3.api-paths}</td><td>none</td><td>path prefixes whose callers always get problem+json, e.g. {@code /api/}</td></tr>
  * <tr><td>{@code nl3.max-response-size}</td><td>{@code 65536}</td><td>bytes read from an NL3 answer at most</td></tr>
@@ -82,7 +81,6 @@ import java.util.Map;
  * <filter-mapping>
  *   <filter-name>nl3-admin</filter-name>
  *   <url-pattern>/admin/*</url-pattern>
- *   <url-pattern>/nl3-approval/*</url-pattern>
  * </filter-mapping>
  * <context-param><param-name>nl3.app-uri</param-name><param-value>app.example.com</param-value></context-param>
  * <!-- nl3.signing-key from the environment: NL3_SIGNING_KEY -->
@@ -93,21 +91,29 @@ public class Nl3ApprovalFilter extends HttpFilter {
     private static final System.Logger LOG = System.getLogger(Nl3ApprovalFilter.class.getName());
     private static final String CHECKED = Nl3ApprovalFilter.class.getName() + ".passed:";
 
+    /** What an instance protects. */
+    private enum Mode {
+        /** One approval key from the settings ({@code web.xml} or programmatic). */
+        KEY,
+        /** Annotated servlets, one protection per servlet name (auto-registration). */
+        ANNOTATED,
+        /** Only the pending page and status endpoint (auto-registration). */
+        ENDPOINT
+    }
+
+    private final transient Mode mode;
     private transient Nl3Settings given;
     private transient ApprovalStore givenStore;
     private transient UsernameMapper usernames;
     private transient Clock clock;
-    private transient DecisionListener listener;
-
+    private transient ApprovalListener listener;
     private transient Map<String, RequiresApproval> annotated;
+    private transient String endpointPath;
 
-    private transient Nl3Settings settings;
     private transient Protection protection;
     private transient Map<String, Protection> byServlet;
-    private transient ApprovalGate gate;
-    private transient GateRegistry registry;
+    private transient Nl3Approvals approvals;
     private transient PendingEndpoint pending;
-    private transient Responder responder;
 
     /** For {@code web.xml}: the settings come from init-params, context-params, system properties, environment. */
     public Nl3ApprovalFilter() {
@@ -123,21 +129,16 @@ public class Nl3ApprovalFilter extends HttpFilter {
      * With a store of your own (session, distributed cache) and a username mapping.
      *
      * @param settings  the settings, or {@code null} to read them at {@code init}
-     * @param store     where grants and pending approvals live, or {@code null} for the bounded in-memory store
+     * @param store     where grants and pending approvals live, or {@code null} for the application's in-memory store
      * @param usernames how a principal becomes the NL3 username
      */
     public Nl3ApprovalFilter(Nl3Settings settings, ApprovalStore store, UsernameMapper usernames) {
-        this(settings, store, usernames, Clock.systemUTC(), DecisionListener.NONE);
-    }
-
-    /** The filter {@link Nl3Initializer} puts in front of annotated servlets, keyed by servlet name. */
-    Nl3ApprovalFilter(Map<String, RequiresApproval> annotated) {
-        this(null, null, UsernameMapper.PRINCIPAL_NAME);
-        this.annotated = Map.copyOf(annotated);
+        this(settings, store, usernames, Clock.systemUTC(), ApprovalListener.NONE);
     }
 
     Nl3ApprovalFilter(Nl3Settings settings, ApprovalStore store, UsernameMapper usernames, Clock clock,
-            DecisionListener listener) {
+            ApprovalListener listener) {
+        this.mode = Mode.KEY;
         this.given = settings;
         this.givenStore = store;
         this.usernames = usernames == null ? UsernameMapper.PRINCIPAL_NAME : usernames;
@@ -145,12 +146,34 @@ public class Nl3ApprovalFilter extends HttpFilter {
         this.listener = listener;
     }
 
+    /** The filter {@link Nl3Initializer} puts in front of annotated servlets, keyed by servlet name. */
+    Nl3ApprovalFilter(Map<String, RequiresApproval> annotated) {
+        this.mode = Mode.ANNOTATED;
+        this.annotated = Map.copyOf(annotated);
+        this.usernames = UsernameMapper.PRINCIPAL_NAME;
+        this.clock = Clock.systemUTC();
+        this.listener = ApprovalListener.NONE;
+    }
+
+    /** The filter {@link Nl3Initializer} maps to the pending path: it serves every engine of the application. */
+    Nl3ApprovalFilter(String pendingPath) {
+        this.mode = Mode.ENDPOINT;
+        this.endpointPath = pendingPath;
+        this.clock = Clock.systemUTC();
+    }
+
     @Override
     public void init(FilterConfig config) throws ServletException {
         super.init(config);
+        GateRegistry registry = GateRegistry.of(config.getServletContext());
+        if (mode == Mode.ENDPOINT) {
+            pending = new PendingEndpoint(endpointPath, registry, clock);
+            return;
+        }
+        Nl3Settings settings;
         try {
             settings = given != null ? given : readSettings(config);
-            if (annotated != null) {
+            if (mode == Mode.ANNOTATED) {
                 byServlet = Protections.of(annotated, settings);
             } else if (settings.approvalKey() == null) {
                 throw new InvalidSettingsException(List.of(SettingsReader.APPROVAL_KEY
@@ -160,18 +183,15 @@ public class Nl3ApprovalFilter extends HttpFilter {
             LOG.log(Level.ERROR, e.getMessage());
             throw new ServletException(e.getMessage(), e);
         }
-        checkPendingPathIsMapped(config);
-        protection = byServlet == null ? Protection.of(settings) : null;
-        registry = GateRegistry.of(config.getServletContext());
-        ApprovalStore store = givenStore != null ? givenStore : registry.sharedStore(settings.maxEntries(), clock);
-        TokenMinter minter = new TokenMinter(settings, clock);
-        HttpClient http = Nl3Client.newHttpClient(settings);
-        gate = new ApprovalGate(settings, clock, store, new Nl3Client(settings, minter, http), listener);
-        registry.add(gate);
-        responder = new Responder(settings, clock);
-        pending = new PendingEndpoint(settings, responder, registry, clock);
+        checkPendingPathIsMapped(config, settings.pendingPath());
+        protection = mode == Mode.KEY ? Protection.of(settings) : null;
+        approvals = Nl3Approvals.builder(settings).clock(clock).usernames(usernames).listener(listener)
+                .store(givenStore != null ? givenStore : registry.sharedStore(settings.maxEntries(), clock)).build();
+        approvals.serveIn(config.getServletContext());
+        pending = new PendingEndpoint(settings.pendingPath(), registry, clock);
         LOG.log(Level.INFO, "NL3 approval filter ''{0}'' protects {1} via {2}", config.getFilterName(),
-                byServlet == null ? "approval key " + settings.approvalKey() : "servlets " + byServlet, settings.apiBaseUrl());
+                mode == Mode.KEY ? "approval key " + settings.approvalKey() : "servlets " + byServlet.keySet(),
+                settings.apiBaseUrl());
     }
 
     static Nl3Settings readSettings(FilterConfig config) {
@@ -203,7 +223,7 @@ public class Nl3ApprovalFilter extends HttpFilter {
     }
 
     /** Without a mapping on the pending path, users would be sent to a page nobody serves. */
-    private void checkPendingPathIsMapped(FilterConfig config) throws ServletException {
+    private static void checkPendingPathIsMapped(FilterConfig config, String pendingPath) throws ServletException {
         ServletContext ctx = config.getServletContext();
         Map<String, ? extends FilterRegistration> all;
         try {
@@ -218,15 +238,15 @@ public class Nl3ApprovalFilter extends HttpFilter {
             }
             anyOfOurs = true;
             for (String pattern : r.getUrlPatternMappings()) {
-                if (covers(pattern, settings.pendingPath())) {
+                if (covers(pattern, pendingPath)) {
                     return;
                 }
             }
         }
         if (anyOfOurs) {
             String message = "Nl3ApprovalFilter '" + config.getFilterName() + "': no Nl3ApprovalFilter is mapped to "
-                    + settings.pendingPath() + "/*, where the pending page lives; add <url-pattern>" + settings.pendingPath()
-                    + "/*</url-pattern> to its filter-mapping (or set nl3.pending-path)";
+                    + pendingPath + "/*, where the pending page lives; add <url-pattern>" + pendingPath
+                    + "/*</url-pattern> to its filter-mapping, or leave nl3.auto-register on";
             LOG.log(Level.ERROR, message);
             throw new ServletException(message);
         }
@@ -252,45 +272,54 @@ public class Nl3ApprovalFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         String path = SafePaths.pathInApp(req);
-        boolean pendingPath = pending.handles(path);
-        Protection protection = pendingPath ? null : protectionFor(req);
-        if (!pendingPath && (protection == null || req.getAttribute(CHECKED + protection.approvalKey()) != null)) {
-            chain.doFilter(req, res);
-            return;
-        }
-        ClientKind kind = ClientKind.of(req, settings.apiPaths());
-        String user = authenticatedUser(req, res, kind);
-        if (user == null) {
-            return;
-        }
-        if (pendingPath) {
-            try {
+        if (pending.handles(path)) {
+            String user = authenticatedUser(req, res, ClientKind.of(req, List.of()));
+            if (user != null) {
                 pending.handle(req, res, user);
-            } catch (PendingEndpoint.MethodNotAllowed e) {
-                res.setHeader("Allow", e.allowed);
-                Responder.problem(res, 405, "method-not-allowed", "Method not allowed", "Use " + e.allowed + ".", Map.of());
             }
             return;
         }
-        Decision decision = gate.decide(protection, facts(req, protection, user, path));
-        if (decision instanceof Decision.Pass) {
-            req.setAttribute(CHECKED + protection.approvalKey(), Boolean.TRUE);
+        Protection p = protectionFor(req);
+        if (p == null || req.getAttribute(CHECKED + p.approvalKey()) != null) {
             chain.doFilter(req, res);
-        } else {
-            responder.answer(req, res, decision, kind);
+            return;
+        }
+        if (authenticatedUser(req, res, ClientKind.of(req, approvals.settings().apiPaths())) == null) {
+            return;
+        }
+        CheckResult result = approvals.check(req, p);
+        if (!result.passed()) {
+            result.answer().orElseThrow().writeTo(res);
+            return;
+        }
+        req.setAttribute(CHECKED + p.approvalKey(), Boolean.TRUE);
+        try {
+            chain.doFilter(req, res);
+        } catch (ApprovalRequiredException e) {
+            // A protected CDI bean further down asked for another approval.
+            if (e.result().answer().isEmpty()) {
+                throw e;
+            }
+            e.result().answer().get().writeTo(res);
         }
     }
 
+    /** The protection for this request: one map lookup for annotated servlets, else the filter's own. */
+    private Protection protectionFor(HttpServletRequest req) {
+        return switch (mode) {
+            case KEY -> protection;
+            case ANNOTATED -> byServlet.get(req.getHttpServletMapping().getServletName());
+            case ENDPOINT -> null;
+        };
+    }
+
     /** The NL3 username, or null after the container challenged or a 401 was sent. */
-    private String authenticatedUser(HttpServletRequest req, HttpServletResponse res, ClientKind kind)
-            throws IOException {
+    private String authenticatedUser(HttpServletRequest req, HttpServletResponse res, ClientKind kind) throws IOException {
         Principal principal = req.getUserPrincipal();
         if (principal == null) {
             try {
                 if (!req.authenticate(res)) {
-                    if (!res.isCommitted()) {
-                        responder.unauthenticated(res, kind);
-                    }
+                    Responder.unauthenticated(kind).writeTo(res);
                     return null;
                 }
             } catch (ServletException e) {
@@ -298,47 +327,23 @@ public class Nl3ApprovalFilter extends HttpFilter {
             }
             principal = req.getUserPrincipal();
             if (principal == null) {
-                if (!res.isCommitted()) {
-                    responder.unauthenticated(res, kind);
-                }
+                Responder.unauthenticated(kind).writeTo(res);
                 return null;
             }
         }
-        String user = usernames.username(principal);
+        UsernameMapper mapper = usernames == null ? UsernameMapper.PRINCIPAL_NAME : usernames;
+        String user = mapper.username(principal);
         if (user == null || user.isBlank()) {
-            responder.unauthenticated(res, kind);
+            Responder.unauthenticated(kind).writeTo(res);
             return null;
         }
         return user;
     }
 
-    /** The protection for this request: one map lookup for annotated servlets, else the filter's own. */
-    private Protection protectionFor(HttpServletRequest req) {
-        if (byServlet == null) {
-            return protection;
-        }
-        return byServlet.get(req.getHttpServletMapping().getServletName());
-    }
-
-    private RequestFacts facts(HttpServletRequest req, Protection protection, String user, String path) {
-        Map<String, String> params = Map.of();
-        if (!protection.parameterMetadata().isEmpty()) {
-            params = new HashMap<>();
-            for (String name : protection.parameterMetadata().keySet()) {
-                String v = req.getParameter(name);
-                if (v != null) {
-                    params.put(name, v);
-                }
-            }
-        }
-        return new RequestFacts(user, req.getMethod(), path, SafePaths.target(req), req.getRemoteAddr(),
-                req.getHeader("User-Agent"), params);
-    }
-
     @Override
     public void destroy() {
-        if (registry != null && gate != null) {
-            registry.remove(gate);
+        if (approvals != null) {
+            approvals.close();
         }
         super.destroy();
     }

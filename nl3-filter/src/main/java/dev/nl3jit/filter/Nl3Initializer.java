@@ -17,12 +17,14 @@ import java.util.function.Function;
 /**
  * Wires the approval filter into an application with no {@code web.xml} edits: every servlet annotated
  * with {@link RequiresApproval} gets one shared filter instance in front of it (mapped by servlet name,
- * after the application's own filters), which also serves the pending page. Off with
+ * after the application's own filters), and one more filter serves the pending page and status endpoint
+ * for every engine of the application (filters, CDI). Off with
  * {@code nl3.auto-register=false} (context-param, system property or {@code NL3_AUTO_REGISTER}).
  */
 @HandlesTypes(RequiresApproval.class)
 public final class Nl3Initializer implements ServletContainerInitializer {
     static final String FILTER_NAME = "nl3-approval-annotations";
+    static final String ENDPOINT_NAME = "nl3-approval-pending";
     private static final System.Logger LOG = System.getLogger(Nl3Initializer.class.getName());
 
     @Override
@@ -32,6 +34,15 @@ public final class Nl3Initializer implements ServletContainerInitializer {
         if (auto != null && Set.of("false", "no", "off").contains(auto.strip().toLowerCase(Locale.ROOT))) {
             LOG.log(Level.INFO, "nl3.auto-register is off: @RequiresApproval servlets are not wired automatically");
             return;
+        }
+        String pendingPath = lookup.apply(SettingsReader.PENDING_PATH);
+        pendingPath = pendingPath == null || pendingPath.isBlank() ? "/nl3-approval" : pendingPath.strip();
+        EnumSet<DispatcherType> request = EnumSet.of(DispatcherType.REQUEST);
+        if (ctx.getFilterRegistration(ENDPOINT_NAME) == null) {
+            FilterRegistration.Dynamic endpoint = ctx.addFilter(ENDPOINT_NAME, new Nl3ApprovalFilter(pendingPath));
+            if (endpoint != null) {
+                endpoint.addMappingForUrlPatterns(request, false, pendingPath + "/*");
+            }
         }
         Map<String, RequiresApproval> byServlet = new LinkedHashMap<>();
         for (ServletRegistration r : ctx.getServletRegistrations().values()) {
@@ -49,10 +60,7 @@ public final class Nl3Initializer implements ServletContainerInitializer {
             return;
         }
         f.setAsyncSupported(true);
-        EnumSet<DispatcherType> request = EnumSet.of(DispatcherType.REQUEST);
         f.addMappingForServletNames(request, true, byServlet.keySet().toArray(new String[0]));
-        String pendingPath = lookup.apply(SettingsReader.PENDING_PATH);
-        f.addMappingForUrlPatterns(request, true, (pendingPath == null ? "/nl3-approval" : pendingPath.strip()) + "/*");
         LOG.log(Level.INFO, "NL3 approvals wired in front of servlets {0}", byServlet.keySet());
     }
 

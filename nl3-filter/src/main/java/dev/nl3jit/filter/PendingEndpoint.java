@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,126 +17,120 @@ import java.util.Optional;
 final class PendingEndpoint {
     static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
-    private final Nl3Settings settings;
-    private final Responder responder;
+    private final String pendingPath;
     private final GateRegistry registry;
     private final Clock clock;
 
-    PendingEndpoint(Nl3Settings settings, Responder responder, GateRegistry registry, Clock clock) {
-        this.settings = settings;
-        this.responder = responder;
+    /** Serves every gate of {@code registry}; each ticket is rendered with the settings of the gate that owns it. */
+    PendingEndpoint(String pendingPath, GateRegistry registry, Clock clock) {
+        this.pendingPath = pendingPath;
         this.registry = registry;
         this.clock = clock;
     }
 
     boolean handles(String pathInApp) {
-        return pathInApp.equals(settings.pendingPath()) || pathInApp.startsWith(settings.pendingPath() + "/");
+        return pathInApp.equals(pendingPath) || pathInApp.startsWith(pendingPath + "/");
     }
 
     void handle(HttpServletRequest req, HttpServletResponse res, String user) throws IOException, ServletException {
-        String sub = SafePaths.pathInApp(req).substring(settings.pendingPath().length());
-        ClientKind kind = ClientKind.of(req, settings.apiPaths());
-        boolean post = "POST".equals(req.getMethod());
-        if (post && "cross-site".equalsIgnoreCase(req.getHeader("Sec-Fetch-Site"))) {
-            Responder.problem(res, 403, "forbidden", "Cross-site request refused", "This form only works from the application.",
-                    Map.of());
-            return;
+        ClientKind kind = ClientKind.of(req, java.util.List.of());
+        Answer answer = answer(req, res, user, kind);
+        if (answer != null) {
+            answer.writeTo(res);
+        }
+    }
+
+    /** The answer, or null when the request was forwarded to the application's own page. */
+    private Answer answer(HttpServletRequest req, HttpServletResponse res, String user, ClientKind kind)
+            throws IOException, ServletException {
+        String sub = SafePaths.pathInApp(req).substring(pendingPath.length());
+        String method = req.getMethod();
+        String allowed = switch (sub) {
+            case "", "/", "/status", "/continue" -> "GET";
+            case "/cancel", "/retry" -> "POST";
+            default -> null;
+        };
+        if (allowed == null) {
+            return notFound(req, kind);
+        }
+        if (!allowed.equals(method) && !(allowed.equals("GET") && method.equals("HEAD"))) {
+            return Responder.problem(405, "method-not-allowed", "Method not allowed", "Use " + allowed + ".", Map.of(),
+                    Map.of("Allow", allowed));
+        }
+        if ("POST".equals(method) && "cross-site".equalsIgnoreCase(req.getHeader("Sec-Fetch-Site"))) {
+            return Responder.problem(403, "forbidden", "Cross-site request refused", "This form only works from the application.",
+                    Map.of(), Map.of());
         }
         String ticket = req.getParameter("p");
         Optional<GateRegistry.Found> found = ticket == null ? Optional.empty() : registry.find(ticket, user);
+        Responder responder = found.map(f -> new Responder(f.gate().settings())).orElse(null);
         switch (sub) {
-            case "", "/" -> {
-                requireMethod(req, "GET");
-                page(req, res, found, kind);
-            }
             case "/status" -> {
-                requireMethod(req, "GET");
-                status(req, res, found);
+                return status(req, found, responder);
             }
             case "/continue" -> {
-                requireMethod(req, "GET");
-                proceed(req, res, found);
+                return proceed(req, found, responder);
             }
             case "/cancel" -> {
-                requireMethod(req, "POST");
                 if (found.isEmpty()) {
-                    notFound(req, res, kind);
-                    return;
+                    return notFound(req, kind);
                 }
                 PendingApproval cancelled = found.get().gate().cancel(found.get().approval());
-                if (kind == ClientKind.API) {
-                    statusAnswer(req, res, cancelled, false);
-                } else {
-                    Responder.redirect(res, responder.links(req, cancelled.ticket()).page());
-                }
+                return kind == ClientKind.API ? statusAnswer(req, cancelled, false, responder)
+                        : Responder.redirect(responder.links(req, cancelled.ticket()).page());
             }
             case "/retry" -> {
-                requireMethod(req, "POST");
                 if (found.isEmpty()) {
-                    Responder.redirect(res, req.getContextPath() + "/");
-                    return;
+                    return Responder.redirect(req.getContextPath() + "/");
                 }
                 PendingApproval p = found.get().approval();
                 if (p.status() == ApprovalStatus.PENDING) {
-                    Responder.redirect(res, responder.links(req, p.ticket()).page());
-                    return;
+                    return Responder.redirect(responder.links(req, p.ticket()).page());
                 }
                 found.get().gate().forget(p);
-                Responder.redirect(res, Pages.replayable(p.method()) ? SafePaths.location(req, p.target()) : req.getContextPath() + "/");
+                return Responder.redirect(back(req, p));
             }
-            default -> notFound(req, res, kind);
+            default -> {
+                return page(req, res, found, kind, responder);
+            }
         }
     }
 
-    private static void requireMethod(HttpServletRequest req, String method) throws ServletException {
-        if (!method.equals(req.getMethod()) && !("GET".equals(method) && "HEAD".equals(req.getMethod()))) {
-            throw new MethodNotAllowed(method);
-        }
+    private static String back(HttpServletRequest req, PendingApproval p) {
+        return Pages.replayable(p.method()) ? SafePaths.location(req, p.target()) : req.getContextPath() + "/";
     }
 
-    /** Thrown for a wrong method; the filter answers 405. */
-    static final class MethodNotAllowed extends ServletException {
-        private static final long serialVersionUID = 1L;
-        final String allowed;
-
-        MethodNotAllowed(String allowed) {
-            super("method not allowed");
-            this.allowed = allowed;
-        }
-    }
-
-    private void page(HttpServletRequest req, HttpServletResponse res, Optional<GateRegistry.Found> found, ClientKind kind)
-            throws IOException, ServletException {
+    private Answer page(HttpServletRequest req, HttpServletResponse res, Optional<GateRegistry.Found> found, ClientKind kind,
+            Responder responder) throws IOException, ServletException {
         if (found.isEmpty()) {
-            notFound(req, res, kind);
-            return;
+            return notFound(req, kind);
         }
         PendingApproval p = found.get().approval();
         try {
             p = found.get().gate().refresh(p);
         } catch (Nl3Failure f) {
-            // Keep waiting; the page says so when the long poll sees the same.
+            // Keep waiting; the long poll reports the outage.
         }
         Pages.Links links = responder.links(req, p.ticket());
         if (kind == ClientKind.API) {
-            statusAnswer(req, res, p, false);
-            return;
+            return statusAnswer(req, p, false, responder);
         }
-        if (settings.pendingPage() != null) {
-            forwardToApplicationPage(req, res, p, links);
-            return;
+        String pendingPage = found.get().gate().settings().pendingPage();
+        if (pendingPage != null) {
+            forwardToApplicationPage(req, res, p, links, pendingPage);
+            return null;
         }
         final PendingApproval shown = p;
-        switch (p.status()) {
-            case PENDING -> Responder.html(res, 200, nonce -> Pages.pending(shown, links, clock.instant(), nonce));
-            case APPROVED -> Responder.redirect(res, links.proceed());
-            case REJECTED -> Responder.html(res, 200, nonce -> Pages.rejected(shown, links, nonce));
-            default -> Responder.html(res, 200, nonce -> Pages.ended(shown, links, nonce));
-        }
+        return switch (p.status()) {
+            case PENDING -> Responder.html(200, nonce -> Pages.pending(shown, links, clock.instant(), nonce));
+            case APPROVED -> Responder.redirect(links.proceed());
+            case REJECTED -> Responder.html(200, nonce -> Pages.rejected(shown, links, nonce));
+            default -> Responder.html(200, nonce -> Pages.ended(shown, links, nonce));
+        };
     }
 
-    private void forwardToApplicationPage(HttpServletRequest req, HttpServletResponse res, PendingApproval p, Pages.Links links)
-            throws IOException, ServletException {
+    private static void forwardToApplicationPage(HttpServletRequest req, HttpServletResponse res, PendingApproval p,
+            Pages.Links links, String pendingPage) throws IOException, ServletException {
         req.setAttribute("nl3.approval.status", p.status().name());
         req.setAttribute("nl3.approval.type", p.approvalType().name());
         req.setAttribute("nl3.approval.approvers", p.approvers());
@@ -148,14 +143,13 @@ final class PendingEndpoint {
         req.setAttribute("nl3.approval.retryUrl", links.retry());
         req.setAttribute("nl3.approval.continueUrl", links.proceed());
         res.setHeader("Cache-Control", "no-store");
-        req.getRequestDispatcher(settings.pendingPage()).forward(req, res);
+        req.getRequestDispatcher(pendingPage).forward(req, res);
     }
 
-    private void status(HttpServletRequest req, HttpServletResponse res, Optional<GateRegistry.Found> found) throws IOException {
+    private static Answer status(HttpServletRequest req, Optional<GateRegistry.Found> found, Responder responder) {
         if (found.isEmpty()) {
-            Responder.problem(res, 404, "not-found", "No such approval request",
-                    "The ticket is unknown, belongs to someone else, or was completed.", Map.of());
-            return;
+            return Responder.problem(404, "not-found", "No such approval request",
+                    "The ticket is unknown, belongs to someone else, or was completed.", Map.of(), Map.of());
         }
         Duration wait = Duration.ZERO;
         String w = req.getParameter("wait");
@@ -167,9 +161,8 @@ final class PendingEndpoint {
                 }
                 wait = Duration.ofSeconds(Math.min(seconds, MAX_WAIT.toSeconds()));
             } catch (NumberFormatException e) {
-                Responder.problem(res, 400, "bad-request", "Bad wait parameter", "wait must be whole seconds from 0 to 30.",
-                        Map.of());
-                return;
+                return Responder.problem(400, "bad-request", "Bad wait parameter", "wait must be whole seconds from 0 to 30.",
+                        Map.of(), Map.of());
             }
         }
         PendingApproval p = found.get().approval();
@@ -179,13 +172,12 @@ final class PendingEndpoint {
         } catch (Nl3Failure f) {
             unavailable = true;
         }
-        statusAnswer(req, res, p, unavailable);
+        return statusAnswer(req, p, unavailable, responder);
     }
 
-    private void statusAnswer(HttpServletRequest req, HttpServletResponse res, PendingApproval p, boolean unavailable)
-            throws IOException {
+    private static Answer statusAnswer(HttpServletRequest req, PendingApproval p, boolean unavailable, Responder responder) {
         Pages.Links links = responder.links(req, p.ticket());
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", p.status().name());
         body.put("approvalType", p.approvalType().name());
         body.put("approvers", p.approvers());
@@ -194,33 +186,26 @@ final class PendingEndpoint {
         body.put("replay", Pages.replayable(p.method()));
         body.put("continueUrl", links.proceed());
         body.put("unavailable", unavailable);
-        if (p.status() == ApprovalStatus.PENDING) {
-            res.setHeader("Retry-After", String.valueOf(Math.max(1, (settings.pollInterval().toMillis() + 999) / 1000)));
-        }
-        Responder.json(res, 200, "application/json", body);
+        return Responder.json(200, body,
+                p.status() == ApprovalStatus.PENDING ? Map.of("Retry-After", responder.retryAfter()) : Map.of());
     }
 
-    private void proceed(HttpServletRequest req, HttpServletResponse res, Optional<GateRegistry.Found> found) {
+    private static Answer proceed(HttpServletRequest req, Optional<GateRegistry.Found> found, Responder responder) {
         if (found.isEmpty()) {
-            Responder.redirect(res, req.getContextPath() + "/");
-            return;
+            return Responder.redirect(req.getContextPath() + "/");
         }
         PendingApproval p = found.get().approval();
-        switch (p.status()) {
-            case PENDING, REJECTED, EXPIRED, CANCELLED -> Responder.redirect(res, responder.links(req, p.ticket()).page());
-            case APPROVED -> {
-                found.get().gate().forget(p);
-                Responder.redirect(res, Pages.replayable(p.method()) ? SafePaths.location(req, p.target()) : req.getContextPath() + "/");
-            }
+        if (p.status() != ApprovalStatus.APPROVED) {
+            return Responder.redirect(responder.links(req, p.ticket()).page());
         }
+        found.get().gate().forget(p);
+        return Responder.redirect(back(req, p));
     }
 
-    private void notFound(HttpServletRequest req, HttpServletResponse res, ClientKind kind) throws IOException {
-        if (kind == ClientKind.API) {
-            Responder.problem(res, 404, "not-found", "No such approval request",
-                    "The ticket is unknown, belongs to someone else, or was completed.", Map.of());
-        } else {
-            Responder.html(res, 404, nonce -> Pages.notFound(req.getContextPath() + "/", nonce));
-        }
+    private static Answer notFound(HttpServletRequest req, ClientKind kind) {
+        return kind == ClientKind.API
+                ? Responder.problem(404, "not-found", "No such approval request",
+                        "The ticket is unknown, belongs to someone else, or was completed.", Map.of(), Map.of())
+                : Responder.html(404, nonce -> Pages.notFound(req.getContextPath() + "/", nonce));
     }
 }

@@ -1,12 +1,8 @@
 package dev.nl3jit.filter;
 
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,11 +11,9 @@ final class Responder {
     static final String PROBLEM_BASE = "urn:nl3:approval:";
 
     private final Nl3Settings settings;
-    private final Clock clock;
 
-    Responder(Nl3Settings settings, Clock clock) {
+    Responder(Nl3Settings settings) {
         this.settings = settings;
-        this.clock = clock;
     }
 
     Pages.Links links(HttpServletRequest request, String ticket) {
@@ -29,74 +23,75 @@ final class Responder {
                 base + "/continue?p=" + t, request.getContextPath() + "/");
     }
 
-    /** Answers every decision but {@link Decision.Pass}, which the caller lets through. */
-    void answer(HttpServletRequest req, HttpServletResponse res, Decision decision, ClientKind kind) throws IOException {
+    /** The answer to every decision but a pass. */
+    Answer answer(HttpServletRequest req, Decision decision, ClientKind kind) {
         if (decision instanceof Decision.Pending p) {
-            pending(req, res, p.approval(), kind);
+            return pending(req, p.approval(), kind);
         } else if (decision instanceof Decision.Rejected r) {
-            rejected(req, res, r.approval(), kind);
+            return rejected(req, r.approval(), kind);
         } else if (decision instanceof Decision.Locked) {
-            locked(req, res, kind);
+            return locked(req, kind);
         } else if (decision instanceof Decision.Unavailable) {
-            unavailable(req, res, kind);
-        } else {
-            throw new IllegalArgumentException("a pass is not answered: " + decision);
+            return unavailable(req, kind);
         }
+        throw new IllegalArgumentException("a pass is not answered: " + decision);
     }
 
-    void pending(HttpServletRequest req, HttpServletResponse res, PendingApproval p, ClientKind kind) throws IOException {
+    Answer pending(HttpServletRequest req, PendingApproval p, ClientKind kind) {
         Pages.Links links = links(req, p.ticket());
-        switch (kind) {
-            case BROWSER -> redirect(res, links.page());
-            case FACES_PARTIAL -> partialRedirect(res, links.page());
-            case API -> {
-                Map<String, Object> extra = statusJson(p, links);
-                res.setHeader("Location", links.status());
-                res.setHeader("Retry-After", String.valueOf(Math.max(1, (settings.pollInterval().toMillis() + 999) / 1000)));
-                problem(res, 202, "pending", "Approval pending", "This request needs a just-in-time approval. Poll the status URL "
-                        + "and retry the request once the status is APPROVED.", extra);
-            }
-        }
+        return switch (kind) {
+            case BROWSER -> redirect(links.page());
+            case FACES_PARTIAL -> partial("<redirect url=\"" + Html.escape(links.page()) + "\"></redirect>");
+            case API -> problem(202, "pending", "Approval pending", "This request needs a just-in-time approval. Poll the "
+                    + "status URL and retry the request once the status is APPROVED.", statusJson(p, links),
+                    Map.of("Location", links.status(), "Retry-After", retryAfter()));
+        };
     }
 
-    void rejected(HttpServletRequest req, HttpServletResponse res, PendingApproval p, ClientKind kind) throws IOException {
+    Answer rejected(HttpServletRequest req, PendingApproval p, ClientKind kind) {
         Pages.Links links = links(req, p.ticket());
-        switch (kind) {
-            case BROWSER -> html(res, 403, nonce -> Pages.rejected(p, links, nonce));
-            case FACES_PARTIAL -> partialRedirect(res, links.page());
-            case API -> problem(res, 403, "rejected", "Approval rejected", "An approver rejected this request.",
-                    statusJson(p, links));
-        }
+        return switch (kind) {
+            case BROWSER -> html(403, nonce -> Pages.rejected(p, links, nonce));
+            case FACES_PARTIAL -> partial("<redirect url=\"" + Html.escape(links.page()) + "\"></redirect>");
+            case API -> problem(403, "rejected", "Approval rejected", "An approver rejected this request.", statusJson(p, links),
+                    Map.of());
+        };
     }
 
-    void locked(HttpServletRequest req, HttpServletResponse res, ClientKind kind) throws IOException {
+    Answer locked(HttpServletRequest req, ClientKind kind) {
         String detail = "This action is not available for your account right now.";
-        switch (kind) {
-            case BROWSER -> html(res, 403, nonce -> Pages.locked(req.getContextPath() + "/", nonce));
-            case FACES_PARTIAL -> partialError(res, "Not available", detail);
-            case API -> problem(res, 403, "not-available", "Not available", detail, Map.of());
-        }
+        return switch (kind) {
+            case BROWSER -> html(403, nonce -> Pages.locked(req.getContextPath() + "/", nonce));
+            case FACES_PARTIAL -> partialError("Not available", detail);
+            case API -> problem(403, "not-available", "Not available", detail, Map.of(), Map.of());
+        };
     }
 
-    void unavailable(HttpServletRequest req, HttpServletResponse res, ClientKind kind) throws IOException {
-        res.setHeader("Retry-After", "10");
+    Answer unavailable(HttpServletRequest req, ClientKind kind) {
         String detail = "The approval service cannot be reached right now; nothing was changed.";
-        switch (kind) {
-            case BROWSER -> html(res, 503, nonce -> Pages.unavailable(req.getContextPath() + "/", nonce));
-            case FACES_PARTIAL -> partialError(res, "Approval service unavailable", detail);
-            case API -> problem(res, 503, "unavailable", "Approval service unavailable", detail, Map.of());
+        Answer a = switch (kind) {
+            case BROWSER -> html(503, nonce -> Pages.unavailable(req.getContextPath() + "/", nonce));
+            case FACES_PARTIAL -> partialError("Approval service unavailable", detail);
+            case API -> problem(503, "unavailable", "Approval service unavailable", detail, Map.of(), Map.of());
+        };
+        Map<String, String> headers = new LinkedHashMap<>(a.headers());
+        if (kind != ClientKind.FACES_PARTIAL) {
+            headers.put("Retry-After", "10");
         }
+        return new Answer(a.status(), a.contentType(), headers, a.body());
     }
 
-    void unauthenticated(HttpServletResponse res, ClientKind kind) throws IOException {
-        if (kind == ClientKind.API) {
-            problem(res, 401, "unauthenticated", "Sign-in required", "This resource needs an authenticated user.", Map.of());
-        } else {
-            html(res, 401, Pages::unauthenticated);
-        }
+    static Answer unauthenticated(ClientKind kind) {
+        return kind == ClientKind.API
+                ? problem(401, "unauthenticated", "Sign-in required", "This resource needs an authenticated user.", Map.of(), Map.of())
+                : html(401, Pages::unauthenticated);
     }
 
-    Map<String, Object> statusJson(PendingApproval p, Pages.Links links) {
+    String retryAfter() {
+        return String.valueOf(Math.max(1, (settings.pollInterval().toMillis() + 999) / 1000));
+    }
+
+    static Map<String, Object> statusJson(PendingApproval p, Pages.Links links) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("approvalStatus", p.status().name());
         m.put("approvalType", p.approvalType().name());
@@ -109,68 +104,46 @@ final class Responder {
         return m;
     }
 
-    static void redirect(HttpServletResponse res, String location) {
-        res.setStatus(303);
-        res.setHeader("Location", location);
-        res.setHeader("Cache-Control", "no-store");
+    static Answer redirect(String location) {
+        return Answer.status(303).header("Location", location).empty();
     }
 
-    static void problem(HttpServletResponse res, int status, String type, String title, String detail,
-            Map<String, Object> extra) throws IOException {
+    static Answer problem(int status, String type, String title, String detail, Map<String, Object> extra,
+            Map<String, String> headers) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", PROBLEM_BASE + type);
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
         body.putAll(extra);
-        json(res, status, "application/problem+json", body);
+        Answer.Builder b = Answer.status(status);
+        headers.forEach(b::header);
+        return b.body("application/problem+json", Nl3Json.write(body));
     }
 
-    static void json(HttpServletResponse res, int status, String contentType, Map<String, ?> body) throws IOException {
-        res.setStatus(status);
-        res.setContentType(contentType);
-        res.setCharacterEncoding("UTF-8");
-        res.setHeader("Cache-Control", "no-store");
-        res.setHeader("X-Content-Type-Options", "nosniff");
-        try (PrintWriter w = res.getWriter()) {
-            w.write(Nl3Json.write(body));
-        }
+    static Answer json(int status, Map<String, ?> body, Map<String, String> headers) {
+        Answer.Builder b = Answer.status(status);
+        headers.forEach(b::header);
+        return b.body("application/json", Nl3Json.write(body));
     }
 
     interface PageMaker {
         String make(String nonce);
     }
 
-    static void html(HttpServletResponse res, int status, PageMaker page) throws IOException {
+    static Answer html(int status, PageMaker page) {
         String nonce = Html.nonce();
-        res.setStatus(status);
-        res.setContentType("text/html");
-        res.setCharacterEncoding("UTF-8");
-        res.setHeader("Cache-Control", "no-store");
-        res.setHeader("X-Content-Type-Options", "nosniff");
-        res.setHeader("Referrer-Policy", "no-referrer");
-        res.setHeader("Content-Security-Policy", Html.csp(nonce));
-        try (PrintWriter w = res.getWriter()) {
-            w.write(page.make(nonce));
-        }
+        return Answer.status(status).header("Referrer-Policy", "no-referrer").header("Content-Security-Policy", Html.csp(nonce))
+                .body("text/html", page.make(nonce));
     }
 
-    private static void partialRedirect(HttpServletResponse res, String url) throws IOException {
-        partial(res, "<redirect url=\"" + Html.escape(url) + "\"></redirect>");
-    }
-
-    private static void partialError(HttpServletResponse res, String name, String message) throws IOException {
-        partial(res, "<error><error-name>" + Html.escape(name) + "</error-name><error-message><![CDATA["
+    private static Answer partialError(String name, String message) {
+        return partial("<error><error-name>" + Html.escape(name) + "</error-name><error-message><![CDATA["
                 + message.replace("]]>", "") + "]]></error-message></error>");
     }
 
-    private static void partial(HttpServletResponse res, String content) throws IOException {
-        res.setStatus(200);
-        res.setContentType("text/xml");
-        res.setCharacterEncoding("UTF-8");
-        res.setHeader("Cache-Control", "no-store");
-        try (PrintWriter w = res.getWriter()) {
-            w.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?><partial-response>" + content + "</partial-response>");
-        }
+    private static Answer partial(String content) {
+        return Answer.status(200).body("text/xml",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><partial-response>" + content + "</partial-response>");
     }
 }

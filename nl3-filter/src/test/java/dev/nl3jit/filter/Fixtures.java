@@ -28,7 +28,7 @@ final class Fixtures {
 
     static Nl3ApprovalFilter filter(Sandbox sandbox, TestClock clock, String approvalKey, String... overrides) {
         return new Nl3ApprovalFilter(Nl3Settings.fromMap(settings(sandbox, approvalKey, overrides)), null,
-                UsernameMapper.PRINCIPAL_NAME, clock, DecisionListener.NONE);
+                UsernameMapper.PRINCIPAL_NAME, clock, ApprovalListener.NONE);
     }
 
     /** The usual application: /admin/* under ADMIN_ACCESS (also serving the pending path), /payments/* under PAYMENT_APPROVAL. */

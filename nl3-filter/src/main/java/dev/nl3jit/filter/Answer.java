@@ -1,0 +1,66 @@
+package dev.nl3jit.filter;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A rendered HTTP answer to a request that may not proceed (pending, rejected, not available,
+ * unavailable, sign-in required): the same bytes whether the filter, the CDI interceptor or a JAX-RS
+ * exception mapper sends them.
+ *
+ * @param body the body, or {@code null} for none
+ */
+public record Answer(int status, String contentType, Map<String, String> headers, String body) {
+
+    public Answer {
+        headers = Map.copyOf(headers);
+    }
+
+    /** Writes status, headers and body; does nothing when the response is already committed. */
+    public void writeTo(HttpServletResponse res) throws IOException {
+        if (res.isCommitted()) {
+            return;
+        }
+        res.setStatus(status);
+        headers.forEach(res::setHeader);
+        if (body == null) {
+            return;
+        }
+        res.setContentType(contentType);
+        res.setCharacterEncoding("UTF-8");
+        PrintWriter w = res.getWriter();
+        w.write(body);
+        w.flush();
+    }
+
+    static Builder status(int status) {
+        return new Builder(status);
+    }
+
+    static final class Builder {
+        private final int status;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+
+        private Builder(int status) {
+            this.status = status;
+            headers.put("Cache-Control", "no-store");
+            headers.put("X-Content-Type-Options", "nosniff");
+        }
+
+        Builder header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        Answer body(String contentType, String body) {
+            return new Answer(status, contentType, headers, body);
+        }
+
+        Answer empty() {
+            return new Answer(status, null, headers, null);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.nl3jit.filter;
+
+import java.util.Optional;
+
+/** What a check decided, the pending approval it concerns, and (for HTTP checks) the answer to send. */
+public final class CheckResult {
+
+    public enum Outcome {
+        /** A live grant, or a fresh approval: go ahead. */
+        PASSED,
+        /** NL3 failed and the open failure policy lets the request through. */
+        PASSED_DEGRADED,
+        /** An approval request is waiting for an approver. */
+        PENDING,
+        /** An approver rejected. */
+        REJECTED,
+        /** The account is locked (or not enrolled where that is denied). */
+        LOCKED,
+        /** NL3 failed and the policy is closed. */
+        UNAVAILABLE,
+        /** No authenticated user. */
+        UNAUTHENTICATED
+    }
+
+    private final Outcome outcome;
+    private final PendingApproval approval;
+    private final Answer answer;
+
+    CheckResult(Outcome outcome, PendingApproval approval, Answer answer) {
+        this.outcome = outcome;
+        this.approval = approval;
+        this.answer = answer;
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    /** Whether the protected action may go ahead. */
+    public boolean passed() {
+        return outcome == Outcome.PASSED || outcome == Outcome.PASSED_DEGRADED;
+    }
+
+    /** The pending or rejected approval. */
+    public Optional<PendingApproval> approval() {
+        return Optional.ofNullable(approval);
+    }
+
+    /** The HTTP answer (redirect, problem+json, page) for checks of an HTTP request that did not pass. */
+    public Optional<Answer> answer() {
+        return Optional.ofNullable(answer);
+    }
+
+    @Override
+    public String toString() {
+        return "CheckResult[" + outcome + "]";
+    }
+}
