@@ -32,6 +32,11 @@ public final class CheckResult {
         this.answer = answer;
     }
 
+    /** No authenticated user could be found (for checks outside HTTP with no known caller). */
+    public static CheckResult unauthenticated() {
+        return new CheckResult(Outcome.UNAUTHENTICATED, null, null);
+    }
+
     public Outcome outcome() {
         return outcome;
     }

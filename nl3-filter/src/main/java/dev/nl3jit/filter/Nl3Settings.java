@@ -136,6 +136,16 @@ public record Nl3Settings(SigningKey signingKey, String issuer, URI apiBaseUrl, 
         return new SettingsReader(lookup).read();
     }
 
+    /**
+     * Reads {@code first} (e.g. MicroProfile Config), then system properties, then environment variables
+     * ({@code NL3_*}, then NL3's sample names {@code SIGNING_KEY}, {@code APP_URI}, {@code API_HOST}).
+     *
+     * @throws InvalidSettingsException listing every problem
+     */
+    public static Nl3Settings fromSources(Function<String, String> first) {
+        return parse(SettingsReader.withSystemAndEnvironment(first));
+    }
+
     /** {@link #parse(Function)} over a map. */
     public static Nl3Settings fromMap(Map<String, String> values) {
         SettingsReader.rejectUnknown(values.keySet(), "map");

@@ -1,6 +1,7 @@
 package dev.nl3jit.filter;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +29,48 @@ public record Protection(String approvalKey, List<String> approvers, Map<String,
             throw new IllegalArgumentException("grant duration must be positive");
         }
         Objects.requireNonNull(scope, "scope");
+    }
+
+    /**
+     * A protection from annotation-style values ({@link RequiresApproval}, the CDI binding), with gaps filled from
+     * the settings.
+     *
+     * @param approvers     empty: the settings' approvers
+     * @param metadata      {@code "key=value"} each, added to the settings' metadata
+     * @param parameters    {@code "name"} or {@code "name=metadataKey"}: request parameters copied into metadata
+     * @param grantDuration e.g. {@code "30m"}; empty: the settings' grant duration
+     * @throws IllegalArgumentException saying which value is wrong
+     */
+    public static Protection of(Nl3Settings settings, String approvalKey, String[] approvers, String[] metadata,
+            String[] parameters, String grantDuration, GrantScope scope) {
+        Map<String, String> meta = new LinkedHashMap<>(settings.metadata());
+        for (String pair : metadata) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("metadata '" + pair + "' must be key=value");
+            }
+            meta.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String p : parameters) {
+            int eq = p.indexOf('=');
+            String name = eq < 0 ? p.strip() : p.substring(0, eq).strip();
+            String key = eq < 0 ? name : p.substring(eq + 1).strip();
+            if (name.isEmpty() || key.isEmpty()) {
+                throw new IllegalArgumentException("parameters '" + p + "' must be name or name=metadataKey");
+            }
+            params.put(name, key);
+        }
+        Duration grant = settings.grantDuration();
+        if (grantDuration != null && !grantDuration.isBlank()) {
+            grant = SettingsReader.parseDuration(grantDuration);
+            if (grant == null || grant.isZero() || grant.compareTo(Duration.ofDays(7)) > 0) {
+                throw new IllegalArgumentException("grantDuration '" + grantDuration
+                        + "' must be a duration such as 30m, between 1s and 7d");
+            }
+        }
+        return new Protection(approvalKey, approvers.length > 0 ? List.of(approvers) : settings.approvers(), meta, params,
+                grant, scope);
     }
 
     /** The protection the filter's own settings describe. */

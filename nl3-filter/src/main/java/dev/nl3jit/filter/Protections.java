@@ -1,6 +1,5 @@
 package dev.nl3jit.filter;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,33 +27,6 @@ final class Protections {
     }
 
     static Protection of(RequiresApproval a, Nl3Settings settings) {
-        Map<String, String> metadata = new LinkedHashMap<>(settings.metadata());
-        for (String pair : a.metadata()) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("metadata '" + pair + "' must be key=value");
-            }
-            metadata.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
-        }
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String p : a.parameters()) {
-            int eq = p.indexOf('=');
-            String name = eq < 0 ? p.strip() : p.substring(0, eq).strip();
-            String key = eq < 0 ? name : p.substring(eq + 1).strip();
-            if (name.isEmpty() || key.isEmpty()) {
-                throw new IllegalArgumentException("parameters '" + p + "' must be name or name=metadataKey");
-            }
-            params.put(name, key);
-        }
-        Duration grant = settings.grantDuration();
-        if (!a.grantDuration().isBlank()) {
-            grant = SettingsReader.parseDuration(a.grantDuration());
-            if (grant == null || grant.isZero() || grant.compareTo(Duration.ofDays(7)) > 0) {
-                throw new IllegalArgumentException("grantDuration '" + a.grantDuration()
-                        + "' must be a duration such as 30m, between 1s and 7d");
-            }
-        }
-        List<String> approvers = a.approvers().length > 0 ? List.of(a.approvers()) : settings.approvers();
-        return new Protection(a.value(), approvers, metadata, params, grant, a.scope());
+        return Protection.of(settings, a.value(), a.approvers(), a.metadata(), a.parameters(), a.grantDuration(), a.scope());
     }
 }

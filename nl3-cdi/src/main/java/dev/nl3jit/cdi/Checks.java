@@ -1,0 +1,59 @@
+package dev.nl3jit.cdi;
+
+import dev.nl3jit.filter.Caller;
+import dev.nl3jit.filter.CheckResult;
+import dev.nl3jit.filter.Nl3Approvals;
+import dev.nl3jit.filter.Protection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
+import java.util.Optional;
+
+/** Runs a check for the current call: the HTTP request when there is one, else the {@link CallerProvider}'s caller. */
+@ApplicationScoped
+class Checks {
+    @Inject
+    Nl3Approvals approvals;
+
+    @Inject
+    CallerProvider callers;
+
+    @Inject
+    Instance<HttpServletRequest> requests;
+
+    CheckResult check(Protection protection) {
+        Optional<HttpServletRequest> request = currentRequest();
+        if (request.isPresent()) {
+            approvals.serveIn(request.get().getServletContext());
+            return approvals.check(request.get(), protection);
+        }
+        Optional<Caller> caller = callers.current();
+        return caller.map(c -> approvals.check(c, protection)).orElseGet(CheckResult::unauthenticated);
+    }
+
+    /** The NL3 username of the current call, if known. */
+    Optional<String> currentUser() {
+        Optional<HttpServletRequest> request = currentRequest();
+        if (request.isPresent()) {
+            Principal p = request.get().getUserPrincipal();
+            return p == null ? Optional.empty() : Optional.ofNullable(p.getName());
+        }
+        return callers.current().map(Caller::user);
+    }
+
+    private Optional<HttpServletRequest> currentRequest() {
+        if (!requests.isResolvable()) {
+            return Optional.empty();
+        }
+        try {
+            HttpServletRequest r = requests.get();
+            r.getMethod();
+            return Optional.of(r);
+        } catch (ContextNotActiveException | IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/** CDI integration of the JIT approval filter. */
-package dev.nl3jit.cdi;

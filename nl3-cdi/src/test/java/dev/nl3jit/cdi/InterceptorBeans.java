@@ -1,0 +1,99 @@
+package dev.nl3jit.cdi;
+
+import dev.nl3jit.filter.ApprovalEvent;
+import dev.nl3jit.filter.Caller;
+import dev.nl3jit.filter.Nl3Settings;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** The beans of a small application that protects CDI bean methods. */
+final class InterceptorBeans {
+    private InterceptorBeans() {
+    }
+
+    /** Settings pointing at the test's sandbox. */
+    static volatile Map<String, String> settings;
+    static final TestClock CLOCK = new TestClock();
+
+    @ApplicationScoped
+    public static class Payments {
+        @ApprovalRequired(value = "PAYMENT_APPROVAL", metadata = "channel=batch")
+        public String pay(String amount) {
+            return "paid " + amount;
+        }
+
+        public String balance() {
+            return "balance";
+        }
+    }
+
+    @ApplicationScoped
+    @ApprovalRequired("ADMIN_ACCESS")
+    public static class Admin {
+        public String purge() {
+            return "purged";
+        }
+    }
+
+    @Alternative
+    @Priority(Interceptor.Priority.APPLICATION)
+    @ApplicationScoped
+    public static class TestCaller implements CallerProvider {
+        private volatile String user;
+
+        /** Set through a method: a field write on the client proxy would not reach the bean. */
+        public void signIn(String name) {
+            this.user = name;
+        }
+
+        @Override
+        public Optional<Caller> current() {
+            return Optional.ofNullable(user).map(Caller::user);
+        }
+    }
+
+    @ApplicationScoped
+    public static class Audit {
+        private final List<ApprovalEvent> events = new CopyOnWriteArrayList<>();
+
+        public List<ApprovalEvent> events() {
+            return List.copyOf(events);
+        }
+
+        void on(@Observes ApprovalEvent event) {
+            events.add(event);
+        }
+
+        public List<ApprovalEvent.Kind> kinds() {
+            return events.stream().map(ApprovalEvent::kind).toList();
+        }
+    }
+
+    @Alternative
+    @Priority(Interceptor.Priority.APPLICATION)
+    @Dependent
+    public static class Config {
+        @Produces
+        @Singleton
+        Nl3Settings settings() {
+            return Nl3Settings.fromMap(settings);
+        }
+
+        @Produces
+        @Singleton
+        Clock clock() {
+            return CLOCK;
+        }
+    }
+}
