@@ -33,7 +33,7 @@ public class ApprovalInterceptor implements Serializable {
         ApprovalRequired binding = BINDINGS.computeIfAbsent(ctx.getMethod(), m -> binding(m, ctx.getTarget()));
         Protection protection = Protection.of(settings, binding.value(), binding.approvers(), binding.metadata(),
                 binding.parameters(), binding.grantDuration(), binding.scope());
-        CheckResult result = checks.check(protection);
+        CheckResult result = checks.check(protection, ArgumentNames.values(ctx.getMethod(), ctx.getParameters()));
         if (result.passed()) {
             return ctx.proceed();
         }

@@ -10,6 +10,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
+import java.util.Map;
 import java.util.Optional;
 
 /** Runs a check for the current call: the HTTP request when there is one, else the {@link CallerProvider}'s caller. */
@@ -25,13 +26,25 @@ class Checks {
     Instance<HttpServletRequest> requests;
 
     CheckResult check(Protection protection) {
+        return check(protection, Map.of());
+    }
+
+    /** @param parameters values for the protection's parameter metadata, e.g. from the intercepted method's arguments */
+    CheckResult check(Protection protection, Map<String, String> parameters) {
         Optional<HttpServletRequest> request = currentRequest();
         if (request.isPresent()) {
             approvals.serveIn(request.get().getServletContext());
-            return approvals.check(request.get(), protection);
+            return approvals.check(request.get(), protection, parameters);
         }
         Optional<Caller> caller = callers.current();
-        return caller.map(c -> approvals.check(c, protection)).orElseGet(CheckResult::unauthenticated);
+        return caller.map(c -> approvals.check(new Caller(c.user(), c.method(), c.path(), c.ip(), c.userAgent(),
+                merge(c.parameters(), parameters)), protection)).orElseGet(CheckResult::unauthenticated);
+    }
+
+    private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> m = new java.util.HashMap<>(a);
+        m.putAll(b);
+        return m;
     }
 
     /** The NL3 username of the current call, if known. */

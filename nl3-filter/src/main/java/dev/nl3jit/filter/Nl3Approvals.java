@@ -102,13 +102,21 @@ public final class Nl3Approvals implements AutoCloseable {
      * must already be authenticated; otherwise the outcome is {@code UNAUTHENTICATED} with a 401 answer.
      */
     public CheckResult check(HttpServletRequest req, Protection protection) {
+        return check(req, protection, Map.of());
+    }
+
+    /**
+     * As {@link #check(HttpServletRequest, Protection)}, with parameter values the request's own parameters cannot
+     * show (e.g. a JAX-RS method's form parameters, whose body the framework has read already).
+     */
+    public CheckResult check(HttpServletRequest req, Protection protection, Map<String, String> parameters) {
         ClientKind kind = ClientKind.of(req, settings.apiPaths());
         Principal principal = req.getUserPrincipal();
         String user = principal == null ? null : usernames.username(principal);
         if (user == null || user.isBlank()) {
             return new CheckResult(CheckResult.Outcome.UNAUTHENTICATED, null, Responder.unauthenticated(kind));
         }
-        Decision d = gate.decide(protection, facts(req, protection, user));
+        Decision d = gate.decide(protection, facts(req, protection, user, parameters));
         CheckResult.Outcome outcome = outcome(d);
         return new CheckResult(outcome, approvalOf(d), outcome == CheckResult.Outcome.PASSED
                 || outcome == CheckResult.Outcome.PASSED_DEGRADED ? null : responder.answer(req, d, kind));
@@ -178,12 +186,12 @@ public final class Nl3Approvals implements AutoCloseable {
         return usernames;
     }
 
-    static RequestFacts facts(HttpServletRequest req, Protection protection, String user) {
+    static RequestFacts facts(HttpServletRequest req, Protection protection, String user, Map<String, String> known) {
         Map<String, String> params = Map.of();
         if (!protection.parameterMetadata().isEmpty()) {
             params = new HashMap<>();
             for (String name : protection.parameterMetadata().keySet()) {
-                String v = req.getParameter(name);
+                String v = known.containsKey(name) ? known.get(name) : req.getParameter(name);
                 if (v != null) {
                     params.put(name, v);
                 }
