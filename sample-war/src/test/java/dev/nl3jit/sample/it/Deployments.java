@@ -1,0 +1,62 @@
+package dev.nl3jit.sample.it;
+
+import dev.nl3jit.sandbox.Sandbox;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/** The packaged sample WAR, pointed at a sandbox started for the test class. */
+final class Deployments {
+    private Deployments() {
+    }
+
+    static final String SETTINGS[] = {"nl3.signing-key", "nl3.app-uri", "nl3.api-base-url", "nl3.poll-interval",
+        "nl3.grant-duration"};
+
+    /** Starts the sandbox (before deployment: the filter checks its settings at startup) and sets the system properties. */
+    static Sandbox startSandbox(String grantDuration) {
+        Sandbox sandbox = Sandbox.builder().port(0).start();
+        System.setProperty("nl3.signing-key", sandbox.signingKey());
+        System.setProperty("nl3.app-uri", sandbox.issuer());
+        System.setProperty("nl3.api-base-url", sandbox.baseUri().toString());
+        System.setProperty("nl3.poll-interval", "250ms");
+        if (grantDuration != null) {
+            System.setProperty("nl3.grant-duration", grantDuration);
+        }
+        return sandbox;
+    }
+
+    static void stop(Sandbox sandbox) {
+        for (String name : SETTINGS) {
+            System.clearProperty(name);
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    /** The WAR `mvn package` built; on Tomcat, with a realm holding the demo users. */
+    static WebArchive packagedWar() {
+        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("sample.war.file")));
+        if ("tomcat".equals(System.getProperty("arquillian.launch"))) {
+            try {
+                Path users = Files.createTempFile("tomcat-users", ".xml");
+                Files.writeString(users, "<tomcat-users><role rolename=\"user\"/>"
+                        + "<user username=\"alice\" password=\"pw\" roles=\"user\"/>"
+                        + "<user username=\"bob\" password=\"pw\" roles=\"user\"/>"
+                        + "<user username=\"carol\" password=\"pw\" roles=\"user\"/></tomcat-users>");
+                users.toFile().deleteOnExit();
+                war.addAsManifestResource(new StringAsset("<Context><Realm className=\"org.apache.catalina.realm.MemoryRealm\" "
+                        + "pathname=\"" + users.toAbsolutePath() + "\"/></Context>"), "context.xml");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return war;
+    }
+}
