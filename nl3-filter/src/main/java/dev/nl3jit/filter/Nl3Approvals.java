@@ -11,6 +11,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The approval engine for code that is not the filter: the CDI interceptor and application code that
@@ -25,14 +28,22 @@ public final class Nl3Approvals implements AutoCloseable {
     private final ApprovalGate gate;
     private final Responder responder;
     private final Set<GateRegistry> servedIn = new CopyOnWriteArraySet<>();
+    /** The HTTP client's threads: daemon, named, and stopped on {@link #close()} so undeploys leave none behind. */
+    private final ExecutorService httpThreads;
 
     private Nl3Approvals(Builder b, ApprovalStore store) {
         this.settings = b.settings;
         this.clock = b.clock;
         this.usernames = b.usernames;
         this.minter = new TokenMinter(settings, clock);
-        this.gate = new ApprovalGate(settings, clock, store, new Nl3Client(settings, minter, Nl3Client.newHttpClient(settings)),
-                b.listener);
+        AtomicInteger n = new AtomicInteger();
+        this.httpThreads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "nl3-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.gate = new ApprovalGate(settings, clock, store,
+                new Nl3Client(settings, minter, Nl3Client.newHttpClient(settings, httpThreads)), b.listener);
         this.responder = new Responder(settings);
     }
 
@@ -165,13 +176,14 @@ public final class Nl3Approvals implements AutoCloseable {
         }
     }
 
-    /** Stops serving pending pages; grants and pending approvals stay in the store. */
+    /** Stops serving pending pages and the HTTP client's threads; grants and pending approvals stay in the store. */
     @Override
     public void close() {
         for (GateRegistry r : servedIn) {
             r.remove(gate);
         }
         servedIn.clear();
+        httpThreads.shutdownNow();
     }
 
     ApprovalGate gate() {

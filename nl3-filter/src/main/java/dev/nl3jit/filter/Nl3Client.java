@@ -58,9 +58,9 @@ final class Nl3Client {
         this.maxBytes = settings.maxResponseBytes();
     }
 
-    static HttpClient newHttpClient(Nl3Settings settings) {
+    static HttpClient newHttpClient(Nl3Settings settings, java.util.concurrent.Executor executor) {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+                .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
     }
 
     Nl3Json.Lock lockCheck(String user, Caller caller) throws Nl3Failure {
