@@ -1,5 +1,6 @@
 package dev.nl3jit.cdi;
 
+import dev.nl3jit.sandbox.MovableClock;
 import dev.nl3jit.filter.ApprovalEvent;
 import dev.nl3jit.filter.Caller;
 import dev.nl3jit.filter.Nl3Settings;
@@ -24,7 +25,7 @@ final class InterceptorBeans {
 
     /** Settings pointing at the test's sandbox. */
     static volatile Map<String, String> settings;
-    static final TestClock CLOCK = new TestClock();
+    static final MovableClock CLOCK = new MovableClock();
 
     @ApplicationScoped
     public static class Payments {

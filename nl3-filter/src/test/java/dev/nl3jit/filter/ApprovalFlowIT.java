@@ -7,35 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nl3jit.sandbox.ApprovalView;
 import dev.nl3jit.sandbox.Call;
-import dev.nl3jit.sandbox.Sandbox;
-import dev.nl3jit.sandbox.SandboxExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-class ApprovalFlowIT {
-    static final TestClock CLOCK = new TestClock();
-
-    @RegisterExtension
-    static SandboxExtension nl3 = new SandboxExtension().withClock(CLOCK);
-
-    private AppServer app;
-    private Sandbox sandbox;
-
-    @BeforeEach
-    void start() throws Exception {
-        sandbox = nl3.sandbox();
-        app = Fixtures.app(sandbox, CLOCK);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        app.close();
-    }
+class ApprovalFlowIT extends AppTestBase {
 
     /** First visit of a browser: a 303 to the pending page, which exists and names the approver. */
     private String requestApproval(Client browser, String path) {

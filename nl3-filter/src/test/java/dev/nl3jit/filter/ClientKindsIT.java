@@ -3,34 +3,11 @@ package dev.nl3jit.filter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nl3jit.sandbox.Sandbox;
-import dev.nl3jit.sandbox.SandboxExtension;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-class ClientKindsIT {
-    static final TestClock CLOCK = new TestClock();
-
-    @RegisterExtension
-    static SandboxExtension nl3 = new SandboxExtension().withClock(CLOCK);
-
-    private AppServer app;
-    private Sandbox sandbox;
-
-    @BeforeEach
-    void start() throws Exception {
-        sandbox = nl3.sandbox();
-        app = Fixtures.app(sandbox, CLOCK);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        app.close();
-    }
+class ClientKindsIT extends AppTestBase {
 
     @Test
     void browserGetsASeeOtherToThePendingPage() {

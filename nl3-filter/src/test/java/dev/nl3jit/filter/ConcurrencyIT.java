@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nl3jit.sandbox.Call;
 import dev.nl3jit.sandbox.Fault;
-import dev.nl3jit.sandbox.Sandbox;
-import dev.nl3jit.sandbox.SandboxExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,30 +14,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-class ConcurrencyIT {
-    static final TestClock CLOCK = new TestClock();
-
-    @RegisterExtension
-    static SandboxExtension nl3 = new SandboxExtension().withClock(CLOCK);
-
-    private AppServer app;
-    private Sandbox sandbox;
-
-    @BeforeEach
-    void start() throws Exception {
-        sandbox = nl3.sandbox();
-        app = Fixtures.app(sandbox, CLOCK);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        app.close();
-    }
+class ConcurrencyIT extends AppTestBase {
 
     private List<Client.Response> concurrently(int n, java.util.concurrent.Callable<Client.Response> call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);

@@ -5,34 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nl3jit.sandbox.Fault;
 import dev.nl3jit.sandbox.Sandbox;
-import dev.nl3jit.sandbox.SandboxExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** NL3 failing in every way the sandbox can fail, with the approval policy closed and open. Read timeout 1 s. */
-class FailurePolicyIT {
-    static final TestClock CLOCK = new TestClock();
+class FailurePolicyIT extends AppTestBase {
+
+    /** Each test starts its own application with the policy it needs. */
+    @Override
+    protected AppServer application() {
+        return null;
+    }
     private static final String CREATE = "/nl3/api/v1/approvalRequest";
     private static final long READ_TIMEOUT_MS = 1000;
-
-    @RegisterExtension
-    static SandboxExtension nl3 = new SandboxExtension().withClock(CLOCK);
-
-    private AppServer app;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-    }
 
     static Stream<Arguments> faults() {
         return Stream.of(

@@ -1,5 +1,6 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.sandbox.MovableClock;
 import dev.nl3jit.sandbox.Sandbox;
 import java.util.HashMap;
 import java.util.List;
@@ -26,13 +27,13 @@ final class Fixtures {
         return m;
     }
 
-    static Nl3ApprovalFilter filter(Sandbox sandbox, TestClock clock, String approvalKey, String... overrides) {
+    static Nl3ApprovalFilter filter(Sandbox sandbox, MovableClock clock, String approvalKey, String... overrides) {
         return new Nl3ApprovalFilter(Nl3Settings.fromMap(settings(sandbox, approvalKey, overrides)), null,
                 UsernameMapper.PRINCIPAL_NAME, clock, ApprovalListener.NONE);
     }
 
     /** The usual application: /admin/* under ADMIN_ACCESS (also serving the pending path), /payments/* under PAYMENT_APPROVAL. */
-    static AppServer app(Sandbox sandbox, TestClock clock, String... adminOverrides) throws Exception {
+    static AppServer app(Sandbox sandbox, MovableClock clock, String... adminOverrides) throws Exception {
         return AppServer.start(
                 new AppServer.Mapping("nl3-admin", filter(sandbox, clock, "ADMIN_ACCESS", adminOverrides),
                         List.of("/admin/*", "/nl3-approval/*")),

@@ -4,40 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nl3jit.sandbox.Sandbox;
-import dev.nl3jit.sandbox.SandboxExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Nothing a client sends can make the filter redirect off the application. */
-class OpenRedirectIT {
-    static final TestClock CLOCK = new TestClock();
+class OpenRedirectIT extends AppTestBase {
 
-    @RegisterExtension
-    static SandboxExtension nl3 = new SandboxExtension().withClock(CLOCK);
-
-    private AppServer app;
-    private Sandbox sandbox;
-
-    @BeforeEach
-    void start() throws Exception {
-        sandbox = nl3.sandbox();
-        app = AppServer.start(new AppServer.Mapping("nl3-all", Fixtures.filter(sandbox, CLOCK, "ADMIN_ACCESS"), List.of("/*")));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        app.close();
+    @Override
+    protected AppServer application() throws Exception {
+        return AppServer.start(new AppServer.Mapping("nl3-all", Fixtures.filter(sandbox, CLOCK, "ADMIN_ACCESS"), List.of("/*")));
     }
 
     /** A raw HTTP/1.1 request, so the request line reaches the server exactly as written. */

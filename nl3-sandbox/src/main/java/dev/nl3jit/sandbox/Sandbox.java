@@ -33,7 +33,7 @@ public final class Sandbox implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Sandbox.class.getName());
 
-    private final OffsetClock clock;
+    private final MovableClock clock;
     private final State state;
     private final Faults faults = new Faults();
     private final CallLog log = new CallLog();
@@ -99,7 +99,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private Sandbox(Builder b) {
-        this.clock = new OffsetClock(b.clock);
+        this.clock = new MovableClock(b.clock);
         this.state = new State(clock, b.seed == null ? Seed.defaults() : b.seed);
         this.api = new ApiHandler(state, new TokenValidator(clock, state.seed().audience(), state::keyFor));
         this.admin = new AdminHandler(this, state);
