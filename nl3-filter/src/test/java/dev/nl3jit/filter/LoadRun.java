@@ -1,0 +1,38 @@
+package dev.nl3jit.filter;
+
+import dev.nl3jit.sandbox.MovableClock;
+import dev.nl3jit.sandbox.Sandbox;
+import java.util.List;
+
+/**
+ * Serves the same servlet twice for a load run (see BENCHMARKS.md): {@code /public/*} without the filter and
+ * {@code /admin/*} behind it, with a live grant for alice, so the difference is the filter's grant path.
+ * Not a test; run it with {@code java -cp ... dev.nl3jit.filter.LoadRun} and point wrk at the printed URLs.
+ */
+public final class LoadRun {
+    private LoadRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        MovableClock clock = new MovableClock();
+        try (Sandbox sandbox = Sandbox.builder().clock(clock).port(0).start();
+                AppServer app = AppServer.start(new AppServer.Mapping("nl3-admin",
+                        Fixtures.filter(sandbox, clock, "ADMIN_ACCESS", "nl3.grant-duration", "7d"),
+                        List.of("/admin/*", "/nl3-approval/*")))) {
+            Client alice = Client.as("alice");
+            String pending = alice.get(app.uri("/admin/users")).location();
+            sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
+            alice.get(app.uri("/nl3-approval/status?p=" + Fixtures.ticket(pending) + "&wait=5"), "Accept", "application/json");
+            if (alice.get(app.uri("/admin/users")).status() != 200) {
+                throw new IllegalStateException("no grant");
+            }
+            sandbox.clearCalls();
+            System.out.println("unfiltered: " + app.uri("/public/users"));
+            System.out.println("granted:    " + app.uri("/admin/users"));
+            System.out.println("auth header: Authorization: Basic YWxpY2U6cHc=");
+            System.out.println("press Enter to stop");
+            System.in.read();
+            System.out.println("NL3 calls during the run: " + sandbox.calls().size());
+        }
+    }
+}
