@@ -73,7 +73,7 @@ final class AdminHandler {
                             return Reply.json(200, Json.object("faults",
                                     sandbox.faults().stream().map(Fault::toJson).toList()));
                         }
-                        default -> throw new BadRequest(405, "method_not_allowed", "use GET, POST or DELETE on " + req.path);
+                        default -> throw BadRequest.methodNotAllowed(req.method, req.path, "GET, POST, DELETE");
                     }
                 }
             }

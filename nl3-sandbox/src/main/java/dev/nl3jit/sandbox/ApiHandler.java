@@ -112,7 +112,7 @@ final class ApiHandler {
 
     static void requireMethod(Req req, String method) {
         if (!req.method.equals(method)) {
-            throw new BadRequest(405, "method_not_allowed", req.method + " not allowed on " + req.path + ", use " + method);
+            throw BadRequest.methodNotAllowed(req.method, req.path, method);
         }
     }
 }

@@ -5,6 +5,7 @@ class BadRequest extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int status;
     private final String error;
+    private String allow;
 
     BadRequest(String message) {
         this(400, "invalid_request", message);
@@ -22,6 +23,17 @@ class BadRequest extends RuntimeException {
 
     String error() {
         return error;
+    }
+
+    /** A 405 that names the method to use (sent as {@code Allow}). */
+    static BadRequest methodNotAllowed(String used, String path, String allowed) {
+        BadRequest e = new BadRequest(405, "method_not_allowed", used + " not allowed on " + path + ", use " + allowed);
+        e.allow = allowed;
+        return e;
+    }
+
+    String allow() {
+        return allow;
     }
 
     static BadRequest notFound(String message) {

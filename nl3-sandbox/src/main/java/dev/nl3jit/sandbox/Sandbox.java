@@ -167,6 +167,9 @@ public final class Sandbox implements AutoCloseable {
         } catch (BadRequest e) {
             req.error = e.getMessage();
             reply = Reply.error(e.status(), e.error(), e.getMessage());
+            if (e.allow() != null) {
+                reply.header("Allow", e.allow());
+            }
         } catch (DroppedConnection e) {
             throw e;
         } catch (RuntimeException e) {

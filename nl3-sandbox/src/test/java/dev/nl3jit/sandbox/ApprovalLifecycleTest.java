@@ -172,7 +172,9 @@ class ApprovalLifecycleTest {
         Http.Response locked = http().postJson(CREATE, token("carol"), "{\"templateId\":\"ADMIN_ACCESS\"}");
         assertEquals(403, locked.status());
         assertEquals("account_locked", locked.json().get("error"));
-        assertEquals(405, http().get(CREATE, token("alice")).status());
+        Http.Response wrongMethod = http().get(CREATE, token("alice"));
+        assertEquals(405, wrongMethod.status());
+        assertEquals("POST", wrongMethod.headers().firstValue("Allow").orElse(null));
         assertEquals(404, http().get("/nl3/api/v1/nothing", token("alice")).status());
     }
 
