@@ -8,7 +8,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** The gates of one web application, so that any filter instance can serve any pending page of that application. */
 final class GateRegistry {
     private static final String ATTRIBUTE = GateRegistry.class.getName();
-    private final List<ApprovalGate> gates = new CopyOnWriteArrayList<>();
+    /** A gate and how its engine turns a principal into a username. */
+    private record Entry(ApprovalGate gate, UsernameMapper usernames) {
+    }
+
+    private final List<Entry> gates = new CopyOnWriteArrayList<>();
     private ApprovalStore shared;
 
     static GateRegistry of(ServletContext context) {
@@ -31,20 +35,24 @@ final class GateRegistry {
         return shared;
     }
 
-    void add(ApprovalGate gate) {
-        gates.add(gate);
+    void add(ApprovalGate gate, UsernameMapper usernames) {
+        gates.add(new Entry(gate, usernames));
     }
 
     void remove(ApprovalGate gate) {
-        gates.remove(gate);
+        gates.removeIf(e -> e.gate() == gate);
     }
 
-    /** The pending approval with this ticket that belongs to {@code user}, and the gate that owns it. */
-    Optional<Found> find(String ticket, String user) {
-        for (ApprovalGate g : gates) {
-            Optional<PendingApproval> p = g.byTicket(ticket, user);
+    /**
+     * The pending approval with this ticket that belongs to {@code principal} (as each engine names its users),
+     * and the gate that owns it.
+     */
+    Optional<Found> find(String ticket, java.security.Principal principal) {
+        for (Entry e : gates) {
+            String user = e.usernames().username(principal);
+            Optional<PendingApproval> p = user == null ? Optional.empty() : e.gate().byTicket(ticket, user);
             if (p.isPresent()) {
-                return Optional.of(new Found(g, p.get()));
+                return Optional.of(new Found(e.gate(), p.get()));
             }
         }
         return Optional.empty();

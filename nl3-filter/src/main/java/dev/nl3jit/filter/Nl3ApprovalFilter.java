@@ -273,9 +273,9 @@ public class Nl3ApprovalFilter extends HttpFilter {
             throws IOException, ServletException {
         String path = SafePaths.pathInApp(req);
         if (pending.handles(path)) {
-            String user = authenticatedUser(req, res, ClientKind.of(req, List.of()));
-            if (user != null) {
-                pending.handle(req, res, user);
+            Principal principal = authenticated(req, res, ClientKind.of(req, List.of()));
+            if (principal != null) {
+                pending.handle(req, res, principal);
             }
             return;
         }
@@ -284,7 +284,7 @@ public class Nl3ApprovalFilter extends HttpFilter {
             chain.doFilter(req, res);
             return;
         }
-        if (authenticatedUser(req, res, ClientKind.of(req, approvals.settings().apiPaths())) == null) {
+        if (authenticated(req, res, ClientKind.of(req, approvals.settings().apiPaths())) == null) {
             return;
         }
         CheckResult result = approvals.check(req, p);
@@ -313,31 +313,25 @@ public class Nl3ApprovalFilter extends HttpFilter {
         };
     }
 
-    /** The NL3 username, or null after the container challenged or a 401 was sent. */
-    private String authenticatedUser(HttpServletRequest req, HttpServletResponse res, ClientKind kind) throws IOException {
+    /** The authenticated principal, or null after the container challenged or a 401 was sent. */
+    private static Principal authenticated(HttpServletRequest req, HttpServletResponse res, ClientKind kind) throws IOException {
         Principal principal = req.getUserPrincipal();
-        if (principal == null) {
-            try {
-                if (!req.authenticate(res)) {
-                    Responder.unauthenticated(kind).writeTo(res);
-                    return null;
-                }
-            } catch (ServletException e) {
-                LOG.log(Level.DEBUG, "container could not authenticate: {0}", e.getMessage());
-            }
-            principal = req.getUserPrincipal();
-            if (principal == null) {
+        if (principal != null) {
+            return principal;
+        }
+        try {
+            if (!req.authenticate(res)) {
                 Responder.unauthenticated(kind).writeTo(res);
                 return null;
             }
+        } catch (ServletException e) {
+            LOG.log(Level.DEBUG, "container could not authenticate: {0}", e.getMessage());
         }
-        UsernameMapper mapper = usernames == null ? UsernameMapper.PRINCIPAL_NAME : usernames;
-        String user = mapper.username(principal);
-        if (user == null || user.isBlank()) {
+        principal = req.getUserPrincipal();
+        if (principal == null) {
             Responder.unauthenticated(kind).writeTo(res);
-            return null;
         }
-        return user;
+        return principal;
     }
 
     @Override

@@ -172,7 +172,7 @@ public final class Nl3Approvals implements AutoCloseable {
     public void serveIn(ServletContext context) {
         GateRegistry registry = GateRegistry.of(context);
         if (servedIn.add(registry)) {
-            registry.add(gate);
+            registry.add(gate, usernames);
         }
     }
 

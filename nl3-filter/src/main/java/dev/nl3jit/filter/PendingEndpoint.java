@@ -4,6 +4,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ final class PendingEndpoint {
         return pathInApp.equals(pendingPath) || pathInApp.startsWith(pendingPath + "/");
     }
 
-    void handle(HttpServletRequest req, HttpServletResponse res, String user) throws IOException, ServletException {
+    void handle(HttpServletRequest req, HttpServletResponse res, Principal user) throws IOException, ServletException {
         ClientKind kind = ClientKind.of(req, java.util.List.of());
         Answer answer = answer(req, res, user, kind);
         if (answer != null) {
@@ -41,7 +42,7 @@ final class PendingEndpoint {
     }
 
     /** The answer, or null when the request was forwarded to the application's own page. */
-    private Answer answer(HttpServletRequest req, HttpServletResponse res, String user, ClientKind kind)
+    private Answer answer(HttpServletRequest req, HttpServletResponse res, Principal user, ClientKind kind)
             throws IOException, ServletException {
         String sub = SafePaths.pathInApp(req).substring(pendingPath.length());
         String method = req.getMethod();

@@ -228,4 +228,21 @@ class ApprovalFlowIT extends AppTestBase {
         assertFalse(calls.get(0).claims().get("jti").equals(calls.get(1).claims().get("jti")));
         assertEquals("alice", calls.get(1).subject());
     }
+
+    @Test
+    void usernameMapperNamesTheNl3UserAndThePendingPageStillFindsTheTicket() throws Exception {
+        app.close();
+        Nl3ApprovalFilter mapped = new Nl3ApprovalFilter(Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS")), null,
+                principal -> principal.getName() + "@example.com", CLOCK, ApprovalListener.NONE);
+        // The pending path is served by another filter instance, which maps no usernames of its own.
+        app = AppServer.start(new AppServer.Mapping("nl3-admin", mapped, List.of("/admin/*")),
+                new AppServer.Mapping("nl3-pending", Fixtures.filter(sandbox, CLOCK, "OTHER_KEY"), List.of("/nl3-approval/*")));
+        Client alice = Client.as("alice");
+        String location = requestApproval(alice, "/admin/users");
+        assertEquals("alice@example.com", sandbox.pendingRequests().get(0).requester());
+        assertEquals(200, alice.get(app.uri(location.substring("/app".length()))).status());
+        sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
+        assertEquals("APPROVED", status(alice, location, 5).get("status"));
+        assertEquals(200, alice.get(app.uri("/admin/users")).status());
+    }
 }
