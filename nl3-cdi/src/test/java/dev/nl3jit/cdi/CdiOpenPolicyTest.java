@@ -8,7 +8,6 @@ import dev.nl3jit.sandbox.Fault;
 import dev.nl3jit.sandbox.Sandbox;
 import dev.nl3jit.sandbox.SandboxExtension;
 import jakarta.inject.Inject;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.weld.junit5.EnableWeld;
@@ -25,11 +24,7 @@ class CdiOpenPolicyTest {
     static SandboxExtension nl3 = new SandboxExtension().withClock(InterceptorBeans.CLOCK);
 
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld()
-            .addBeanClasses(Nl3Producers.class, NoCallerOutsideHttp.class, Checks.class, ApprovalInterceptor.class,
-                    ApprovalService.class, InterceptorBeans.Admin.class, InterceptorBeans.TestCaller.class,
-                    InterceptorBeans.Audit.class, InterceptorBeans.Config.class)
-            .addExtension(new Nl3Extension())).build();
+    WeldInitiator weld = InterceptorBeans.weld();
 
     @Inject
     InterceptorBeans.Admin admin;
@@ -45,14 +40,7 @@ class CdiOpenPolicyTest {
 
     @BeforeAll
     static void settings() {
-        Sandbox s = nl3.sandbox();
-        Map<String, String> m = new HashMap<>();
-        m.put("nl3.signing-key", s.signingKey());
-        m.put("nl3.app-uri", s.issuer());
-        m.put("nl3.api-base-url", s.baseUri().toString());
-        m.put("nl3.read-timeout", "1s");
-        m.put("nl3.approval-failure", "open");
-        InterceptorBeans.settings = m;
+        InterceptorBeans.useSandbox(nl3.sandbox(), "nl3.approval-failure", "open");
     }
 
     @Test

@@ -25,6 +25,29 @@ final class InterceptorBeans {
 
     /** Settings pointing at the test's sandbox. */
     static volatile Map<String, String> settings;
+
+    /** Points the beans at {@code sandbox}, with extra settings as name/value pairs. */
+    static void useSandbox(dev.nl3jit.sandbox.Sandbox sandbox, String... extra) {
+        Map<String, String> m = new java.util.HashMap<>();
+        m.put("nl3.signing-key", sandbox.signingKey());
+        m.put("nl3.app-uri", sandbox.issuer());
+        m.put("nl3.api-base-url", sandbox.baseUri().toString());
+        m.put("nl3.poll-interval", "200ms");
+        m.put("nl3.read-timeout", "1s");
+        m.put("nl3.connect-timeout", "1s");
+        for (int i = 0; i < extra.length; i += 2) {
+            m.put(extra[i], extra[i + 1]);
+        }
+        settings = m;
+    }
+
+    /** A Weld SE container with nl3-cdi and this application. */
+    static org.jboss.weld.junit5.WeldInitiator weld() {
+        return org.jboss.weld.junit5.WeldInitiator.from(org.jboss.weld.junit5.WeldInitiator.createWeld()
+                .addBeanClasses(Nl3Producers.class, NoCallerOutsideHttp.class, Checks.class, ApprovalInterceptor.class,
+                        ApprovalService.class, Payments.class, Admin.class, TestCaller.class, Audit.class, Config.class)
+                .addExtension(new Nl3Extension())).build();
+    }
     static final MovableClock CLOCK = new MovableClock();
 
     @ApplicationScoped
