@@ -9,7 +9,6 @@ import dev.nl3jit.sandbox.Sandbox;
 import dev.nl3jit.sandbox.SandboxExtension;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Map;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
