@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.nl3jit.filter.ApprovalEvent;
 import dev.nl3jit.filter.CheckResult;
 import dev.nl3jit.sandbox.Fault;
-import dev.nl3jit.sandbox.Sandbox;
 import dev.nl3jit.sandbox.SandboxExtension;
 import jakarta.inject.Inject;
 import java.util.List;

@@ -339,6 +339,9 @@ public class Nl3ApprovalFilter extends HttpFilter {
         if (approvals != null) {
             approvals.close();
         }
+        if (pending != null) {
+            pending.close();
+        }
         super.destroy();
     }
 }

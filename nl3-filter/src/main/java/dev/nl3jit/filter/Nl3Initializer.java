@@ -41,6 +41,8 @@ public final class Nl3Initializer implements ServletContainerInitializer {
         if (ctx.getFilterRegistration(ENDPOINT_NAME) == null) {
             FilterRegistration.Dynamic endpoint = ctx.addFilter(ENDPOINT_NAME, new Nl3ApprovalFilter(pendingPath));
             if (endpoint != null) {
+                // Long polls of the status endpoint then wait without holding a request thread.
+                endpoint.setAsyncSupported(true);
                 endpoint.addMappingForUrlPatterns(request, false, pendingPath + "/*");
             }
         }

@@ -21,12 +21,18 @@ final class PendingEndpoint {
     private final String pendingPath;
     private final GateRegistry registry;
     private final Clock clock;
+    private final AsyncWait asyncWait = new AsyncWait();
 
     /** Serves every gate of {@code registry}; each ticket is rendered with the settings of the gate that owns it. */
     PendingEndpoint(String pendingPath, GateRegistry registry, Clock clock) {
         this.pendingPath = pendingPath;
         this.registry = registry;
         this.clock = clock;
+    }
+
+    /** Stops the long-poll scheduler. */
+    void close() {
+        asyncWait.close();
     }
 
     boolean handles(String pathInApp) {
@@ -41,7 +47,7 @@ final class PendingEndpoint {
         }
     }
 
-    /** The answer, or null when the request was forwarded to the application's own page. */
+    /** The answer, or null when the request was forwarded to the application's own page or continues asynchronously. */
     private Answer answer(HttpServletRequest req, HttpServletResponse res, Principal user, ClientKind kind)
             throws IOException, ServletException {
         String sub = SafePaths.pathInApp(req).substring(pendingPath.length());
@@ -147,7 +153,8 @@ final class PendingEndpoint {
         req.getRequestDispatcher(pendingPage).forward(req, res);
     }
 
-    private static Answer status(HttpServletRequest req, Optional<GateRegistry.Found> found, Responder responder) {
+    /** The status now, after waiting, or null when an asynchronous wait took the request over. */
+    private Answer status(HttpServletRequest req, Optional<GateRegistry.Found> found, Responder responder) {
         if (found.isEmpty()) {
             return Responder.problem(404, "not-found", "No such approval request",
                     "The ticket is unknown, belongs to someone else, or was completed.", Map.of(), Map.of());
@@ -167,6 +174,10 @@ final class PendingEndpoint {
             }
         }
         PendingApproval p = found.get().approval();
+        if (!wait.isZero() && req.isAsyncSupported()) {
+            asyncWait.start(req, found.get().gate(), p, wait, (last, failed) -> statusAnswer(req, last, failed, responder));
+            return null;
+        }
         boolean unavailable = false;
         try {
             p = found.get().gate().awaitDecision(p, wait);

@@ -41,7 +41,13 @@ final class AppServer implements AutoCloseable {
     }
 
     static AppServer start(Mapping... mappings) throws Exception {
-        Server server = new Server();
+        return start(200, mappings);
+    }
+
+    /** With at most {@code maxThreads} request threads, and every filter and servlet async-capable. */
+    static AppServer start(int maxThreads, Mapping... mappings) throws Exception {
+        org.eclipse.jetty.util.thread.QueuedThreadPool pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(maxThreads, 4);
+        Server server = new Server(pool);
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
@@ -60,12 +66,15 @@ final class AppServer implements AutoCloseable {
         security.setAuthenticator(new BasicAuthenticator());
         ctx.setSecurityHandler(security);
 
-        ctx.addServlet(new ServletHolder(new Echo("ADMIN")), "/admin/*");
-        ctx.addServlet(new ServletHolder(new Echo("PAYMENTS")), "/payments/*");
-        ctx.addServlet(new ServletHolder(new Echo("PUBLIC")), "/public/*");
+        for (String[] servlet : new String[][] {{"ADMIN", "/admin/*"}, {"PAYMENTS", "/payments/*"}, {"PUBLIC", "/public/*"}}) {
+            ServletHolder holder = new ServletHolder(new Echo(servlet[0]));
+            holder.setAsyncSupported(true);
+            ctx.addServlet(holder, servlet[1]);
+        }
         for (Mapping m : mappings) {
             FilterHolder holder = new FilterHolder(m.filter());
             holder.setName(m.name());
+            holder.setAsyncSupported(true);
             for (String p : m.patterns()) {
                 ctx.addFilter(holder, p, EnumSet.of(DispatcherType.REQUEST));
             }

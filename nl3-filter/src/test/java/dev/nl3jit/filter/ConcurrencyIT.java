@@ -78,4 +78,36 @@ class ConcurrencyIT extends AppTestBase {
             assertEquals("alice", c.subject());
         }
     }
+
+    @Test
+    void longPollsWaitWithoutHoldingRequestThreads() throws Exception {
+        app.close();
+        // Few request threads: if each waiting page held one, an ordinary request would queue behind them.
+        app = AppServer.start(12, new AppServer.Mapping("nl3-admin", Fixtures.filter(sandbox, CLOCK, "ADMIN_ACCESS"),
+                java.util.List.of("/admin/*", "/nl3-approval/*")));
+        String ticket = Fixtures.ticket(Client.as("alice").get(app.uri("/admin/users")).location());
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(30);
+        try {
+            List<Future<Client.Response>> polls = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                polls.add(pool.submit(() -> {
+                    Client.Response r = Client.as("alice").get(app.uri("/nl3-approval/status?p=" + ticket + "&wait=4"),
+                            "Accept", "application/json");
+                    answered.incrementAndGet();
+                    return r;
+                }));
+            }
+            Thread.sleep(500);
+            Client.Response ordinary = Client.as("bob").get(app.uri("/public/ping"));
+            assertEquals(200, ordinary.status());
+            assertEquals(0, answered.get(), "an ordinary request had to wait for the long polls to give threads back");
+            sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
+            for (Future<Client.Response> f : polls) {
+                assertEquals("APPROVED", f.get().json().get("status"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
