@@ -28,7 +28,9 @@ import java.util.Map;
  * a pending page that moves on by itself once an approver approves; {@code Accept: application/json} and
  * XHR callers get {@code 202} with an RFC 9457 problem body, a {@code Location} to poll and
  * {@code Retry-After}; Jakarta Faces Ajax requests get a {@code <partial-response><redirect>}. The
- * original URL stays on the server; only a random ticket travels. When NL3 fails (timeout, 5xx,
+ * original URL stays on the server; only a random ticket travels. The pending page long-polls a status
+ * endpoint; where the request supports async (the auto-registered pending-path filter does), the wait holds
+ * no request thread. When NL3 fails (timeout, 5xx,
  * unparsable answer, connection error) the failure policy decides: closed (default) → 503, open → the
  * request passes and a WARNING is logged.
  *
