@@ -245,4 +245,17 @@ class ApprovalFlowIT extends AppTestBase {
         assertEquals("APPROVED", status(alice, location, 5).get("status"));
         assertEquals(200, alice.get(app.uri("/admin/users")).status());
     }
+
+    @Test
+    void requestScopedGrantCoversOnlyTheSameMethodAndPath() throws Exception {
+        app.close();
+        app = Fixtures.app(sandbox, CLOCK, "nl3.grant-scope", "request");
+        Client alice = Client.as("alice");
+        String location = requestApproval(alice, "/admin/users");
+        sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
+        assertEquals("APPROVED", status(alice, location, 5).get("status"));
+        assertEquals(200, alice.get(app.uri("/admin/users")).status());
+        assertEquals(303, alice.get(app.uri("/admin/settings")).status(), "another path needs its own approval");
+        assertEquals(303, alice.postForm(app.uri("/admin/users"), "x=1").status(), "another method needs its own approval");
+    }
 }
