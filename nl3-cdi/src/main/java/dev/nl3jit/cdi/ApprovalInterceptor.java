@@ -11,8 +11,6 @@ import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import java.io.Serializable;
 import java.lang.reflect.Method;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Enforces {@link ApprovalRequired}: the same engine and the same answers as the filter. */
 @ApprovalRequired("")
@@ -20,7 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 @Priority(Interceptor.Priority.PLATFORM_AFTER + 100)
 public class ApprovalInterceptor implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final Map<Method, ApprovalRequired> BINDINGS = new ConcurrentHashMap<>();
 
     @Inject
     transient Checks checks;
@@ -30,9 +27,10 @@ public class ApprovalInterceptor implements Serializable {
 
     @AroundInvoke
     public Object guard(InvocationContext ctx) throws Exception {
-        ApprovalRequired binding = BINDINGS.computeIfAbsent(ctx.getMethod(), m -> binding(m, ctx.getTarget()));
-        Protection protection = Protection.of(settings, binding.value(), binding.approvers(), binding.metadata(),
-                binding.parameters(), binding.grantDuration(), binding.scope());
+        Protection protection = checks.protectionOf(ctx.getMethod(), m -> {
+            ApprovalRequired b = binding(m, ctx.getTarget());
+            return Protection.of(settings, b.value(), b.approvers(), b.metadata(), b.parameters(), b.grantDuration(), b.scope());
+        });
         CheckResult result = checks.check(protection, ArgumentNames.values(ctx.getMethod(), ctx.getParameters()));
         if (result.passed()) {
             return ctx.proceed();

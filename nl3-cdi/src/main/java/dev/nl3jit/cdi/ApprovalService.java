@@ -2,7 +2,6 @@ package dev.nl3jit.cdi;
 
 import dev.nl3jit.filter.CheckResult;
 import dev.nl3jit.filter.Nl3Approvals;
-import dev.nl3jit.filter.Nl3Settings;
 import dev.nl3jit.filter.PendingApproval;
 import dev.nl3jit.filter.Protection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,9 +26,6 @@ public class ApprovalService {
     Nl3Approvals approvals;
 
     @Inject
-    Nl3Settings settings;
-
-    @Inject
     Checks checks;
 
     /** Whether the current user holds an approval for {@code approvalKey}; asks NL3 for one when not. */
@@ -39,10 +35,10 @@ public class ApprovalService {
 
     /** As {@link #require(String)}, with metadata for the template's placeholders. */
     public CheckResult require(String approvalKey, Map<String, String> metadata) {
-        Map<String, String> merged = new LinkedHashMap<>(settings.metadata());
+        Protection base = approvals.protection(approvalKey);
+        Map<String, String> merged = new LinkedHashMap<>(base.metadata());
         merged.putAll(metadata);
-        return checks.check(new Protection(approvalKey, settings.approvers(), merged, Map.of(), settings.grantDuration(),
-                settings.grantScope()));
+        return checks.check(new Protection(approvalKey, base.approvers(), merged, Map.of(), base.grantDuration(), base.scope()));
     }
 
     /** A protection of your own (approvers, grant duration, scope). */

@@ -9,9 +9,12 @@ import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Method;
 import java.security.Principal;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /** Runs a check for the current call: the HTTP request when there is one, else the {@link CallerProvider}'s caller. */
 @ApplicationScoped
@@ -24,6 +27,13 @@ class Checks {
 
     @Inject
     Instance<HttpServletRequest> requests;
+
+    /** Protections of intercepted methods, built once per method for this application's settings. */
+    private final Map<Method, Protection> protections = new ConcurrentHashMap<>();
+
+    Protection protectionOf(Method method, Function<Method, Protection> build) {
+        return protections.computeIfAbsent(method, build);
+    }
 
     CheckResult check(Protection protection) {
         return check(protection, Map.of());

@@ -275,7 +275,7 @@ public class Nl3ApprovalFilter extends HttpFilter {
             throws IOException, ServletException {
         String path = SafePaths.pathInApp(req);
         if (pending.handles(path)) {
-            Principal principal = authenticated(req, res, ClientKind.of(req, List.of()));
+            Principal principal = authenticated(req, res, List.of());
             if (principal != null) {
                 pending.handle(req, res, principal);
             }
@@ -286,7 +286,7 @@ public class Nl3ApprovalFilter extends HttpFilter {
             chain.doFilter(req, res);
             return;
         }
-        if (authenticated(req, res, ClientKind.of(req, approvals.settings().apiPaths())) == null) {
+        if (authenticated(req, res, approvals.settings().apiPaths()) == null) {
             return;
         }
         CheckResult result = approvals.check(req, p);
@@ -316,14 +316,15 @@ public class Nl3ApprovalFilter extends HttpFilter {
     }
 
     /** The authenticated principal, or null after the container challenged or a 401 was sent. */
-    private static Principal authenticated(HttpServletRequest req, HttpServletResponse res, ClientKind kind) throws IOException {
+    private static Principal authenticated(HttpServletRequest req, HttpServletResponse res, List<String> apiPaths)
+            throws IOException {
         Principal principal = req.getUserPrincipal();
         if (principal != null) {
             return principal;
         }
         try {
             if (!req.authenticate(res)) {
-                Responder.unauthenticated(kind).writeTo(res);
+                Responder.unauthenticated(ClientKind.of(req, apiPaths)).writeTo(res);
                 return null;
             }
         } catch (ServletException e) {
@@ -331,7 +332,7 @@ public class Nl3ApprovalFilter extends HttpFilter {
         }
         principal = req.getUserPrincipal();
         if (principal == null) {
-            Responder.unauthenticated(kind).writeTo(res);
+            Responder.unauthenticated(ClientKind.of(req, apiPaths)).writeTo(res);
         }
         return principal;
     }

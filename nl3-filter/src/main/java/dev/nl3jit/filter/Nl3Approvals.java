@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Nl3Approvals implements AutoCloseable {
     private final Nl3Settings settings;
-    private final Clock clock;
     private final UsernameMapper usernames;
     private final TokenMinter minter;
     private final ApprovalGate gate;
@@ -33,16 +32,15 @@ public final class Nl3Approvals implements AutoCloseable {
 
     private Nl3Approvals(Builder b, ApprovalStore store) {
         this.settings = b.settings;
-        this.clock = b.clock;
         this.usernames = b.usernames;
-        this.minter = new TokenMinter(settings, clock);
+        this.minter = new TokenMinter(settings, b.clock);
         AtomicInteger n = new AtomicInteger();
         this.httpThreads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "nl3-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        this.gate = new ApprovalGate(settings, clock, store,
+        this.gate = new ApprovalGate(settings, b.clock, store,
                 new Nl3Client(settings, minter, Nl3Client.newHttpClient(settings, httpThreads)), b.listener);
         this.responder = new Responder(settings);
     }
@@ -121,16 +119,18 @@ public final class Nl3Approvals implements AutoCloseable {
      * show (e.g. a JAX-RS method's form parameters, whose body the framework has read already).
      */
     public CheckResult check(HttpServletRequest req, Protection protection, Map<String, String> parameters) {
-        ClientKind kind = ClientKind.of(req, settings.apiPaths());
         Principal principal = req.getUserPrincipal();
         String user = principal == null ? null : usernames.username(principal);
         if (user == null || user.isBlank()) {
-            return new CheckResult(CheckResult.Outcome.UNAUTHENTICATED, null, Responder.unauthenticated(kind));
+            return new CheckResult(CheckResult.Outcome.UNAUTHENTICATED, null,
+                    Responder.unauthenticated(ClientKind.of(req, settings.apiPaths())));
         }
         Decision d = gate.decide(protection, facts(req, protection, user, parameters));
         CheckResult.Outcome outcome = outcome(d);
-        return new CheckResult(outcome, approvalOf(d), outcome == CheckResult.Outcome.PASSED
-                || outcome == CheckResult.Outcome.PASSED_DEGRADED ? null : responder.answer(req, d, kind));
+        if (outcome == CheckResult.Outcome.PASSED || outcome == CheckResult.Outcome.PASSED_DEGRADED) {
+            return new CheckResult(outcome, null, null);
+        }
+        return new CheckResult(outcome, approvalOf(d), responder.answer(req, d, ClientKind.of(req, settings.apiPaths())));
     }
 
     /** Checks on behalf of application code; no HTTP answer is rendered. */
@@ -184,18 +184,6 @@ public final class Nl3Approvals implements AutoCloseable {
         }
         servedIn.clear();
         httpThreads.shutdownNow();
-    }
-
-    ApprovalGate gate() {
-        return gate;
-    }
-
-    Clock clock() {
-        return clock;
-    }
-
-    UsernameMapper usernames() {
-        return usernames;
     }
 
     static RequestFacts facts(HttpServletRequest req, Protection protection, String user, Map<String, String> known) {

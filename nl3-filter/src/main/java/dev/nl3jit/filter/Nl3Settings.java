@@ -152,14 +152,6 @@ public record Nl3Settings(SigningKey signingKey, String issuer, URI apiBaseUrl, 
         return parse(values::get);
     }
 
-    /** A copy protecting another approval key (for a second protected area with the same NL3 settings). */
-    public Nl3Settings withApprovalKey(String key) {
-        return new Nl3Settings(signingKey, issuer, apiBaseUrl, audience, tokenTtl, tokenSkew, tokenClaims, key, approvers,
-                metadata, grantDuration, grantScope, pollInterval, pendingTimeout, lockCheck, lockCheckFailure,
-                allowNotEnrolled, approvalFailure, connectTimeout, readTimeout, pendingPath, pendingPage, apiPaths,
-                maxResponseBytes, maxEntries, autoRegister);
-    }
-
     private static void range(List<String> problems, String name, Duration value, Duration min, Duration max) {
         if (value == null) {
             problems.add(name + ": missing; expected a duration such as 30s, 5m or 500ms");
