@@ -12,8 +12,8 @@ import jakarta.interceptor.InvocationContext;
 import java.io.Serializable;
 import java.lang.reflect.Method;
 
-/** Enforces {@link ApprovalRequired}: the same engine and the same answers as the filter. */
-@ApprovalRequired("")
+/** Enforces {@link GuardedByApproval}: the same engine and the same answers as the filter. */
+@GuardedByApproval("")
 @Interceptor
 @Priority(Interceptor.Priority.PLATFORM_AFTER + 100)
 public class ApprovalInterceptor implements Serializable {
@@ -28,7 +28,7 @@ public class ApprovalInterceptor implements Serializable {
     @AroundInvoke
     public Object guard(InvocationContext ctx) throws Exception {
         Protection protection = checks.protectionOf(ctx.getMethod(), m -> {
-            ApprovalRequired b = binding(m, ctx.getTarget());
+            GuardedByApproval b = binding(m, ctx.getTarget());
             return Protection.of(settings, b.value(), b.approvers(), b.metadata(), b.parameters(), b.grantDuration(), b.scope());
         });
         CheckResult result = checks.check(protection, ArgumentNames.values(ctx.getMethod(), ctx.getParameters()));
@@ -38,23 +38,23 @@ public class ApprovalInterceptor implements Serializable {
         throw new ApprovalRequiredException(result);
     }
 
-    private static ApprovalRequired binding(Method method, Object target) {
-        ApprovalRequired a = method.getAnnotation(ApprovalRequired.class);
+    private static GuardedByApproval binding(Method method, Object target) {
+        GuardedByApproval a = method.getAnnotation(GuardedByApproval.class);
         if (a != null) {
             return a;
         }
         for (Class<?> c = method.getDeclaringClass(); c != null; c = c.getSuperclass()) {
-            a = c.getAnnotation(ApprovalRequired.class);
+            a = c.getAnnotation(GuardedByApproval.class);
             if (a != null) {
                 return a;
             }
         }
         for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
-            a = c.getAnnotation(ApprovalRequired.class);
+            a = c.getAnnotation(GuardedByApproval.class);
             if (a != null) {
                 return a;
             }
         }
-        throw new IllegalStateException("@ApprovalRequired not found on " + method);
+        throw new IllegalStateException("@GuardedByApproval not found on " + method);
     }
 }

@@ -7,7 +7,6 @@ import dev.nl3jit.filter.Protection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,10 +34,7 @@ public class ApprovalService {
 
     /** As {@link #require(String)}, with metadata for the template's placeholders. */
     public CheckResult require(String approvalKey, Map<String, String> metadata) {
-        Protection base = approvals.protection(approvalKey);
-        Map<String, String> merged = new LinkedHashMap<>(base.metadata());
-        merged.putAll(metadata);
-        return checks.check(new Protection(approvalKey, base.approvers(), merged, Map.of(), base.grantDuration(), base.scope()));
+        return checks.check(approvals.protection(approvalKey).toBuilder().addMetadata(metadata).build());
     }
 
     /** A protection of your own (approvers, grant duration, scope). */

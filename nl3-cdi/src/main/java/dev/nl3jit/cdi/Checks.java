@@ -10,7 +10,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Method;
-import java.security.Principal;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,12 +56,11 @@ class Checks {
         return m;
     }
 
-    /** The NL3 username of the current call, if known. */
+    /** The NL3 username of the current call, as the engine's {@code UsernameMapper} names it, if known. */
     Optional<String> currentUser() {
         Optional<HttpServletRequest> request = currentRequest();
         if (request.isPresent()) {
-            Principal p = request.get().getUserPrincipal();
-            return p == null ? Optional.empty() : Optional.ofNullable(p.getName());
+            return approvals.username(request.get().getUserPrincipal());
         }
         return callers.current().map(Caller::user);
     }

@@ -46,7 +46,7 @@ public class Nl3Producers {
     @Singleton
     Nl3Approvals approvals(Nl3Settings settings, Event<ApprovalEvent> events, Instance<Clock> clocks,
             Instance<ApprovalStore> stores, Instance<UsernameMapper> usernames) {
-        Nl3Approvals.Builder b = Nl3Approvals.builder(settings).listener(events::fire);
+        Nl3Approvals.Builder b = Nl3Approvals.builder(settings).name("cdi").listener(events::fire);
         if (clocks.isResolvable()) {
             b.clock(clocks.get());
         }

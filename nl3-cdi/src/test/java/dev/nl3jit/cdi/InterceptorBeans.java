@@ -52,7 +52,7 @@ final class InterceptorBeans {
 
     @ApplicationScoped
     public static class Payments {
-        @ApprovalRequired(value = "PAYMENT_APPROVAL", metadata = "channel=batch")
+        @GuardedByApproval(value = "PAYMENT_APPROVAL", metadata = "channel=batch")
         public String pay(String amount) {
             return "paid " + amount;
         }
@@ -63,7 +63,7 @@ final class InterceptorBeans {
     }
 
     @ApplicationScoped
-    @ApprovalRequired("ADMIN_ACCESS")
+    @GuardedByApproval("ADMIN_ACCESS")
     public static class Admin {
         public String purge() {
             return "purged";

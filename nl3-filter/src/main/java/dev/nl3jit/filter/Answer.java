@@ -9,14 +9,37 @@ import java.util.Map;
 /**
  * A rendered HTTP answer to a request that may not proceed (pending, rejected, not available,
  * unavailable, sign-in required): the same bytes whether the filter, the CDI interceptor or a JAX-RS
- * exception mapper sends them.
- *
- * @param body the body, or {@code null} for none
+ * exception mapper sends them. Made by the library only.
  */
-public record Answer(int status, String contentType, Map<String, String> headers, String body) {
+public final class Answer {
+    private final int status;
+    private final String contentType;
+    private final Map<String, String> headers;
+    private final String body;
 
-    public Answer {
-        headers = Map.copyOf(headers);
+    Answer(int status, String contentType, Map<String, String> headers, String body) {
+        this.status = status;
+        this.contentType = contentType;
+        this.headers = Map.copyOf(headers);
+        this.body = body;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The body's media type, or {@code null} without a body. */
+    public String contentType() {
+        return contentType;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** The body, or {@code null} for none. */
+    public String body() {
+        return body;
     }
 
     /** Writes status, headers and body; does nothing when the response is already committed. */

@@ -37,12 +37,10 @@ final class AsyncWait implements AutoCloseable {
      * Starts waiting for {@code pending} to be decided; {@code render} turns the last known status (and whether NL3
      * failed on the last check) into the answer.
      */
-    void start(HttpServletRequest req, ApprovalGate gate, PendingApproval pending, Duration wait,
+    void start(HttpServletRequest req, PendingTracker tracker, PendingApproval pending, Duration wait,
             BiFunction<PendingApproval, Boolean, Answer> render) {
         AsyncContext async = req.startAsync();
-        Duration pollEvery = gate.settings().pollInterval();
-        Duration callBudget = gate.settings().connectTimeout().plus(gate.settings().readTimeout());
-        async.setTimeout(wait.plus(callBudget).plus(Duration.ofSeconds(5)).toMillis());
+        async.setTimeout(wait.plus(tracker.callBudget()).plus(Duration.ofSeconds(5)).toMillis());
         long deadline = System.nanoTime() + wait.toNanos();
         AtomicBoolean done = new AtomicBoolean();
         PendingApproval[] last = {pending};
@@ -86,7 +84,7 @@ final class AsyncWait implements AutoCloseable {
                     return;
                 }
                 try {
-                    last[0] = gate.refresh(last[0]);
+                    last[0] = tracker.refresh(last[0]);
                     unavailable[0] = false;
                 } catch (Nl3Failure f) {
                     unavailable[0] = true;
@@ -98,8 +96,7 @@ final class AsyncWait implements AutoCloseable {
                 if (last[0].status().isFinal() || left <= 0) {
                     finish.run();
                 } else {
-                    scheduler.schedule(this, Math.max(50, Math.min(TimeUnit.NANOSECONDS.toMillis(left), pollEvery.toMillis())),
-                            TimeUnit.MILLISECONDS);
+                    scheduler.schedule(this, tracker.nextCheckInMillis(left), TimeUnit.MILLISECONDS);
                 }
             }
         };

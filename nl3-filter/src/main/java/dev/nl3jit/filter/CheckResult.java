@@ -26,10 +26,14 @@ public final class CheckResult {
     private final PendingApproval approval;
     private final Answer answer;
 
-    CheckResult(Outcome outcome, PendingApproval approval, Answer answer) {
+    private CheckResult(Outcome outcome, PendingApproval approval, Answer answer) {
         this.outcome = outcome;
         this.approval = approval;
         this.answer = answer;
+    }
+
+    static CheckResult of(Outcome outcome, PendingApproval approval, Answer answer) {
+        return new CheckResult(outcome, approval, answer);
     }
 
     /** No authenticated user could be found (for checks outside HTTP with no known caller). */

@@ -2,21 +2,14 @@ package dev.nl3jit.filter;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
-import jakarta.servlet.FilterRegistration;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.security.Principal;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Puts a just-in-time human approval from NL3 in front of every request it is mapped to.
@@ -91,30 +84,16 @@ import java.util.Map;
 public class Nl3ApprovalFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(Nl3ApprovalFilter.class.getName());
-    private static final String CHECKED = Nl3ApprovalFilter.class.getName() + ".passed:";
 
-    /** What an instance protects. */
-    private enum Mode {
-        /** One approval key from the settings ({@code web.xml} or programmatic). */
-        KEY,
-        /** Annotated servlets, one protection per servlet name (auto-registration). */
-        ANNOTATED,
-        /** Only the pending page and status endpoint (auto-registration). */
-        ENDPOINT
-    }
-
-    private final transient Mode mode;
-    private transient Nl3Settings given;
-    private transient ApprovalStore givenStore;
-    private transient UsernameMapper usernames;
-    private transient Clock clock;
-    private transient ApprovalListener listener;
-    private transient Map<String, RequiresApproval> annotated;
-    private transient String endpointPath;
+    private final transient Nl3Settings given;
+    private final transient ApprovalStore givenStore;
+    private final transient UsernameMapper usernames;
+    private final transient Clock clock;
+    private final transient Consumer<ApprovalEvent> listener;
 
     private transient Protection protection;
-    private transient Map<String, Protection> byServlet;
     private transient Nl3Approvals approvals;
+    private transient RequestGuard guard;
     private transient PendingEndpoint pending;
 
     /** For {@code web.xml}: the settings come from init-params, context-params, system properties, environment. */
@@ -135,12 +114,12 @@ public class Nl3ApprovalFilter extends HttpFilter {
      * @param usernames how a principal becomes the NL3 username
      */
     public Nl3ApprovalFilter(Nl3Settings settings, ApprovalStore store, UsernameMapper usernames) {
-        this(settings, store, usernames, Clock.systemUTC(), ApprovalListener.NONE);
+        this(settings, store, usernames, Clock.systemUTC(), event -> {
+        });
     }
 
     Nl3ApprovalFilter(Nl3Settings settings, ApprovalStore store, UsernameMapper usernames, Clock clock,
-            ApprovalListener listener) {
-        this.mode = Mode.KEY;
+            Consumer<ApprovalEvent> listener) {
         this.given = settings;
         this.givenStore = store;
         this.usernames = usernames == null ? UsernameMapper.PRINCIPAL_NAME : usernames;
@@ -148,193 +127,31 @@ public class Nl3ApprovalFilter extends HttpFilter {
         this.listener = listener;
     }
 
-    /** The filter {@link Nl3Initializer} puts in front of annotated servlets, keyed by servlet name. */
-    Nl3ApprovalFilter(Map<String, RequiresApproval> annotated) {
-        this.mode = Mode.ANNOTATED;
-        this.annotated = Map.copyOf(annotated);
-        this.usernames = UsernameMapper.PRINCIPAL_NAME;
-        this.clock = Clock.systemUTC();
-        this.listener = ApprovalListener.NONE;
-    }
-
-    /** The filter {@link Nl3Initializer} maps to the pending path: it serves every engine of the application. */
-    Nl3ApprovalFilter(String pendingPath) {
-        this.mode = Mode.ENDPOINT;
-        this.endpointPath = pendingPath;
-        this.clock = Clock.systemUTC();
-    }
-
     @Override
     public void init(FilterConfig config) throws ServletException {
         super.init(config);
-        GateRegistry registry = GateRegistry.of(config.getServletContext());
-        if (mode == Mode.ENDPOINT) {
-            pending = new PendingEndpoint(endpointPath, registry, clock);
-            return;
+        Nl3Settings settings = FilterSetup.settings(config, given);
+        if (settings.approvalKey() == null) {
+            throw FilterSetup.failed(SettingsTable.APPROVAL_KEY.name() + ": missing for filter '" + config.getFilterName()
+                    + "'; expected the template's Approval Key, e.g. ADMIN_ACCESS", null);
         }
-        Nl3Settings settings;
-        try {
-            settings = given != null ? given : readSettings(config);
-            if (mode == Mode.ANNOTATED) {
-                byServlet = Protections.of(annotated, settings);
-            } else if (settings.approvalKey() == null) {
-                throw new InvalidSettingsException(List.of(SettingsReader.APPROVAL_KEY
-                        + ": missing for filter '" + config.getFilterName() + "'; expected the template's Approval Key, e.g. ADMIN_ACCESS"));
-            }
-        } catch (InvalidSettingsException e) {
-            LOG.log(Level.ERROR, e.getMessage());
-            throw new ServletException(e.getMessage(), e);
-        }
-        checkPendingPathIsMapped(config, settings.pendingPath());
-        protection = mode == Mode.KEY ? Protection.of(settings) : null;
-        approvals = Nl3Approvals.builder(settings).clock(clock).usernames(usernames).listener(listener)
-                .store(givenStore != null ? givenStore : registry.sharedStore(settings.maxEntries(), clock)).build();
-        approvals.serveIn(config.getServletContext());
-        pending = new PendingEndpoint(settings.pendingPath(), registry, clock);
-        LOG.log(Level.INFO, "NL3 approval filter ''{0}'' protects {1} via {2}", config.getFilterName(),
-                mode == Mode.KEY ? "approval key " + settings.approvalKey() : "servlets " + byServlet.keySet(),
-                settings.apiBaseUrl());
+        protection = Protection.of(settings);
+        approvals = FilterSetup.engine(config, settings, givenStore, usernames, clock, listener);
+        guard = new RequestGuard(approvals.engine(), settings.apiPaths());
+        pending = new PendingEndpoint(settings.pendingPath(), EngineRegistry.of(config.getServletContext()));
+        LOG.log(Level.INFO, "NL3 approval filter ''{0}'' protects approval key {1} via {2}", config.getFilterName(),
+                settings.approvalKey(), settings.apiBaseUrl());
     }
 
-    static Nl3Settings readSettings(FilterConfig config) {
-        ServletContext ctx = config.getServletContext();
-        List<String> problems = new ArrayList<>();
-        try {
-            SettingsReader.rejectUnknown(Collections.list(config.getInitParameterNames()),
-                    "init-param of filter " + config.getFilterName());
-        } catch (InvalidSettingsException e) {
-            problems.addAll(e.problems());
-        }
-        try {
-            SettingsReader.rejectUnknown(Collections.list(ctx.getInitParameterNames()), "context-param");
-        } catch (InvalidSettingsException e) {
-            problems.addAll(e.problems());
-        }
-        try {
-            Nl3Settings s = new SettingsReader(SettingsReader.withSystemAndEnvironment(name -> {
-                String v = config.getInitParameter(name);
-                return v != null ? v : ctx.getInitParameter(name);
-            })).read();
-            if (problems.isEmpty()) {
-                return s;
-            }
-        } catch (InvalidSettingsException e) {
-            problems.addAll(e.problems());
-        }
-        throw new InvalidSettingsException(problems);
-    }
-
-    /** Without a mapping on the pending path, users would be sent to a page nobody serves. */
-    private static void checkPendingPathIsMapped(FilterConfig config, String pendingPath) throws ServletException {
-        ServletContext ctx = config.getServletContext();
-        Map<String, ? extends FilterRegistration> all;
-        try {
-            all = ctx.getFilterRegistrations();
-        } catch (UnsupportedOperationException e) {
-            return;
-        }
-        boolean anyOfOurs = false;
-        for (FilterRegistration r : all.values()) {
-            if (!isOurs(r.getClassName())) {
-                continue;
-            }
-            anyOfOurs = true;
-            for (String pattern : r.getUrlPatternMappings()) {
-                if (covers(pattern, pendingPath)) {
-                    return;
-                }
-            }
-        }
-        if (anyOfOurs) {
-            String message = "Nl3ApprovalFilter '" + config.getFilterName() + "': no Nl3ApprovalFilter is mapped to "
-                    + pendingPath + "/*, where the pending page lives; add <url-pattern>" + pendingPath
-                    + "/*</url-pattern> to its filter-mapping, or leave nl3.auto-register on";
-            LOG.log(Level.ERROR, message);
-            throw new ServletException(message);
-        }
-    }
-
-    private static boolean isOurs(String className) {
-        if (className == null) {
-            return false;
-        }
-        try {
-            return Nl3ApprovalFilter.class.isAssignableFrom(
-                    Class.forName(className, false, Thread.currentThread().getContextClassLoader()));
-        } catch (ClassNotFoundException | LinkageError e) {
-            return className.equals(Nl3ApprovalFilter.class.getName());
-        }
-    }
-
-    static boolean covers(String pattern, String path) {
-        return pattern.equals("/*") || pattern.equals(path + "/*") || pattern.equals(path);
-    }
-
+    /** The pending path, when this filter is mapped there too; otherwise the protected request's flow. */
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        String path = SafePaths.pathInApp(req);
-        if (pending.handles(path)) {
-            Principal principal = authenticated(req, res, List.of());
-            if (principal != null) {
-                pending.handle(req, res, principal);
-            }
+        if (pending.handles(SafePaths.pathInApp(req))) {
+            pending.serve(req, res);
             return;
         }
-        Protection p = protectionFor(req);
-        if (p == null || req.getAttribute(CHECKED + p.approvalKey()) != null) {
-            chain.doFilter(req, res);
-            return;
-        }
-        if (authenticated(req, res, approvals.settings().apiPaths()) == null) {
-            return;
-        }
-        CheckResult result = approvals.check(req, p);
-        if (!result.passed()) {
-            result.answer().orElseThrow().writeTo(res);
-            return;
-        }
-        req.setAttribute(CHECKED + p.approvalKey(), Boolean.TRUE);
-        try {
-            chain.doFilter(req, res);
-        } catch (ApprovalRequiredException e) {
-            // A protected CDI bean further down asked for another approval.
-            if (e.result().answer().isEmpty()) {
-                throw e;
-            }
-            e.result().answer().get().writeTo(res);
-        }
-    }
-
-    /** The protection for this request: one map lookup for annotated servlets, else the filter's own. */
-    private Protection protectionFor(HttpServletRequest req) {
-        return switch (mode) {
-            case KEY -> protection;
-            case ANNOTATED -> byServlet.get(req.getHttpServletMapping().getServletName());
-            case ENDPOINT -> null;
-        };
-    }
-
-    /** The authenticated principal, or null after the container challenged or a 401 was sent. */
-    private static Principal authenticated(HttpServletRequest req, HttpServletResponse res, List<String> apiPaths)
-            throws IOException {
-        Principal principal = req.getUserPrincipal();
-        if (principal != null) {
-            return principal;
-        }
-        try {
-            if (!req.authenticate(res)) {
-                Responder.unauthenticated(ClientKind.of(req, apiPaths)).writeTo(res);
-                return null;
-            }
-        } catch (ServletException e) {
-            LOG.log(Level.DEBUG, "container could not authenticate: {0}", e.getMessage());
-        }
-        principal = req.getUserPrincipal();
-        if (principal == null) {
-            Responder.unauthenticated(ClientKind.of(req, apiPaths)).writeTo(res);
-        }
-        return principal;
+        guard.guard(req, res, chain, protection);
     }
 
     @Override

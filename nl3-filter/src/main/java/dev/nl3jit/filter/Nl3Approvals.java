@@ -2,47 +2,29 @@ package dev.nl3jit.filter;
 
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
-import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
- * The approval engine for code that is not the filter: the CDI interceptor and application code that
- * asks for an approval before, say, executing a payment. The filter uses the same engine, so the
- * decisions are the same everywhere. Thread-safe; build one per set of settings and keep it.
+ * The approval engine for code that is not the filter: the CDI interceptor and application code that asks for
+ * an approval before, say, executing a payment. The filter uses the same engine, so the decisions are the same
+ * everywhere. Thread-safe; build one per set of settings and keep it.
  */
 public final class Nl3Approvals implements AutoCloseable {
     private final Nl3Settings settings;
-    private final UsernameMapper usernames;
-    private final TokenMinter minter;
-    private final ApprovalGate gate;
-    private final Responder responder;
-    private final Set<GateRegistry> servedIn = new CopyOnWriteArraySet<>();
-    /** The HTTP client's threads: daemon, named, and stopped on {@link #close()} so undeploys leave none behind. */
-    private final ExecutorService httpThreads;
+    private final Engine engine;
+    private final Set<EngineRegistry> servedIn = new CopyOnWriteArraySet<>();
 
-    private Nl3Approvals(Builder b, ApprovalStore store) {
+    private Nl3Approvals(Builder b) {
         this.settings = b.settings;
-        this.usernames = b.usernames;
-        this.minter = new TokenMinter(settings, b.clock);
-        AtomicInteger n = new AtomicInteger();
-        this.httpThreads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "nl3-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.gate = new ApprovalGate(settings, b.clock, store,
-                new Nl3Client(settings, minter, Nl3Client.newHttpClient(settings, httpThreads)), b.listener);
-        this.responder = new Responder(settings);
+        ApprovalStore store = b.store != null ? b.store : ApprovalStore.inMemory(settings.maxEntries(), b.clock);
+        this.engine = new Engine(b.name, settings, b.clock, store, b.usernames, b.listener);
     }
 
     /** With the in-memory store, the system clock, principal names as usernames and no listener. */
@@ -57,13 +39,24 @@ public final class Nl3Approvals implements AutoCloseable {
     /** Optional parts of an {@link Nl3Approvals}. */
     public static final class Builder {
         private final Nl3Settings settings;
+        private String name = "application";
         private Clock clock = Clock.systemUTC();
         private ApprovalStore store;
         private UsernameMapper usernames = UsernameMapper.PRINCIPAL_NAME;
-        private ApprovalListener listener = ApprovalListener.NONE;
+        private Consumer<ApprovalEvent> listener = event -> {
+        };
 
         private Builder(Nl3Settings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
+        }
+
+        /**
+         * The engine's name, unique within one application (default {@code application}); its tickets carry a tag
+         * derived from it, so the pending path hands each ticket to the engine that made it, on every node.
+         */
+        public Builder name(String value) {
+            this.name = Objects.requireNonNull(value);
+            return this;
         }
 
         public Builder clock(Clock value) {
@@ -71,6 +64,7 @@ public final class Nl3Approvals implements AutoCloseable {
             return this;
         }
 
+        /** Where grants and pending approvals live; {@code null}: a new in-memory store. */
         public Builder store(ApprovalStore value) {
             this.store = value;
             return this;
@@ -81,29 +75,30 @@ public final class Nl3Approvals implements AutoCloseable {
             return this;
         }
 
-        public Builder listener(ApprovalListener value) {
+        /** Hears every decision, on the request's thread (the CDI module fires them as CDI events). */
+        public Builder listener(Consumer<ApprovalEvent> value) {
             this.listener = Objects.requireNonNull(value);
             return this;
         }
 
         public Nl3Approvals build() {
-            return new Nl3Approvals(this, store != null ? store : ApprovalStore.inMemory(settings.maxEntries(), clock));
+            return new Nl3Approvals(this);
         }
     }
 
-    public Nl3Settings settings() {
-        return settings;
+    Engine engine() {
+        return engine;
     }
 
     /** Mints NL3 tokens with these settings, for custom flows. */
     public TokenMinter tokenMinter() {
-        return minter;
+        return engine.minter();
     }
 
     /** The protection the settings describe for {@code approvalKey} (approvers, metadata, grant duration and scope). */
     public Protection protection(String approvalKey) {
-        return new Protection(approvalKey, settings.approvers(), settings.metadata(), Map.of(), settings.grantDuration(),
-                settings.grantScope());
+        return Protection.builder(approvalKey).approvers(settings.approvers()).metadata(settings.metadata())
+                .grantDuration(settings.grantDuration()).scope(settings.grantScope()).build();
     }
 
     /**
@@ -111,7 +106,7 @@ public final class Nl3Approvals implements AutoCloseable {
      * must already be authenticated; otherwise the outcome is {@code UNAUTHENTICATED} with a 401 answer.
      */
     public CheckResult check(HttpServletRequest req, Protection protection) {
-        return check(req, protection, Map.of());
+        return engine.check(req, protection, Map.of());
     }
 
     /**
@@ -119,33 +114,24 @@ public final class Nl3Approvals implements AutoCloseable {
      * show (e.g. a JAX-RS method's form parameters, whose body the framework has read already).
      */
     public CheckResult check(HttpServletRequest req, Protection protection, Map<String, String> parameters) {
-        Principal principal = req.getUserPrincipal();
-        String user = principal == null ? null : usernames.username(principal);
-        if (user == null || user.isBlank()) {
-            return new CheckResult(CheckResult.Outcome.UNAUTHENTICATED, null,
-                    Responder.unauthenticated(ClientKind.of(req, settings.apiPaths())));
-        }
-        Decision d = gate.decide(protection, facts(req, protection, user, parameters));
-        CheckResult.Outcome outcome = outcome(d);
-        if (outcome == CheckResult.Outcome.PASSED || outcome == CheckResult.Outcome.PASSED_DEGRADED) {
-            return new CheckResult(outcome, null, null);
-        }
-        return new CheckResult(outcome, approvalOf(d), responder.answer(req, d, ClientKind.of(req, settings.apiPaths())));
+        return engine.check(req, protection, parameters);
     }
 
     /** Checks on behalf of application code; no HTTP answer is rendered. */
     public CheckResult check(Caller caller, Protection protection) {
-        RequestFacts facts = new RequestFacts(caller.user(), caller.method(), caller.path(), SafePaths.safe(caller.path()),
-                caller.ip(), caller.userAgent(), caller.parameters());
-        Decision d = gate.decide(protection, facts);
-        return new CheckResult(outcome(d), approvalOf(d), null);
+        return engine.check(caller, protection);
+    }
+
+    /** The NL3 username this engine gives {@code principal} (its {@link UsernameMapper}), or empty. */
+    public Optional<String> username(java.security.Principal principal) {
+        return Optional.ofNullable(engine.username(principal));
     }
 
     /** The approval with this ticket, brought up to date (at most one NL3 call per poll interval). */
     public Optional<PendingApproval> status(String ticket, String user) {
-        return gate.byTicket(ticket, user).map(p -> {
+        return engine.ticket(ticket, user).map(p -> {
             try {
-                return gate.refresh(p);
+                return engine.tracker().refresh(p);
             } catch (Nl3Failure f) {
                 return p;
             }
@@ -154,9 +140,9 @@ public final class Nl3Approvals implements AutoCloseable {
 
     /** Waits up to {@code wait} for a decision on the approval with this ticket. */
     public Optional<PendingApproval> awaitDecision(String ticket, String user, Duration wait) {
-        return gate.byTicket(ticket, user).map(p -> {
+        return engine.ticket(ticket, user).map(p -> {
             try {
-                return gate.awaitDecision(p, wait);
+                return engine.tracker().awaitDecision(p, wait);
             } catch (Nl3Failure f) {
                 return p;
             }
@@ -165,62 +151,28 @@ public final class Nl3Approvals implements AutoCloseable {
 
     /** Cancels the approval with this ticket, here and at NL3. */
     public Optional<PendingApproval> cancel(String ticket, String user) {
-        return gate.byTicket(ticket, user).map(gate::cancel);
+        return engine.ticket(ticket, user).map(engine.tracker()::cancel);
     }
 
-    /** Makes this engine's pending pages and status URLs answer in {@code context} (under the pending path). */
+    /**
+     * Makes this engine's pending pages and status URLs answer in {@code context} (under the pending path).
+     *
+     * @throws IllegalStateException when another engine of the same name already serves there
+     */
     public void serveIn(ServletContext context) {
-        GateRegistry registry = GateRegistry.of(context);
+        EngineRegistry registry = EngineRegistry.of(context);
         if (servedIn.add(registry)) {
-            registry.add(gate, usernames);
+            registry.add(engine);
         }
     }
 
     /** Stops serving pending pages and the HTTP client's threads; grants and pending approvals stay in the store. */
     @Override
     public void close() {
-        for (GateRegistry r : servedIn) {
-            r.remove(gate);
+        for (EngineRegistry r : servedIn) {
+            r.remove(engine);
         }
         servedIn.clear();
-        httpThreads.shutdownNow();
-    }
-
-    static RequestFacts facts(HttpServletRequest req, Protection protection, String user, Map<String, String> known) {
-        Map<String, String> params = Map.of();
-        if (!protection.parameterMetadata().isEmpty()) {
-            params = new HashMap<>();
-            for (String name : protection.parameterMetadata().keySet()) {
-                String v = known.containsKey(name) ? known.get(name) : req.getParameter(name);
-                if (v != null) {
-                    params.put(name, v);
-                }
-            }
-        }
-        return new RequestFacts(user, req.getMethod(), SafePaths.pathInApp(req), SafePaths.target(req), req.getRemoteAddr(),
-                req.getHeader("User-Agent"), params);
-    }
-
-    private static CheckResult.Outcome outcome(Decision d) {
-        if (d instanceof Decision.Pass p) {
-            return p.degraded() ? CheckResult.Outcome.PASSED_DEGRADED : CheckResult.Outcome.PASSED;
-        } else if (d instanceof Decision.Pending) {
-            return CheckResult.Outcome.PENDING;
-        } else if (d instanceof Decision.Rejected) {
-            return CheckResult.Outcome.REJECTED;
-        } else if (d instanceof Decision.Locked) {
-            return CheckResult.Outcome.LOCKED;
-        }
-        return CheckResult.Outcome.UNAVAILABLE;
-    }
-
-    private static PendingApproval approvalOf(Decision d) {
-        if (d instanceof Decision.Pending p) {
-            return p.approval();
-        }
-        if (d instanceof Decision.Rejected r) {
-            return r.approval();
-        }
-        return null;
+        engine.close();
     }
 }

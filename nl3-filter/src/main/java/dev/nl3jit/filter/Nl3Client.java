@@ -28,8 +28,8 @@ final class Nl3Client {
     static final String TOKEN_HEADER = "x-nl3-authorization-token";
     private static final String API = "/nl3/api/v1/";
 
-    /** Who is calling: the end user's address and browser, passed on as NL3's integrations do. */
-    record Caller(String ip, String userAgent) {
+    /** The end user's device: their's address and browser, passed on as NL3's integrations do. */
+    record Device(String ip, String userAgent) {
     }
 
     /** A freshly created approval request. */
@@ -63,7 +63,7 @@ final class Nl3Client {
                 .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
     }
 
-    Nl3Json.Lock lockCheck(String user, Caller caller) throws Nl3Failure {
+    Nl3Json.Lock lockCheck(String user, Device caller) throws Nl3Failure {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("userIP", nullToEmpty(caller.ip()));
         body.put("userDevice", nullToEmpty(caller.userAgent()));
@@ -76,7 +76,7 @@ final class Nl3Client {
     }
 
     /** Creates an approval request; a 403 means NL3 refuses this requester (locked). */
-    Created create(String user, String templateId, List<String> approvers, Map<String, String> metaData, Caller caller)
+    Created create(String user, String templateId, List<String> approvers, Map<String, String> metaData, Device caller)
             throws Nl3Failure {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("templateId", templateId);
@@ -117,12 +117,12 @@ final class Nl3Client {
         }
     }
 
-    private HttpRequest post(String path, String user, Caller caller, Map<String, Object> body) {
+    private HttpRequest post(String path, String user, Device caller, Map<String, Object> body) {
         return request(path, user, caller).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Nl3Json.write(body), StandardCharsets.UTF_8)).build();
     }
 
-    private HttpRequest.Builder request(String path, String user, Caller caller) {
+    private HttpRequest.Builder request(String path, String user, Device caller) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(readTimeout)
                 .header(TOKEN_HEADER, minter.mint(user)).header("Accept", "application/json");
         if (caller != null) {

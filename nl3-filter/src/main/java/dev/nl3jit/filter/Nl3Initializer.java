@@ -9,10 +9,8 @@ import jakarta.servlet.annotation.HandlesTypes;
 import java.lang.System.Logger.Level;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Wires the approval filter into an application with no {@code web.xml} edits: every servlet annotated
@@ -29,17 +27,14 @@ public final class Nl3Initializer implements ServletContainerInitializer {
 
     @Override
     public void onStartup(Set<Class<?>> annotated, ServletContext ctx) {
-        Function<String, String> lookup = SettingsReader.withSystemAndEnvironment(ctx::getInitParameter);
-        String auto = lookup.apply(SettingsReader.AUTO_REGISTER);
-        if (auto != null && Set.of("false", "no", "off").contains(auto.strip().toLowerCase(Locale.ROOT))) {
+        if (!SettingsReader.contextValue(ctx, SettingsTable.AUTO_REGISTER)) {
             LOG.log(Level.INFO, "nl3.auto-register is off: @RequiresApproval servlets are not wired automatically");
             return;
         }
-        String pendingPath = lookup.apply(SettingsReader.PENDING_PATH);
-        pendingPath = pendingPath == null || pendingPath.isBlank() ? "/nl3-approval" : pendingPath.strip();
+        String pendingPath = SettingsReader.contextValue(ctx, SettingsTable.PENDING_PATH);
         EnumSet<DispatcherType> request = EnumSet.of(DispatcherType.REQUEST);
         if (ctx.getFilterRegistration(ENDPOINT_NAME) == null) {
-            FilterRegistration.Dynamic endpoint = ctx.addFilter(ENDPOINT_NAME, new Nl3ApprovalFilter(pendingPath));
+            FilterRegistration.Dynamic endpoint = ctx.addFilter(ENDPOINT_NAME, new PendingPathFilter(pendingPath));
             if (endpoint != null) {
                 // Long polls of the status endpoint then wait without holding a request thread.
                 endpoint.setAsyncSupported(true);
@@ -57,7 +52,7 @@ public final class Nl3Initializer implements ServletContainerInitializer {
         if (byServlet.isEmpty() || ctx.getFilterRegistration(FILTER_NAME) != null) {
             return;
         }
-        FilterRegistration.Dynamic f = ctx.addFilter(FILTER_NAME, new Nl3ApprovalFilter(byServlet));
+        FilterRegistration.Dynamic f = ctx.addFilter(FILTER_NAME, new AnnotatedServletsFilter(byServlet));
         if (f == null) {
             return;
         }

@@ -3,132 +3,85 @@ package dev.nl3jit.filter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
- * The whole configuration of the approval filter, immutable and validated when built: a bad record
- * cannot exist. Build one from any {@code name -> value} lookup with {@link #parse(Function)} or from a
- * map with {@link #fromMap(Map)}; the setting names, defaults and units are listed in
- * {@link Nl3ApprovalFilter}'s documentation.
- *
- * @param signingKey       the application's signing key ({@code nl3.signing-key})
- * @param issuer           the application's registered FQDN, the tokens' {@code iss} ({@code nl3.app-uri})
- * @param apiBaseUrl       where the NL3 API lives ({@code nl3.api-base-url})
- * @param audience         the tokens' {@code aud} ({@code nl3.audience})
- * @param tokenTtl         token lifetime ({@code nl3.token-ttl})
- * @param tokenSkew        how far {@code nbf} lies before {@code iat} ({@code nl3.token-skew})
- * @param tokenClaims      custom claims added to every token ({@code nl3.token-claims})
- * @param approvalKey      the template's approval key; {@code null} when only annotations name keys
- * @param approvers        who is asked; empty: the template's default approvers ({@code nl3.approvers})
- * @param metadata         static metadata sent with each approval request ({@code nl3.metadata})
- * @param grantDuration    how long an approval lasts, counted from the moment of approval
- * @param grantScope       what an approval unlocks
- * @param pollInterval     at most one status call per pending request per interval
- * @param pendingTimeout   the client's own limit on a pending request
- * @param lockCheck        whether to ask NL3 whether the account is locked
- * @param lockCheckFailure what a failed lock check does
- * @param allowNotEnrolled whether a user NL3 reports as not enrolled may proceed
- * @param approvalFailure  what a failed approval call does
- * @param connectTimeout   connect timeout of NL3 calls
- * @param readTimeout      read timeout of NL3 calls
- * @param pendingPath      where the filter serves the pending page and status endpoint
- * @param pendingPage      the application's own pending page to forward to, or {@code null}
- * @param apiPaths         path prefixes whose callers always get problem+json answers
- * @param maxResponseBytes cap on an NL3 response body
- * @param maxEntries       cap on grants and pending requests held in memory
- * @param autoRegister     whether the jar wires itself for annotated servlets
+ * The whole configuration of the approval filter, immutable and validated when built: a bad instance cannot
+ * exist. Read one from any {@code name -> value} lookup with {@link #parse(Function)}, from a map with
+ * {@link #fromMap(Map)}, from the standard sources with {@link #fromSources(Function)}, or build one in code with
+ * {@link #builder()}. The setting names, defaults and units are listed in {@link Nl3ApprovalFilter}'s
+ * documentation; each is described once, in one table that every source and the builder go through.
+ * Thread-safe.
  */
-public record Nl3Settings(SigningKey signingKey, String issuer, URI apiBaseUrl, String audience, Duration tokenTtl,
-        Duration tokenSkew, Map<String, String> tokenClaims, String approvalKey, List<String> approvers,
-        Map<String, String> metadata, Duration grantDuration, GrantScope grantScope, Duration pollInterval,
-        Duration pendingTimeout, boolean lockCheck, FailurePolicy lockCheckFailure, boolean allowNotEnrolled,
-        FailurePolicy approvalFailure, Duration connectTimeout, Duration readTimeout, String pendingPath,
-        String pendingPage, List<String> apiPaths, int maxResponseBytes, int maxEntries, boolean autoRegister) {
+public final class Nl3Settings {
+    private final SigningKey signingKey;
+    private final String issuer;
+    private final URI apiBaseUrl;
+    private final String audience;
+    private final Duration tokenTtl;
+    private final Duration tokenSkew;
+    private final Map<String, String> tokenClaims;
+    private final String approvalKey;
+    private final List<String> approvers;
+    private final Map<String, String> metadata;
+    private final Duration grantDuration;
+    private final GrantScope grantScope;
+    private final Duration pollInterval;
+    private final Duration pendingTimeout;
+    private final boolean lockCheck;
+    private final FailurePolicy lockCheckFailure;
+    private final boolean allowNotEnrolled;
+    private final FailurePolicy approvalFailure;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final String pendingPath;
+    private final String pendingPage;
+    private final List<String> apiPaths;
+    private final int maxResponseBytes;
+    private final int maxEntries;
+    private final boolean autoRegister;
 
-    static final Pattern APPROVAL_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
-    static final Pattern FQDN = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\\d{1,5})?");
-    private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~/-]*");
-    private static final Pattern CLAIM = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
-    private static final List<String> REGISTERED_CLAIMS = List.of("iss", "aud", "sub", "iat", "nbf", "exp", "jti");
+    private Nl3Settings(Map<Setting<?>, Object> v) {
+        this.signingKey = (SigningKey) v.get(SettingsTable.SIGNING_KEY);
+        this.issuer = (String) v.get(SettingsTable.APP_URI);
+        this.apiBaseUrl = (URI) v.get(SettingsTable.API_BASE_URL);
+        this.audience = (String) v.get(SettingsTable.AUDIENCE);
+        this.tokenTtl = (Duration) v.get(SettingsTable.TOKEN_TTL);
+        this.tokenSkew = (Duration) v.get(SettingsTable.TOKEN_SKEW);
+        this.tokenClaims = (Map<String, String>) v.get(SettingsTable.TOKEN_CLAIMS);
+        this.approvalKey = (String) v.get(SettingsTable.APPROVAL_KEY);
+        this.approvers = (List<String>) v.get(SettingsTable.APPROVERS);
+        this.metadata = (Map<String, String>) v.get(SettingsTable.METADATA);
+        this.grantDuration = (Duration) v.get(SettingsTable.GRANT_DURATION);
+        this.grantScope = (GrantScope) v.get(SettingsTable.GRANT_SCOPE);
+        this.pollInterval = (Duration) v.get(SettingsTable.POLL_INTERVAL);
+        this.pendingTimeout = (Duration) v.get(SettingsTable.PENDING_TIMEOUT);
+        this.lockCheck = (Boolean) v.get(SettingsTable.LOCK_CHECK);
+        this.lockCheckFailure = (FailurePolicy) v.get(SettingsTable.LOCK_CHECK_FAILURE);
+        this.allowNotEnrolled = (Boolean) v.get(SettingsTable.NOT_ENROLLED);
+        this.approvalFailure = (FailurePolicy) v.get(SettingsTable.APPROVAL_FAILURE);
+        this.connectTimeout = (Duration) v.get(SettingsTable.CONNECT_TIMEOUT);
+        this.readTimeout = (Duration) v.get(SettingsTable.READ_TIMEOUT);
+        this.pendingPath = (String) v.get(SettingsTable.PENDING_PATH);
+        this.pendingPage = (String) v.get(SettingsTable.PENDING_PAGE);
+        this.apiPaths = (List<String>) v.get(SettingsTable.API_PATHS);
+        this.maxResponseBytes = (Integer) v.get(SettingsTable.MAX_RESPONSE_SIZE);
+        this.maxEntries = (Integer) v.get(SettingsTable.MAX_ENTRIES);
+        this.autoRegister = (Boolean) v.get(SettingsTable.AUTO_REGISTER);
+    }
 
-    public Nl3Settings {
-        List<String> problems = new ArrayList<>();
-        if (signingKey == null) {
-            problems.add(SettingsReader.SIGNING_KEY + ": missing; expected the application's Base64 signing key from the NL3 portal"
-                    + " (also read from NL3_SIGNING_KEY or SIGNING_KEY)");
-        }
-        if (issuer == null || !FQDN.matcher(issuer).matches()) {
-            problems.add(SettingsReader.APP_URI + ": " + shown(issuer)
-                    + "; expected the application's registered FQDN without scheme, e.g. app.example.com (also NL3_APP_URI or APP_URI)");
-        }
-        if (apiBaseUrl == null || !apiBaseUrl.isAbsolute() || apiBaseUrl.getHost() == null
-                || !("https".equalsIgnoreCase(apiBaseUrl.getScheme()) || "http".equalsIgnoreCase(apiBaseUrl.getScheme()))
-                || apiBaseUrl.getRawQuery() != null || apiBaseUrl.getRawFragment() != null) {
-            problems.add(SettingsReader.API_BASE_URL + ": " + shown(apiBaseUrl)
-                    + "; expected an absolute http(s) URL without query, e.g. https://api.nextlevel3.com");
-        }
-        if (audience == null || audience.isBlank()) {
-            problems.add(SettingsReader.AUDIENCE + ": empty; expected the NL3 API host, e.g. api.nextlevel3.com");
-        }
-        range(problems, SettingsReader.TOKEN_TTL, tokenTtl, Duration.ofSeconds(10), Duration.ofHours(1));
-        range(problems, SettingsReader.TOKEN_SKEW, tokenSkew, Duration.ZERO, Duration.ofMinutes(10));
-        tokenClaims = Map.copyOf(Objects.requireNonNullElse(tokenClaims, Map.of()));
-        for (String claim : tokenClaims.keySet()) {
-            if (!CLAIM.matcher(claim).matches() || REGISTERED_CLAIMS.contains(claim)) {
-                problems.add(SettingsReader.TOKEN_CLAIMS + ": claim name '" + claim
-                        + "' not allowed; expected a custom claim name (not iss, aud, sub, iat, nbf, exp, jti)");
-            }
-        }
-        if (approvalKey != null && !APPROVAL_KEY.matcher(approvalKey).matches()) {
-            problems.add(SettingsReader.APPROVAL_KEY + ": '" + approvalKey
-                    + "'; expected a template Approval Key of letters, digits and _ . : - (e.g. ADMIN_ACCESS)");
-        }
-        approvers = List.copyOf(Objects.requireNonNullElse(approvers, List.of()));
-        metadata = Map.copyOf(Objects.requireNonNullElse(metadata, Map.of()));
-        range(problems, SettingsReader.GRANT_DURATION, grantDuration, Duration.ofSeconds(1), Duration.ofDays(7));
-        if (grantScope == null) {
-            problems.add(SettingsReader.GRANT_SCOPE + ": missing; expected key or request");
-        }
-        range(problems, SettingsReader.POLL_INTERVAL, pollInterval, Duration.ofMillis(200), Duration.ofMinutes(1));
-        range(problems, SettingsReader.PENDING_TIMEOUT, pendingTimeout, Duration.ofSeconds(10), Duration.ofDays(1));
-        if (lockCheckFailure == null || approvalFailure == null) {
-            problems.add("failure policies must be open or closed");
-        }
-        range(problems, SettingsReader.CONNECT_TIMEOUT, connectTimeout, Duration.ofMillis(100), Duration.ofMinutes(1));
-        range(problems, SettingsReader.READ_TIMEOUT, readTimeout, Duration.ofMillis(100), Duration.ofMinutes(1));
-        if (pendingPath == null || !PATH.matcher(pendingPath).matches() || pendingPath.equals("/") || pendingPath.endsWith("/")
-                || pendingPath.contains("//") || pendingPath.contains("/../") || pendingPath.contains("/./")) {
-            problems.add(SettingsReader.PENDING_PATH + ": " + shown(pendingPath)
-                    + "; expected a path inside the application, e.g. /nl3-approval");
-        }
-        if (pendingPage != null && (!PATH.matcher(pendingPage).matches() || pendingPage.contains("//"))) {
-            problems.add(SettingsReader.PENDING_PAGE + ": " + shown(pendingPage)
-                    + "; expected a path inside the application to forward to, e.g. /approval-pending.jsp");
-        }
-        apiPaths = List.copyOf(Objects.requireNonNullElse(apiPaths, List.of()));
-        for (String p : apiPaths) {
-            if (!p.startsWith("/")) {
-                problems.add(SettingsReader.API_PATHS + ": '" + p + "'; expected path prefixes starting with /, e.g. /api/");
-            }
-        }
-        if (maxResponseBytes < 1024 || maxResponseBytes > 16 * 1024 * 1024) {
-            problems.add(SettingsReader.MAX_RESPONSE_SIZE + ": " + maxResponseBytes + "; expected 1024 to 16777216 bytes");
-        }
-        if (maxEntries < 10 || maxEntries > 10_000_000) {
-            problems.add(SettingsReader.MAX_ENTRIES + ": " + maxEntries + "; expected 10 to 10000000");
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidSettingsException(problems);
-        }
+    /** A builder with every default of the settings table; the signing key and the issuer have none. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
      * Reads and validates every setting from {@code lookup} (setting name, e.g. {@code nl3.app-uri}, to value or
-     * {@code null}). Environment-variable fallbacks are the caller's choice; {@link Nl3ApprovalFilter} adds them.
+     * {@code null}). Environment-variable fallbacks are the caller's choice; {@link #fromSources(Function)} adds them.
      *
      * @throws InvalidSettingsException listing every problem
      */
@@ -146,28 +99,367 @@ public record Nl3Settings(SigningKey signingKey, String issuer, URI apiBaseUrl, 
         return parse(SettingsReader.withSystemAndEnvironment(first));
     }
 
-    /** {@link #parse(Function)} over a map. */
+    /** {@link #parse(Function)} over a map; names under {@code nl3.} that no setting has are problems too. */
     public static Nl3Settings fromMap(Map<String, String> values) {
         SettingsReader.rejectUnknown(values.keySet(), "map");
         return parse(values::get);
     }
 
-    private static void range(List<String> problems, String name, Duration value, Duration min, Duration max) {
-        if (value == null) {
-            problems.add(name + ": missing; expected a duration such as 30s, 5m or 500ms");
-        } else if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            problems.add(name + ": " + SettingsReader.format(value) + " is out of range; expected between "
-                    + SettingsReader.format(min) + " and " + SettingsReader.format(max));
-        }
+    /** A builder that starts from these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.values.put(SettingsTable.SIGNING_KEY, signingKey);
+        b.values.put(SettingsTable.APP_URI, issuer);
+        b.values.put(SettingsTable.API_BASE_URL, apiBaseUrl);
+        b.values.put(SettingsTable.AUDIENCE, audience);
+        b.values.put(SettingsTable.TOKEN_TTL, tokenTtl);
+        b.values.put(SettingsTable.TOKEN_SKEW, tokenSkew);
+        b.values.put(SettingsTable.TOKEN_CLAIMS, tokenClaims);
+        b.values.put(SettingsTable.APPROVAL_KEY, approvalKey);
+        b.values.put(SettingsTable.APPROVERS, approvers);
+        b.values.put(SettingsTable.METADATA, metadata);
+        b.values.put(SettingsTable.GRANT_DURATION, grantDuration);
+        b.values.put(SettingsTable.GRANT_SCOPE, grantScope);
+        b.values.put(SettingsTable.POLL_INTERVAL, pollInterval);
+        b.values.put(SettingsTable.PENDING_TIMEOUT, pendingTimeout);
+        b.values.put(SettingsTable.LOCK_CHECK, lockCheck);
+        b.values.put(SettingsTable.LOCK_CHECK_FAILURE, lockCheckFailure);
+        b.values.put(SettingsTable.NOT_ENROLLED, allowNotEnrolled);
+        b.values.put(SettingsTable.APPROVAL_FAILURE, approvalFailure);
+        b.values.put(SettingsTable.CONNECT_TIMEOUT, connectTimeout);
+        b.values.put(SettingsTable.READ_TIMEOUT, readTimeout);
+        b.values.put(SettingsTable.PENDING_PATH, pendingPath);
+        b.values.put(SettingsTable.PENDING_PAGE, pendingPage);
+        b.values.put(SettingsTable.API_PATHS, apiPaths);
+        b.values.put(SettingsTable.MAX_RESPONSE_SIZE, maxResponseBytes);
+        b.values.put(SettingsTable.MAX_ENTRIES, maxEntries);
+        b.values.put(SettingsTable.AUTO_REGISTER, autoRegister);
+        return b;
     }
 
-    private static String shown(Object value) {
-        return value == null ? "missing" : "'" + value + "'";
+    /** The application's signing key ({@code nl3.signing-key}). */
+    SigningKey signingKey() {
+        return signingKey;
+    }
+
+    /** The application's registered FQDN, the tokens' {@code iss} ({@code nl3.app-uri}). */
+    public String issuer() {
+        return issuer;
+    }
+
+    /** Where the NL3 API lives ({@code nl3.api-base-url}). */
+    public URI apiBaseUrl() {
+        return apiBaseUrl;
+    }
+
+    /** The tokens' {@code aud} ({@code nl3.audience}). */
+    public String audience() {
+        return audience;
+    }
+
+    /** Token lifetime ({@code nl3.token-ttl}). */
+    public Duration tokenTtl() {
+        return tokenTtl;
+    }
+
+    /** How far {@code nbf} lies before {@code iat} ({@code nl3.token-skew}). */
+    public Duration tokenSkew() {
+        return tokenSkew;
+    }
+
+    /** Custom claims added to every token ({@code nl3.token-claims}). */
+    public Map<String, String> tokenClaims() {
+        return tokenClaims;
+    }
+
+    /** The template's approval key; {@code null} when only annotations name keys ({@code nl3.approval-key}). */
+    public String approvalKey() {
+        return approvalKey;
+    }
+
+    /** Who is asked; empty: the template's default approvers ({@code nl3.approvers}). */
+    public List<String> approvers() {
+        return approvers;
+    }
+
+    /** Static metadata sent with each approval request ({@code nl3.metadata}). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** How long an approval lasts, counted from the moment of approval ({@code nl3.grant-duration}). */
+    public Duration grantDuration() {
+        return grantDuration;
+    }
+
+    /** What an approval unlocks ({@code nl3.grant-scope}). */
+    public GrantScope grantScope() {
+        return grantScope;
+    }
+
+    /** At most one status call per pending request per interval ({@code nl3.poll-interval}). */
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    /** The application's own limit on a pending request ({@code nl3.pending-timeout}). */
+    public Duration pendingTimeout() {
+        return pendingTimeout;
+    }
+
+    /** Whether to ask NL3 whether the account is locked ({@code nl3.lock-check}). */
+    public boolean lockCheck() {
+        return lockCheck;
+    }
+
+    /** What a failed lock check does ({@code nl3.lock-check-failure}). */
+    public FailurePolicy lockCheckFailure() {
+        return lockCheckFailure;
+    }
+
+    /** Whether a user NL3 reports as not enrolled may proceed ({@code nl3.not-enrolled}). */
+    public boolean allowNotEnrolled() {
+        return allowNotEnrolled;
+    }
+
+    /** What a failed approval call does ({@code nl3.approval-failure}). */
+    public FailurePolicy approvalFailure() {
+        return approvalFailure;
+    }
+
+    /** Connect timeout of NL3 calls ({@code nl3.connect-timeout}). */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** Read timeout of NL3 calls ({@code nl3.read-timeout}). */
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** Where the filter serves the pending page and status endpoint ({@code nl3.pending-path}). */
+    public String pendingPath() {
+        return pendingPath;
+    }
+
+    /** The application's own pending page to forward to, or {@code null} ({@code nl3.pending-page}). */
+    public String pendingPage() {
+        return pendingPage;
+    }
+
+    /** Path prefixes whose callers always get problem+json answers ({@code nl3.api-paths}). */
+    public List<String> apiPaths() {
+        return apiPaths;
+    }
+
+    /** Cap on an NL3 response body, in bytes ({@code nl3.max-response-size}). */
+    public int maxResponseBytes() {
+        return maxResponseBytes;
+    }
+
+    /** Cap on grants and pending requests held in memory ({@code nl3.max-entries}). */
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    /** Whether the jar wires itself for annotated servlets ({@code nl3.auto-register}). */
+    public boolean autoRegister() {
+        return autoRegister;
     }
 
     @Override
     public String toString() {
         return "Nl3Settings[issuer=" + issuer + ", apiBaseUrl=" + apiBaseUrl + ", audience=" + audience + ", approvalKey="
                 + approvalKey + ", signingKey=" + signingKey + "]";
+    }
+
+    /**
+     * Settings in code. Each setter takes the typed value; {@link #set(String, String)} takes any setting by name as
+     * text, as a configuration file would. Nothing is checked until {@link #build()}, which lists every problem.
+     */
+    public static final class Builder {
+        private final Map<Setting<?>, Object> values = new HashMap<>();
+        private final List<String> problems = new ArrayList<>();
+        private String apiHost;
+
+        private Builder() {
+            for (Setting<?> s : SettingsTable.ALL) {
+                values.put(s, s.defaultValue());
+            }
+            apiHost = SettingsTable.API_HOST.defaultValue();
+        }
+
+        <T> Builder value(Setting<T> setting, T value) {
+            if (setting == SettingsTable.API_HOST) {
+                apiHost = (String) value;
+            } else {
+                values.put(setting, value);
+            }
+            return this;
+        }
+
+        /**
+         * Any setting by its name, as text (e.g. {@code set("nl3.grant-duration", "30m")}).
+         *
+         * @throws InvalidSettingsException for a name no setting has
+         */
+        public Builder set(String name, String text) {
+            for (Setting<?> s : SettingsTable.ALL) {
+                if (s.name().equals(name)) {
+                    return read(s, text);
+                }
+            }
+            SettingsReader.rejectUnknown(List.of(name), "builder");
+            throw new InvalidSettingsException(List.of(name + ": not a setting of this library"));
+        }
+
+        private <T> Builder read(Setting<T> s, String text) {
+            int before = problems.size();
+            T v = s.read(text, problems);
+            return problems.size() == before ? value(s, v) : this;
+        }
+
+        /** The Base64 signing key from the NL3 portal ({@code nl3.signing-key}); it is never logged or shown. */
+        public Builder signingKey(String base64) {
+            return read(SettingsTable.SIGNING_KEY, Objects.requireNonNull(base64, "signing key"));
+        }
+
+        /** The application's registered FQDN ({@code nl3.app-uri}); a scheme is stripped. */
+        public Builder appUri(String fqdn) {
+            return read(SettingsTable.APP_URI, Objects.requireNonNull(fqdn, "app uri"));
+        }
+
+        /** The NL3 API host ({@code nl3.api-host}); the default of the base URL and the audience. */
+        public Builder apiHost(String host) {
+            return read(SettingsTable.API_HOST, Objects.requireNonNull(host, "api host"));
+        }
+
+        public Builder apiBaseUrl(URI value) {
+            return value(SettingsTable.API_BASE_URL, value);
+        }
+
+        public Builder audience(String value) {
+            return value(SettingsTable.AUDIENCE, value);
+        }
+
+        public Builder tokenTtl(Duration value) {
+            return value(SettingsTable.TOKEN_TTL, value);
+        }
+
+        public Builder tokenSkew(Duration value) {
+            return value(SettingsTable.TOKEN_SKEW, value);
+        }
+
+        public Builder tokenClaims(Map<String, String> value) {
+            return value(SettingsTable.TOKEN_CLAIMS, Map.copyOf(value));
+        }
+
+        public Builder approvalKey(String value) {
+            return value(SettingsTable.APPROVAL_KEY, value);
+        }
+
+        public Builder approvers(List<String> value) {
+            return value(SettingsTable.APPROVERS, List.copyOf(value));
+        }
+
+        public Builder metadata(Map<String, String> value) {
+            return value(SettingsTable.METADATA, Map.copyOf(value));
+        }
+
+        public Builder grantDuration(Duration value) {
+            return value(SettingsTable.GRANT_DURATION, value);
+        }
+
+        public Builder grantScope(GrantScope value) {
+            return value(SettingsTable.GRANT_SCOPE, value);
+        }
+
+        public Builder pollInterval(Duration value) {
+            return value(SettingsTable.POLL_INTERVAL, value);
+        }
+
+        public Builder pendingTimeout(Duration value) {
+            return value(SettingsTable.PENDING_TIMEOUT, value);
+        }
+
+        public Builder lockCheck(boolean value) {
+            return value(SettingsTable.LOCK_CHECK, value);
+        }
+
+        public Builder lockCheckFailure(FailurePolicy value) {
+            return value(SettingsTable.LOCK_CHECK_FAILURE, value);
+        }
+
+        public Builder allowNotEnrolled(boolean value) {
+            return value(SettingsTable.NOT_ENROLLED, value);
+        }
+
+        public Builder approvalFailure(FailurePolicy value) {
+            return value(SettingsTable.APPROVAL_FAILURE, value);
+        }
+
+        public Builder connectTimeout(Duration value) {
+            return value(SettingsTable.CONNECT_TIMEOUT, value);
+        }
+
+        public Builder readTimeout(Duration value) {
+            return value(SettingsTable.READ_TIMEOUT, value);
+        }
+
+        public Builder pendingPath(String value) {
+            return value(SettingsTable.PENDING_PATH, value);
+        }
+
+        public Builder pendingPage(String value) {
+            return value(SettingsTable.PENDING_PAGE, value);
+        }
+
+        public Builder apiPaths(List<String> value) {
+            return value(SettingsTable.API_PATHS, List.copyOf(value));
+        }
+
+        public Builder maxResponseBytes(int value) {
+            return value(SettingsTable.MAX_RESPONSE_SIZE, value);
+        }
+
+        public Builder maxEntries(int value) {
+            return value(SettingsTable.MAX_ENTRIES, value);
+        }
+
+        public Builder autoRegister(boolean value) {
+            return value(SettingsTable.AUTO_REGISTER, value);
+        }
+
+        /**
+         * Checks every value against the settings table.
+         *
+         * @throws InvalidSettingsException listing every problem, one per setting
+         */
+        public Nl3Settings build() {
+            Map<Setting<?>, Object> v = new HashMap<>(values);
+            String host = apiHost == null ? SettingsTable.API_HOST.defaultValue() : apiHost;
+            if (v.get(SettingsTable.API_BASE_URL) == null) {
+                v.put(SettingsTable.API_BASE_URL, URI.create("https://" + host));
+            }
+            if (v.get(SettingsTable.AUDIENCE) == null) {
+                v.put(SettingsTable.AUDIENCE, host);
+            }
+            List<String> all = new ArrayList<>(problems);
+            SettingsTable.API_HOST.check(host, all);
+            for (Setting<?> s : SettingsTable.ALL) {
+                if (s != SettingsTable.API_HOST && all.stream().noneMatch(p -> p.startsWith(s.name() + ": "))) {
+                    check(s, v.get(s), all);
+                }
+            }
+            if (!all.isEmpty()) {
+                throw new InvalidSettingsException(all);
+            }
+            return new Nl3Settings(v);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <T> void check(Setting<T> s, Object value, List<String> problems) {
+            s.check((T) value, problems);
+        }
     }
 }

@@ -119,11 +119,11 @@ final class Pages {
             function end(cls,text){done=true;st.className='status '+cls;st.querySelector('.spinner')&&st.querySelector('.spinner').remove();
             msg.textContent=text;var cf=document.getElementById('cancel');if(cf)cf.hidden=true;document.getElementById('expiry').hidden=true;}
             function show(j){
-            if(j.status==='APPROVED'){if(c.replay==='true'){end('ok','Approved. Continuing\u2026');location.replace(c.proceed);}
+            if(j.approvalStatus==='APPROVED'){if(c.replay==='true'){end('ok','Approved. Continuing\u2026');location.replace(c.proceed);}
             else{end('ok','Approved. Go back and submit your request again.');var b=document.getElementById('back');b.hidden=false;
             b.onclick=function(){history.back();};}return true;}
-            if(j.status==='REJECTED'||j.status==='EXPIRED'||j.status==='CANCELLED'){end('bad',j.status==='REJECTED'?'Rejected.':
-            j.status==='EXPIRED'?'The request expired.':'The request was cancelled.');setTimeout(function(){location.reload();},300);return true;}
+            if(j.approvalStatus==='REJECTED'||j.approvalStatus==='EXPIRED'||j.approvalStatus==='CANCELLED'){end('bad',j.approvalStatus==='REJECTED'?'Rejected.':
+            j.approvalStatus==='EXPIRED'?'The request expired.':'The request was cancelled.');setTimeout(function(){location.reload();},300);return true;}
             if(j.unavailable){msg.textContent='Still waiting (the approval service is not answering right now)\u2026';}
             return false;}
             function poll(){fetch(c.status+'&wait=25',{headers:{'Accept':'application/json'},credentials:'same-origin',cache:'no-store'})

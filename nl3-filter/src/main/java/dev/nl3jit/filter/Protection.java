@@ -7,33 +7,61 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What one protected resource asks for: the template's approval key, who approves, the metadata sent
- * along (static values, and request parameters copied under a metadata name), how long an approval
- * lasts and what it unlocks.
- *
- * @param parameterMetadata request parameter name → metadata name
+ * What one protected resource asks for: the template's approval key, who approves, the metadata sent along
+ * (static values, and request parameters copied under a metadata name), how long an approval lasts and what it
+ * unlocks. Immutable; made by {@link #builder(String)}, from annotation values by
+ * {@link #of(Nl3Settings, String, String[], String[], String[], String, GrantScope)}, or from the settings by
+ * {@link Nl3Approvals#protection(String)}.
  */
-public record Protection(String approvalKey, List<String> approvers, Map<String, String> metadata,
-        Map<String, String> parameterMetadata, Duration grantDuration, GrantScope scope) {
+public final class Protection {
+    private final String approvalKey;
+    private final List<String> approvers;
+    private final Map<String, String> metadata;
+    private final Map<String, String> parameterMetadata;
+    private final Duration grantDuration;
+    private final GrantScope scope;
 
-    public Protection {
-        if (approvalKey == null || !Nl3Settings.APPROVAL_KEY.matcher(approvalKey).matches()) {
-            throw new IllegalArgumentException("approval key '" + approvalKey
-                    + "' is not valid; expected letters, digits and _ . : - (e.g. ADMIN_ACCESS)");
+    private Protection(Builder b) {
+        List<String> problems = new java.util.ArrayList<>();
+        if (b.approvalKey == null) {
+            problems.add("approval key: missing; expected the template's Approval Key, e.g. ADMIN_ACCESS");
+        } else {
+            SettingsTable.APPROVAL_KEY.check(b.approvalKey, problems);
         }
-        approvers = List.copyOf(Objects.requireNonNullElse(approvers, List.of()));
-        metadata = Map.copyOf(Objects.requireNonNullElse(metadata, Map.of()));
-        parameterMetadata = Map.copyOf(Objects.requireNonNullElse(parameterMetadata, Map.of()));
-        Objects.requireNonNull(grantDuration, "grantDuration");
-        if (grantDuration.isNegative() || grantDuration.isZero()) {
-            throw new IllegalArgumentException("grant duration must be positive");
+        SettingsTable.GRANT_DURATION.check(b.grantDuration, problems);
+        if (b.scope == null) {
+            problems.add("scope: missing; expected key or request");
         }
-        Objects.requireNonNull(scope, "scope");
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        this.approvalKey = b.approvalKey;
+        this.approvers = List.copyOf(b.approvers);
+        this.metadata = Map.copyOf(b.metadata);
+        this.parameterMetadata = Map.copyOf(b.parameterMetadata);
+        this.grantDuration = b.grantDuration;
+        this.scope = b.scope;
+    }
+
+    /** A protection for {@code approvalKey} with the settings table's defaults (15 minutes, scope key, no approvers). */
+    public static Builder builder(String approvalKey) {
+        return new Builder(approvalKey);
+    }
+
+    /** A builder that starts from this protection. */
+    public Builder toBuilder() {
+        Builder b = new Builder(approvalKey);
+        b.approvers = approvers;
+        b.metadata = new LinkedHashMap<>(metadata);
+        b.parameterMetadata = new LinkedHashMap<>(parameterMetadata);
+        b.grantDuration = grantDuration;
+        b.scope = scope;
+        return b;
     }
 
     /**
      * A protection from annotation-style values ({@link RequiresApproval}, the CDI binding), with gaps filled from
-     * the settings.
+     * the settings. Every value goes through the same rules as the settings.
      *
      * @param approvers     empty: the settings' approvers
      * @param metadata      {@code "key=value"} each, added to the settings' metadata
@@ -63,18 +91,110 @@ public record Protection(String approvalKey, List<String> approvers, Map<String,
         }
         Duration grant = settings.grantDuration();
         if (grantDuration != null && !grantDuration.isBlank()) {
-            grant = SettingsReader.parseDuration(grantDuration);
-            if (grant == null || grant.isZero() || grant.compareTo(Duration.ofDays(7)) > 0) {
-                throw new IllegalArgumentException("grantDuration '" + grantDuration
-                        + "' must be a duration such as 30m, between 1s and 7d");
+            try {
+                grant = SettingsTable.GRANT_DURATION.parseChecked(grantDuration);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("grantDuration " + e.getMessage());
             }
         }
-        return new Protection(approvalKey, approvers.length > 0 ? List.of(approvers) : settings.approvers(), meta, params,
-                grant, scope);
+        Builder b = builder(approvalKey).approvers(approvers.length > 0 ? List.of(approvers) : settings.approvers())
+                .metadata(meta).grantDuration(grant).scope(scope);
+        b.parameterMetadata = params;
+        return b.build();
     }
 
     /** The protection the filter's own settings describe. */
     static Protection of(Nl3Settings s) {
-        return new Protection(s.approvalKey(), s.approvers(), s.metadata(), Map.of(), s.grantDuration(), s.grantScope());
+        return builder(s.approvalKey()).approvers(s.approvers()).metadata(s.metadata()).grantDuration(s.grantDuration())
+                .scope(s.grantScope()).build();
+    }
+
+    public String approvalKey() {
+        return approvalKey;
+    }
+
+    /** Who is asked; empty: the template's default approvers. */
+    public List<String> approvers() {
+        return approvers;
+    }
+
+    /** Static metadata sent with the approval request. */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** Request parameter name → metadata name: values copied from the request into the approval request. */
+    public Map<String, String> parameterMetadata() {
+        return parameterMetadata;
+    }
+
+    public Duration grantDuration() {
+        return grantDuration;
+    }
+
+    public GrantScope scope() {
+        return scope;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Protection p && approvalKey.equals(p.approvalKey) && approvers.equals(p.approvers)
+                && metadata.equals(p.metadata) && parameterMetadata.equals(p.parameterMetadata)
+                && grantDuration.equals(p.grantDuration) && scope == p.scope;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(approvalKey, approvers, metadata, parameterMetadata, grantDuration, scope);
+    }
+
+    @Override
+    public String toString() {
+        return "Protection[" + approvalKey + ", " + scope + ", " + SettingsTable.format(grantDuration) + "]";
+    }
+
+    /** Builds a {@link Protection}; {@link #build()} checks the values with the settings' rules. */
+    public static final class Builder {
+        private final String approvalKey;
+        private List<String> approvers = List.of();
+        private Map<String, String> metadata = new LinkedHashMap<>();
+        private Map<String, String> parameterMetadata = new LinkedHashMap<>();
+        private Duration grantDuration = SettingsTable.GRANT_DURATION.defaultValue();
+        private GrantScope scope = SettingsTable.GRANT_SCOPE.defaultValue();
+
+        private Builder(String approvalKey) {
+            this.approvalKey = approvalKey;
+        }
+
+        public Builder approvers(List<String> value) {
+            this.approvers = List.copyOf(value);
+            return this;
+        }
+
+        public Builder metadata(Map<String, String> value) {
+            this.metadata = new LinkedHashMap<>(value);
+            return this;
+        }
+
+        /** Adds metadata (replacing values of the same keys). */
+        public Builder addMetadata(Map<String, String> value) {
+            this.metadata.putAll(value);
+            return this;
+        }
+
+        public Builder grantDuration(Duration value) {
+            this.grantDuration = value;
+            return this;
+        }
+
+        public Builder scope(GrantScope value) {
+            this.scope = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming every bad value */
+        public Protection build() {
+            return new Protection(this);
+        }
     }
 }

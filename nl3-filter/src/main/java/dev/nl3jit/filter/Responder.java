@@ -1,8 +1,13 @@
 package dev.nl3jit.filter;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,14 +15,20 @@ import java.util.Map;
 final class Responder {
     static final String PROBLEM_BASE = "urn:nl3:approval:";
 
-    private final Nl3Settings settings;
+    private final String pendingPath;
+    private final String pendingPage;
+    private final String retryAfter;
+    private final Clock clock;
 
-    Responder(Nl3Settings settings) {
-        this.settings = settings;
+    Responder(Nl3Settings settings, Clock clock) {
+        this.pendingPath = settings.pendingPath();
+        this.pendingPage = settings.pendingPage();
+        this.retryAfter = String.valueOf(Math.max(1, (settings.pollInterval().toMillis() + 999) / 1000));
+        this.clock = clock;
     }
 
     Pages.Links links(HttpServletRequest request, String ticket) {
-        String base = request.getContextPath() + settings.pendingPath();
+        String base = request.getContextPath() + pendingPath;
         String t = URLEncoder.encode(ticket, StandardCharsets.UTF_8);
         return new Pages.Links(base + "?p=" + t, base + "/status?p=" + t, base + "/cancel", base + "/retry",
                 base + "/continue?p=" + t, request.getContextPath() + "/");
@@ -43,7 +54,7 @@ final class Responder {
             case BROWSER -> redirect(links.page());
             case FACES_PARTIAL -> partial("<redirect url=\"" + Html.escape(links.page()) + "\"></redirect>");
             case API -> problem(202, "pending", "Approval pending", "This request needs a just-in-time approval. Poll the "
-                    + "status URL and retry the request once the status is APPROVED.", statusJson(p, links),
+                    + "status URL and retry the request once the status is APPROVED.", statusFields(p, links, false),
                     Map.of("Location", links.status(), "Retry-After", retryAfter()));
         };
     }
@@ -53,7 +64,7 @@ final class Responder {
         return switch (kind) {
             case BROWSER -> html(403, nonce -> Pages.rejected(p, links, nonce));
             case FACES_PARTIAL -> partial("<redirect url=\"" + Html.escape(links.page()) + "\"></redirect>");
-            case API -> problem(403, "rejected", "Approval rejected", "An approver rejected this request.", statusJson(p, links),
+            case API -> problem(403, "rejected", "Approval rejected", "An approver rejected this request.", statusFields(p, links, false),
                     Map.of());
         };
     }
@@ -88,20 +99,79 @@ final class Responder {
     }
 
     String retryAfter() {
-        return String.valueOf(Math.max(1, (settings.pollInterval().toMillis() + 999) / 1000));
+        return retryAfter;
     }
 
-    static Map<String, Object> statusJson(PendingApproval p, Pages.Links links) {
+    /**
+     * The one description of an approval's state that clients read: the body of {@code /status} and the extra
+     * members of the {@code 202} and {@code 403} problem bodies.
+     */
+    static Map<String, Object> statusFields(PendingApproval p, Pages.Links links, boolean unavailable) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("approvalStatus", p.status().name());
         m.put("approvalType", p.approvalType().name());
         m.put("approvers", p.approvers());
         m.put("expiresAt", p.expiresAt().toString());
+        m.put("comment", p.comment());
+        m.put("replay", Pages.replayable(p.method()));
         m.put("statusUrl", links.status());
-        if (p.comment() != null) {
-            m.put("comment", p.comment());
-        }
+        m.put("continueUrl", links.proceed());
+        m.put("unavailable", unavailable);
         return m;
+    }
+
+    /** The answer of the status endpoint. */
+    Answer status(HttpServletRequest req, PendingApproval p, boolean unavailable) {
+        return json(200, statusFields(p, links(req, p.ticket()), unavailable),
+                p.status() == ApprovalStatus.PENDING ? Map.of("Retry-After", retryAfter) : Map.of());
+    }
+
+    /**
+     * The pending page for a browser: this library's own, or {@code null} after forwarding to the application's
+     * page ({@code nl3.pending-page}).
+     */
+    Answer page(HttpServletRequest req, HttpServletResponse res, PendingApproval p) throws IOException, ServletException {
+        Pages.Links links = links(req, p.ticket());
+        if (pendingPage != null) {
+            forwardToApplicationPage(req, res, p, links);
+            return null;
+        }
+        Instant now = clock.instant();
+        return switch (p.status()) {
+            case PENDING -> html(200, nonce -> Pages.pending(p, links, now, nonce));
+            case APPROVED -> redirect(links.proceed());
+            case REJECTED -> html(200, nonce -> Pages.rejected(p, links, nonce));
+            default -> html(200, nonce -> Pages.ended(p, links, nonce));
+        };
+    }
+
+    private void forwardToApplicationPage(HttpServletRequest req, HttpServletResponse res, PendingApproval p,
+            Pages.Links links) throws IOException, ServletException {
+        req.setAttribute("nl3.approval.status", p.status().name());
+        req.setAttribute("nl3.approval.type", p.approvalType().name());
+        req.setAttribute("nl3.approval.approvers", p.approvers());
+        req.setAttribute("nl3.approval.expiresAt", p.expiresAt());
+        req.setAttribute("nl3.approval.comment", p.comment());
+        req.setAttribute("nl3.approval.ticket", p.ticket());
+        req.setAttribute("nl3.approval.replay", Pages.replayable(p.method()));
+        req.setAttribute("nl3.approval.statusUrl", links.status());
+        req.setAttribute("nl3.approval.cancelUrl", links.cancel());
+        req.setAttribute("nl3.approval.retryUrl", links.retry());
+        req.setAttribute("nl3.approval.continueUrl", links.proceed());
+        res.setHeader("Cache-Control", "no-store");
+        req.getRequestDispatcher(pendingPage).forward(req, res);
+    }
+
+    /** Where a user goes once done with an approval: back to a replayable request, else the application's start. */
+    static String back(HttpServletRequest req, PendingApproval p) {
+        return Pages.replayable(p.method()) ? SafePaths.location(req, p.target()) : req.getContextPath() + "/";
+    }
+
+    static Answer notFound(HttpServletRequest req, ClientKind kind) {
+        return kind == ClientKind.API
+                ? problem(404, "not-found", "No such approval request",
+                        "The ticket is unknown, belongs to someone else, or was completed.", Map.of(), Map.of())
+                : html(404, nonce -> Pages.notFound(req.getContextPath() + "/", nonce));
     }
 
     static Answer redirect(String location) {

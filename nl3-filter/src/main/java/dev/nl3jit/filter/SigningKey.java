@@ -7,7 +7,7 @@ import java.util.Base64;
  * The application's NL3 signing key: delivered as standard Base64 (line breaks and spaces tolerated),
  * used as its decoded bytes. Its {@code toString} never shows the key.
  */
-public final class SigningKey {
+final class SigningKey {
     private final byte[] bytes;
 
     private SigningKey(byte[] bytes) {
@@ -19,7 +19,7 @@ public final class SigningKey {
      *
      * @throws IllegalArgumentException when it is empty or not Base64; the message never contains the key
      */
-    public static SigningKey fromBase64(String base64) {
+    static SigningKey fromBase64(String base64) {
         if (base64 == null || base64.isBlank()) {
             throw new IllegalArgumentException("the signing key is empty");
         }
@@ -36,7 +36,7 @@ public final class SigningKey {
     }
 
     /** Key length in bytes; NL3 samples accept short keys, this library warns under 32. */
-    public int length() {
+    int length() {
         return bytes.length;
     }
 

@@ -54,11 +54,11 @@ class ApprovalFlowIT extends AppTestBase {
         assertEquals("GET", request.metaData().get("method"));
         assertEquals("Java-http-client/17.0.15".substring(0, 16), request.userAgent().substring(0, 16));
         assertEquals("127.0.0.1", request.userIp());
-        assertEquals("PENDING", status(alice, location, 0).get("status"));
+        assertEquals("PENDING", status(alice, location, 0).get("approvalStatus"));
 
         sandbox.approve(request.requestId(), "bob");
         Map<String, Object> approved = status(alice, location, 5);
-        assertEquals("APPROVED", approved.get("status"));
+        assertEquals("APPROVED", approved.get("approvalStatus"));
         assertEquals(true, approved.get("replay"));
 
         Client.Response proceed = alice.get(app.uri("/nl3-approval/continue?p=" + Fixtures.ticket(location)));
@@ -88,10 +88,10 @@ class ApprovalFlowIT extends AppTestBase {
         } catch (IllegalStateException expected) {
             assertTrue(expected.getMessage().contains("signature"));
         }
-        assertEquals("PENDING", status(alice, location, 0).get("status"));
+        assertEquals("PENDING", status(alice, location, 0).get("approvalStatus"));
         sandbox.approve(request.requestId(), "bob", null, "Bob Approver");
         Map<String, Object> s = status(alice, location, 5);
-        assertEquals("APPROVED", s.get("status"));
+        assertEquals("APPROVED", s.get("approvalStatus"));
         assertEquals("SIGN_AND_APPROVE", s.get("approvalType"));
         assertEquals(200, alice.get(app.uri("/payments/transfer")).status());
     }
@@ -101,7 +101,7 @@ class ApprovalFlowIT extends AppTestBase {
         Client alice = Client.as("alice");
         String location = requestApproval(alice, "/admin/users");
         sandbox.reject(sandbox.pendingRequests().get(0).requestId(), "bob", "Not now <script>alert(1)</script>");
-        assertEquals("REJECTED", status(alice, location, 5).get("status"));
+        assertEquals("REJECTED", status(alice, location, 5).get("approvalStatus"));
 
         Client.Response again = alice.get(app.uri("/admin/users"));
         assertEquals(403, again.status());
@@ -124,7 +124,7 @@ class ApprovalFlowIT extends AppTestBase {
         Client alice = Client.as("alice");
         String location = requestApproval(alice, "/admin/users");
         CLOCK.advance(Duration.ofMinutes(10).plusSeconds(1));
-        assertEquals("EXPIRED", status(alice, location, 0).get("status"));
+        assertEquals("EXPIRED", status(alice, location, 0).get("approvalStatus"));
         Client.Response page = alice.get(app.uri(location.substring(4)));
         assertTrue(page.body().contains("Request expired"), page.body());
         String next = requestApproval(alice, "/admin/users");
@@ -141,7 +141,7 @@ class ApprovalFlowIT extends AppTestBase {
         assertEquals(303, cancel.status());
         assertEquals("CANCELLED", sandbox.request(requestId).status());
         assertTrue(alice.get(app.uri(location.substring(4))).body().contains("Request cancelled"));
-        assertEquals("CANCELLED", status(alice, location, 0).get("status"));
+        assertEquals("CANCELLED", status(alice, location, 0).get("approvalStatus"));
         // Someone else cannot cancel or read alice's ticket.
         String second = requestApproval(alice, "/admin/users");
         assertEquals(404, Client.as("bob").postForm(app.uri("/nl3-approval/cancel"), "p=" + Fixtures.ticket(second),
@@ -194,7 +194,7 @@ class ApprovalFlowIT extends AppTestBase {
         String location = requestApproval(alice, "/admin/users");
         CLOCK.advance(Duration.ofMinutes(5));
         sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
-        assertEquals("APPROVED", status(alice, location, 5).get("status"));
+        assertEquals("APPROVED", status(alice, location, 5).get("approvalStatus"));
         CLOCK.advance(Duration.ofMinutes(14));
         assertEquals(200, alice.get(app.uri("/admin/users")).status(), "within 15 min of the approval");
         CLOCK.advance(Duration.ofMinutes(1).plusSeconds(1));
@@ -208,7 +208,7 @@ class ApprovalFlowIT extends AppTestBase {
         Client alice = Client.as("alice");
         String location = requestApproval(alice, "/admin/users");
         sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
-        assertEquals("APPROVED", status(alice, location, 5).get("status"));
+        assertEquals("APPROVED", status(alice, location, 5).get("approvalStatus"));
         assertEquals(200, alice.get(app.uri("/admin/users")).status());
         String payments = requestApproval(alice, "/payments/transfer");
         assertEquals("PAYMENT_APPROVAL", sandbox.pendingRequests().get(0).templateId());
@@ -233,7 +233,7 @@ class ApprovalFlowIT extends AppTestBase {
     void usernameMapperNamesTheNl3UserAndThePendingPageStillFindsTheTicket() throws Exception {
         app.close();
         Nl3ApprovalFilter mapped = new Nl3ApprovalFilter(Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS")), null,
-                principal -> principal.getName() + "@example.com", CLOCK, ApprovalListener.NONE);
+                principal -> principal.getName() + "@example.com", CLOCK, event -> { });
         // The pending path is served by another filter instance, which maps no usernames of its own.
         app = AppServer.start(new AppServer.Mapping("nl3-admin", mapped, List.of("/admin/*")),
                 new AppServer.Mapping("nl3-pending", Fixtures.filter(sandbox, CLOCK, "OTHER_KEY"), List.of("/nl3-approval/*")));
@@ -242,7 +242,7 @@ class ApprovalFlowIT extends AppTestBase {
         assertEquals("alice@example.com", sandbox.pendingRequests().get(0).requester());
         assertEquals(200, alice.get(app.uri(location.substring("/app".length()))).status());
         sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
-        assertEquals("APPROVED", status(alice, location, 5).get("status"));
+        assertEquals("APPROVED", status(alice, location, 5).get("approvalStatus"));
         assertEquals(200, alice.get(app.uri("/admin/users")).status());
     }
 
@@ -253,7 +253,7 @@ class ApprovalFlowIT extends AppTestBase {
         Client alice = Client.as("alice");
         String location = requestApproval(alice, "/admin/users");
         sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
-        assertEquals("APPROVED", status(alice, location, 5).get("status"));
+        assertEquals("APPROVED", status(alice, location, 5).get("approvalStatus"));
         assertEquals(200, alice.get(app.uri("/admin/users")).status());
         assertEquals(303, alice.get(app.uri("/admin/settings")).status(), "another path needs its own approval");
         assertEquals(303, alice.postForm(app.uri("/admin/users"), "x=1").status(), "another method needs its own approval");

@@ -36,7 +36,7 @@ class AutoRegistrationIT {
             sandbox.approve(request.requestId(), "bob");
             Client.Response status = alice.get(war.uri("/nl3-approval/status?p=" + Fixtures.ticket(first.location()) + "&wait=5"),
                     "Accept", "application/json");
-            assertEquals("APPROVED", status.json().get("status"));
+            assertEquals("APPROVED", status.json().get("approvalStatus"));
             Client.Response ok = alice.get(war.uri("/admin/users"));
             assertEquals(200, ok.status());
             assertEquals("ADMIN OK alice", ok.body());

@@ -1,6 +1,8 @@
 package dev.nl3jit.filter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -34,10 +36,10 @@ class ClientKindsIT extends AppTestBase {
         assertEquals(statusUrl, p.get("statusUrl"));
 
         Client.Response status = Client.as("alice").get(app.uri(statusUrl.substring(4)), "Accept", "application/json");
-        assertEquals("PENDING", status.json().get("status"));
+        assertEquals("PENDING", status.json().get("approvalStatus"));
         sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
         Client.Response approved = Client.as("alice").get(app.uri(statusUrl.substring(4) + "&wait=5"), "Accept", "application/json");
-        assertEquals("APPROVED", approved.json().get("status"));
+        assertEquals("APPROVED", approved.json().get("approvalStatus"));
         Client.Response retried = Client.as("alice").get(app.uri("/admin/users"), "Accept", "application/json");
         assertEquals(200, retried.status());
     }
@@ -61,7 +63,7 @@ class ClientKindsIT extends AppTestBase {
         Client.Response r = Client.as("alice").get(app.uri("/admin/users.xhtml"), "Faces-Request", "partial/ajax");
         assertEquals(200, r.status());
         assertTrue(r.header("Content-Type").startsWith("text/xml"));
-        assertTrue(r.body().matches("<\\?xml version=\"1.0\" encoding=\"UTF-8\"\\?><partial-response><redirect url=\"/app/nl3-approval\\?p=[A-Za-z0-9_-]+\"></redirect></partial-response>"),
+        assertTrue(r.body().matches("<\\?xml version=\"1.0\" encoding=\"UTF-8\"\\?><partial-response><redirect url=\"/app/nl3-approval\\?p=[A-Za-z0-9_.-]+\"></redirect></partial-response>"),
                 r.body());
     }
 
@@ -76,7 +78,7 @@ class ClientKindsIT extends AppTestBase {
         sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
         Client.Response status = alice.get(app.uri("/nl3-approval/status?p=" + Fixtures.ticket(location) + "&wait=5"),
                 "Accept", "application/json");
-        assertEquals("APPROVED", status.json().get("status"));
+        assertEquals("APPROVED", status.json().get("approvalStatus"));
         assertEquals(false, status.json().get("replay"));
         Client.Response proceed = alice.get(app.uri("/nl3-approval/continue?p=" + Fixtures.ticket(location)));
         assertEquals("/app/", proceed.location(), "a POST is never turned into a GET of its URL");
@@ -112,5 +114,27 @@ class ClientKindsIT extends AppTestBase {
         assertTrue(page.body().startsWith("PUBLIC OK alice GET /app/public/waiting"), page.body());
         assertTrue(page.body().contains("status=PENDING type=APPROVE"), page.body());
         assertTrue(page.body().contains("statusUrl=/app/nl3-approval/status?p="), page.body());
+    }
+
+    @Test
+    void eachTicketIsRenderedByTheFilterThatCreatedIt() throws Exception {
+        app.close();
+        // Both filters keep their tickets in the application's one default store; only nl3-admin has a page of its own.
+        app = AppServer.start(
+                new AppServer.Mapping("nl3-admin",
+                        Fixtures.filter(sandbox, CLOCK, "ADMIN_ACCESS", "nl3.pending-page", "/public/waiting"),
+                        List.of("/admin/*", "/nl3-approval/*")),
+                new AppServer.Mapping("nl3-payments", Fixtures.filter(sandbox, CLOCK, "PAYMENT_APPROVAL"), List.of("/payments/*")));
+        Client alice = Client.as("alice");
+        String admin = alice.get(app.uri("/admin/users")).location();
+        String payment = alice.get(app.uri("/payments/transfer")).location();
+        assertNotEquals(Fixtures.ticket(admin), Fixtures.ticket(payment));
+
+        Client.Response adminPage = alice.get(app.uri(admin.substring(4)));
+        assertTrue(adminPage.body().startsWith("PUBLIC OK alice GET /app/public/waiting"), adminPage.body());
+        Client.Response paymentPage = alice.get(app.uri(payment.substring(4)));
+        assertEquals(200, paymentPage.status());
+        assertFalse(paymentPage.body().contains("PUBLIC OK"), "nl3-payments has no page of its own: " + paymentPage.body());
+        assertTrue(paymentPage.body().contains("Approval required"), paymentPage.body());
     }
 }

@@ -67,7 +67,7 @@ class ConcurrencyIT extends AppTestBase {
                 .get(app.uri("/nl3-approval/status?p=" + ticket + "&wait=2"), "Accept", "application/json"));
         double seconds = (System.nanoTime() - start) / 1e9;
         for (Client.Response r : responses) {
-            assertEquals("PENDING", r.json().get("status"));
+            assertEquals("PENDING", r.json().get("approvalStatus"));
         }
         long statusCalls = sandbox.calls().stream().filter(c -> c.path().startsWith("/nl3/api/v1/approvalRequest/")).count();
         // Poll interval 200 ms: at most one call per interval over the whole run (+1 for the first).
@@ -104,7 +104,7 @@ class ConcurrencyIT extends AppTestBase {
             assertEquals(0, answered.get(), "an ordinary request had to wait for the long polls to give threads back");
             sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
             for (Future<Client.Response> f : polls) {
-                assertEquals("APPROVED", f.get().json().get("status"));
+                assertEquals("APPROVED", f.get().json().get("approvalStatus"));
             }
         } finally {
             pool.shutdownNow();

@@ -110,7 +110,7 @@ class FailurePolicyIT extends AppTestBase {
                 + CLOCK.instant() + "\"}"));
         Client.Response s = Client.as("alice").get(app.uri("/nl3-approval/status?p=" + Fixtures.ticket(location) + "&wait=3"),
                 "Accept", "application/json");
-        assertEquals("APPROVED", s.json().get("status"));
+        assertEquals("APPROVED", s.json().get("approvalStatus"));
         assertEquals(200, Client.as("alice").get(app.uri("/admin/users")).status());
     }
 }

@@ -29,7 +29,7 @@ final class Fixtures {
 
     static Nl3ApprovalFilter filter(Sandbox sandbox, MovableClock clock, String approvalKey, String... overrides) {
         return new Nl3ApprovalFilter(Nl3Settings.fromMap(settings(sandbox, approvalKey, overrides)), null,
-                UsernameMapper.PRINCIPAL_NAME, clock, ApprovalListener.NONE);
+                UsernameMapper.PRINCIPAL_NAME, clock, event -> { });
     }
 
     /** The usual application: /admin/* under ADMIN_ACCESS (also serving the pending path), /payments/* under PAYMENT_APPROVAL. */

@@ -126,8 +126,8 @@ class SettingsTest {
 
     @Test
     void environmentNamesAndSampleFallbacks() {
-        assertEquals("NL3_API_BASE_URL", SettingsReader.envName("nl3.api-base-url"));
-        assertEquals("NL3_SIGNING_KEY", SettingsReader.envName("nl3.signing-key"));
+        assertEquals("NL3_API_BASE_URL", Setting.envName("nl3.api-base-url"));
+        assertEquals("NL3_SIGNING_KEY", Setting.envName("nl3.signing-key"));
         System.setProperty("nl3.app-uri", "from-system.example.com");
         try {
             Nl3Settings s = Nl3Settings.parse(SettingsReader.withSystemAndEnvironment(
@@ -147,13 +147,52 @@ class SettingsTest {
 
     @Test
     void durations() {
-        assertEquals(Duration.ofMillis(250), SettingsReader.parseDuration("250ms"));
-        assertEquals(Duration.ofMinutes(5), SettingsReader.parseDuration("5m"));
-        assertEquals(Duration.ofHours(2), SettingsReader.parseDuration("2h"));
-        assertEquals(Duration.ofDays(1), SettingsReader.parseDuration("1d"));
-        assertEquals(Duration.ofSeconds(30), SettingsReader.parseDuration("30"));
-        assertEquals(Duration.ofSeconds(90), SettingsReader.parseDuration("PT1M30S"));
-        assertNull(SettingsReader.parseDuration("-5s"));
-        assertNull(SettingsReader.parseDuration("5 weeks"));
+        assertEquals(Duration.ofMillis(250), SettingsTable.parseDuration("250ms"));
+        assertEquals(Duration.ofMinutes(5), SettingsTable.parseDuration("5m"));
+        assertEquals(Duration.ofHours(2), SettingsTable.parseDuration("2h"));
+        assertEquals(Duration.ofDays(1), SettingsTable.parseDuration("1d"));
+        assertEquals(Duration.ofSeconds(30), SettingsTable.parseDuration("30"));
+        assertEquals(Duration.ofSeconds(90), SettingsTable.parseDuration("PT1M30S"));
+        assertNull(SettingsTable.parseDuration("-5s"));
+        assertNull(SettingsTable.parseDuration("5 weeks"));
+    }
+
+    @Test
+    void theBuilderAndTheAnnotationsGoThroughTheSameTable() {
+        Nl3Settings s = Nl3Settings.builder().signingKey(KEY).appUri("https://app.example.com").grantDuration(Duration.ofMinutes(30))
+                .build();
+        assertEquals("app.example.com", s.issuer());
+        assertEquals(Duration.ofMinutes(30), s.grantDuration());
+        assertEquals(URI.create("https://api.nextlevel3.com"), s.apiBaseUrl());
+        assertEquals("ADMIN_ACCESS", s.toBuilder().approvalKey("ADMIN_ACCESS").build().approvalKey());
+
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> Nl3Settings.builder().appUri("app.example.com").pollInterval(Duration.ofMillis(10)).build());
+        assertTrue(e.getMessage().contains("nl3.signing-key: missing"), e.getMessage());
+        assertTrue(e.getMessage().contains("nl3.poll-interval: 10ms is out of range; expected between 200ms and 1m"), e.getMessage());
+        assertEquals(2, e.problems().size(), e.getMessage());
+
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> Protection.of(s, "ADMIN_ACCESS", new String[0], new String[0], new String[0], "8d", GrantScope.KEY));
+        assertTrue(tooLong.getMessage().contains("8d is out of range; expected between 1s and 7d"), tooLong.getMessage());
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> Protection.of(s, "ADMIN_ACCESS", new String[0], new String[0], new String[0], "0s", GrantScope.KEY));
+        assertTrue(zero.getMessage().contains("expected between 1s and 7d"), zero.getMessage());
+        IllegalArgumentException badKey = assertThrows(IllegalArgumentException.class,
+                () -> Protection.builder("ADMIN ACCESS").build());
+        assertTrue(badKey.getMessage().contains("'ADMIN ACCESS'; expected a template Approval Key"), badKey.getMessage());
+
+        InvalidSettingsException typo = assertThrows(InvalidSettingsException.class,
+                () -> Nl3Settings.builder().set("nl3.pol-interval", "1s"));
+        assertTrue(typo.getMessage().contains("did you mean nl3.poll-interval?"), typo.getMessage());
+    }
+
+    @Test
+    void everySettingIsInTheTableOnceWithAWorkingDefault() {
+        assertEquals(SettingsTable.ALL.size(), SettingsTable.NAMES.size());
+        for (Setting<?> setting : SettingsTable.ALL) {
+            assertTrue(setting.name().startsWith("nl3."), setting.name());
+            setting.defaultValue(); // parses, or there is none
+        }
     }
 }

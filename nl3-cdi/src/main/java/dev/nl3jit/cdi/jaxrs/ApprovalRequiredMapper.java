@@ -7,7 +7,7 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * Sends the answer an {@link dev.nl3jit.cdi.ApprovalRequired} resource method was refused with: the
+ * Sends the answer an {@link dev.nl3jit.cdi.GuardedByApproval} resource method was refused with: the
  * same redirect, problem+json or page the filter would send.
  */
 @Provider

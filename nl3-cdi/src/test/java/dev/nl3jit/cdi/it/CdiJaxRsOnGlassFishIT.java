@@ -23,6 +23,7 @@ import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -46,7 +47,8 @@ class CdiJaxRsOnGlassFishIT {
         System.setProperty("nl3.api-base-url", sandbox.baseUri().toString());
         System.setProperty("nl3.poll-interval", "200ms");
         return ShrinkWrap.create(WebArchive.class, "transfers.war")
-                .addClasses(TransferResource.class, RestApplication.class, DemoSecurity.class)
+                .addClasses(TransferResource.class, ApprovalsResource.class, OperatorNames.class, RestApplication.class,
+                        DemoSecurity.class)
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
                 // Embedded GlassFish shares the JVM with the test's class path: load the WAR's own classes first,
                 // as a stand-alone server would.
@@ -84,6 +86,34 @@ class CdiJaxRsOnGlassFishIT {
                 .POST(HttpRequest.BodyPublishers.ofString(form));
     }
 
+    @BeforeEach
+    void freshSandbox() {
+        sandbox.reset();
+    }
+
+    @Test
+    void approvalServiceFindsTicketsWithTheApplicationsUsernameMapper(@ArquillianResource URL base) throws Exception {
+        URI approvals = URI.create("http://127.0.0.1:" + base.getPort() + base.getPath()).resolve("api/approvals");
+        HttpResponse<String> asked = send("ops-alice", HttpRequest.newBuilder(approvals).POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, asked.statusCode(), asked.body());
+        String ticket = asked.body();
+        assertEquals("alice", sandbox.pendingRequests().get(0).requester(), "the mapper names the NL3 user");
+
+        HttpResponse<String> status = send("ops-alice", HttpRequest.newBuilder(approvals.resolve("approvals/" + ticket)).GET());
+        assertEquals(200, status.statusCode(), status.body());
+        assertEquals("PENDING", status.body());
+        sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
+        String now = "PENDING";
+        for (long until = System.nanoTime() + 5_000_000_000L; now.equals("PENDING") && System.nanoTime() < until;) {
+            Thread.sleep(50); // NL3 is asked at most once per poll interval (200 ms here)
+            now = send("ops-alice", HttpRequest.newBuilder(approvals.resolve("approvals/" + ticket)).GET()).body();
+        }
+        assertEquals("APPROVED", now);
+
+        HttpResponse<String> other = send("bob", HttpRequest.newBuilder(approvals.resolve("approvals/" + ticket)).GET());
+        assertEquals(404, other.statusCode(), "another user cannot read the ticket");
+    }
+
     @Test
     void interceptorProtectsTheResourceMethodEndToEnd(@ArquillianResource URL base) throws Exception {
         URI root = URI.create("http://127.0.0.1:" + base.getPort() + base.getPath());
@@ -117,7 +147,7 @@ class CdiJaxRsOnGlassFishIT {
                 HttpRequest.newBuilder(root.resolve(status.substring(status.indexOf("nl3-approval")) + "&wait=5"))
                         .header("Accept", "application/json").GET());
         assertEquals(200, approved.statusCode(), approved.body());
-        assertTrue(approved.body().contains("\"status\":\"APPROVED\""), approved.body());
+        assertTrue(approved.body().contains("\"approvalStatus\":\"APPROVED\""), approved.body());
 
         int calls = sandbox.calls().size();
         HttpResponse<String> done = send("alice", post(transfers, "amount=EUR+1200&to=ACME", "application/json"));

@@ -7,12 +7,12 @@ import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStore;
 import java.util.Set;
 
-/** BASIC authentication with Jakarta Security: alice, bob, carol, password "pw". */
+/** BASIC authentication with Jakarta Security: alice, bob, carol and the operator account ops-alice, password "pw". */
 @BasicAuthenticationMechanismDefinition(realmName = "nl3-test")
 @ApplicationScoped
 public class DemoSecurity implements IdentityStore {
     public CredentialValidationResult validate(UsernamePasswordCredential credential) {
-        if (Set.of("alice", "bob", "carol").contains(credential.getCaller()) && credential.compareTo(credential.getCaller(), "pw")) {
+        if (Set.of("alice", "bob", "carol", "ops-alice").contains(credential.getCaller()) && credential.compareTo(credential.getCaller(), "pw")) {
             return new CredentialValidationResult(credential.getCaller(), Set.of("user"));
         }
         return CredentialValidationResult.INVALID_RESULT;

@@ -1,6 +1,6 @@
 package dev.nl3jit.cdi.it;
 
-import dev.nl3jit.cdi.ApprovalRequired;
+import dev.nl3jit.cdi.GuardedByApproval;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -26,7 +26,7 @@ public class TransferResource {
 
     @POST
     @Produces({MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
-    @ApprovalRequired(value = "PAYMENT_APPROVAL", parameters = {"amount", "to=recipient"})
+    @GuardedByApproval(value = "PAYMENT_APPROVAL", parameters = {"amount", "to=recipient"})
     public String transfer(@FormParam("amount") String amount, @FormParam("to") String to) {
         return "transferred " + amount + " to " + to + " for " + security.getUserPrincipal().getName();
     }

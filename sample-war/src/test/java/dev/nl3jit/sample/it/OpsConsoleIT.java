@@ -94,7 +94,7 @@ class OpsConsoleIT {
         assertEquals("the user administration", request.metaData().get("resource"));
         assertEquals(200, admin("reject", request.requestId(), "{\"approver\":\"bob\",\"comment\":\"Use the staging copy\"}").statusCode());
         assertTrue(alice.get("nl3-approval/status?p=" + ticket(pending) + "&wait=5", "Accept", "application/json").body()
-                .contains("\"status\":\"REJECTED\""));
+                .contains("\"approvalStatus\":\"REJECTED\""));
         HttpResponse<String> rejected = alice.get("admin/users");
         assertEquals(403, rejected.statusCode());
         assertTrue(rejected.body().contains("Use the staging copy"));
@@ -106,7 +106,7 @@ class OpsConsoleIT {
         String secondPending = second.headers().firstValue("Location").orElseThrow();
         assertEquals(200, admin("approve", newest("alice", "ADMIN_ACCESS").requestId(), "{\"approver\":\"bob\"}").statusCode());
         assertTrue(alice.get("nl3-approval/status?p=" + ticket(secondPending) + "&wait=5", "Accept", "application/json").body()
-                .contains("\"status\":\"APPROVED\""));
+                .contains("\"approvalStatus\":\"APPROVED\""));
         HttpResponse<String> proceed = alice.get("nl3-approval/continue?p=" + ticket(secondPending));
         assertEquals(303, proceed.statusCode());
         assertTrue(proceed.headers().firstValue("Location").orElseThrow().endsWith("/admin/users"));
@@ -144,7 +144,7 @@ class OpsConsoleIT {
         assertEquals(400, admin("approve", request.requestId(), "{\"approver\":\"bob\"}").statusCode(), "no signature");
         assertEquals(200, admin("approve", request.requestId(), "{\"approver\":\"bob\",\"signature\":\"Bob Builder\"}").statusCode());
         assertTrue(alice.get("nl3-approval/status?p=" + ticket(pending) + "&wait=5", "Accept", "application/json").body()
-                .contains("\"status\":\"APPROVED\""));
+                .contains("\"approvalStatus\":\"APPROVED\""));
         HttpResponse<String> done = alice.post("payments/transfer", form);
         assertEquals(200, done.statusCode(), done.body());
         assertTrue(done.body().contains("Transferred <strong>EUR 1,200.00</strong> to <strong>ACME Supplies Ltd</strong>"));

@@ -21,7 +21,7 @@ import java.lang.annotation.Target;
 @InterceptorBinding
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
-public @interface ApprovalRequired {
+public @interface GuardedByApproval {
     /** The template's Approval Key. */
     @Nonbinding
     String value();

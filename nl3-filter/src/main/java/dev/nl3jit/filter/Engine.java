@@ -1,0 +1,155 @@
+package dev.nl3jit.filter;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One approval engine: its settings, its store, its NL3 client, its decisions, its pending tracker and its
+ * responder, assembled once. Every way in (the filters, the pending path, {@link Nl3Approvals} for the CDI
+ * module and application code) goes through this one surface; nothing reads its parts' settings back.
+ */
+final class Engine implements AutoCloseable {
+    private final String tag;
+    private final UsernameMapper usernames;
+    private final TokenMinter minter;
+    private final ApprovalGate gate;
+    private final PendingTracker tracker;
+    private final Responder responder;
+    private final java.util.List<String> apiPaths;
+    /** The HTTP client's threads: daemon, named, and stopped on {@link #close()} so undeploys leave none behind. */
+    private final ExecutorService httpThreads;
+
+    Engine(String name, Nl3Settings settings, Clock clock, ApprovalStore store, UsernameMapper usernames,
+            Consumer<ApprovalEvent> listener) {
+        this.tag = Tickets.tag(name);
+        this.usernames = usernames;
+        this.minter = new TokenMinter(settings, clock);
+        AtomicInteger n = new AtomicInteger();
+        this.httpThreads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "nl3-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        Nl3Client client = new Nl3Client(settings, minter, Nl3Client.newHttpClient(settings, httpThreads));
+        Events events = new Events(listener, clock);
+        this.tracker = new PendingTracker(store, client, clock, settings.pollInterval(),
+                settings.connectTimeout().plus(settings.readTimeout()), events);
+        this.gate = new ApprovalGate(settings, tag, clock, store, client, tracker, events);
+        this.responder = new Responder(settings, clock);
+        this.apiPaths = settings.apiPaths();
+    }
+
+    /** The tag every ticket of this engine starts with. */
+    String tag() {
+        return tag;
+    }
+
+    TokenMinter minter() {
+        return minter;
+    }
+
+    PendingTracker tracker() {
+        return tracker;
+    }
+
+    Responder responder() {
+        return responder;
+    }
+
+    ClientKind kindOf(HttpServletRequest req) {
+        return ClientKind.of(req, apiPaths);
+    }
+
+    /** The NL3 username of {@code principal} as this engine names users, or {@code null}. */
+    String username(Principal principal) {
+        if (principal == null) {
+            return null;
+        }
+        String user = usernames.username(principal);
+        return user == null || user.isBlank() ? null : user;
+    }
+
+    /** This engine's approval with {@code ticket}, if it belongs to {@code principal}. */
+    Optional<PendingApproval> ticket(String ticket, Principal principal) {
+        return tracker.byTicket(ticket, username(principal));
+    }
+
+    /** As {@link #ticket(String, Principal)}, for a known username. */
+    Optional<PendingApproval> ticket(String ticket, String user) {
+        return tracker.byTicket(ticket, user);
+    }
+
+    /** Checks an HTTP request and renders the answer for its kind of client. */
+    CheckResult check(HttpServletRequest req, Protection protection, Map<String, String> known) {
+        String user = username(req.getUserPrincipal());
+        if (user == null) {
+            return CheckResult.of(CheckResult.Outcome.UNAUTHENTICATED, null, Responder.unauthenticated(kindOf(req)));
+        }
+        Decision d = gate.decide(protection, facts(req, protection, user, known));
+        CheckResult.Outcome outcome = outcome(d);
+        if (outcome == CheckResult.Outcome.PASSED || outcome == CheckResult.Outcome.PASSED_DEGRADED) {
+            return CheckResult.of(outcome, null, null);
+        }
+        return CheckResult.of(outcome, approvalOf(d), responder.answer(req, d, kindOf(req)));
+    }
+
+    /** Checks on behalf of application code; no HTTP answer is rendered. */
+    CheckResult check(Caller caller, Protection protection) {
+        RequestFacts facts = new RequestFacts(caller.user(), caller.method(), caller.path(), SafePaths.safe(caller.path()),
+                caller.ip(), caller.userAgent(), caller.parameters());
+        Decision d = gate.decide(protection, facts);
+        return CheckResult.of(outcome(d), approvalOf(d), null);
+    }
+
+    /** Stops the HTTP client's threads; grants and pending approvals stay in the store. */
+    @Override
+    public void close() {
+        httpThreads.shutdownNow();
+    }
+
+    static RequestFacts facts(HttpServletRequest req, Protection protection, String user, Map<String, String> known) {
+        Map<String, String> params = Map.of();
+        if (!protection.parameterMetadata().isEmpty()) {
+            params = new HashMap<>();
+            for (String name : protection.parameterMetadata().keySet()) {
+                String v = known.containsKey(name) ? known.get(name) : req.getParameter(name);
+                if (v != null) {
+                    params.put(name, v);
+                }
+            }
+        }
+        return new RequestFacts(user, req.getMethod(), SafePaths.pathInApp(req), SafePaths.target(req), req.getRemoteAddr(),
+                req.getHeader("User-Agent"), params);
+    }
+
+    private static CheckResult.Outcome outcome(Decision d) {
+        if (d instanceof Decision.Pass p) {
+            return p.degraded() ? CheckResult.Outcome.PASSED_DEGRADED : CheckResult.Outcome.PASSED;
+        } else if (d instanceof Decision.Pending) {
+            return CheckResult.Outcome.PENDING;
+        } else if (d instanceof Decision.Rejected) {
+            return CheckResult.Outcome.REJECTED;
+        } else if (d instanceof Decision.Locked) {
+            return CheckResult.Outcome.LOCKED;
+        }
+        return CheckResult.Outcome.UNAVAILABLE;
+    }
+
+    private static PendingApproval approvalOf(Decision d) {
+        if (d instanceof Decision.Pending p) {
+            return p.approval();
+        }
+        if (d instanceof Decision.Rejected r) {
+            return r.approval();
+        }
+        return null;
+    }
+}

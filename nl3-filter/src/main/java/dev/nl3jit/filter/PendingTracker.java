@@ -1,0 +1,176 @@
+package dev.nl3jit.filter;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Keeps pending approvals up to date: asks NL3 for a ticket's status at most once per poll interval however
+ * many requests wait for it (concurrent refreshes of one ticket share one call), expires tickets the application
+ * stopped waiting for, records the grant when an approver approved, long-polls, cancels and forgets. Holds no
+ * per-ticket state of its own: what it knows lives in the {@link ApprovalStore}, so eviction leaves nothing behind.
+ */
+final class PendingTracker {
+    private static final System.Logger LOG = System.getLogger(PendingTracker.class.getName());
+
+    private final ApprovalStore store;
+    private final Nl3Client client;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final Duration callBudget;
+    private final Events events;
+    private final SingleFlight<String, PendingApproval> refreshes = new SingleFlight<>();
+
+    PendingTracker(ApprovalStore store, Nl3Client client, Clock clock, Duration pollInterval, Duration callBudget,
+            Events events) {
+        this.store = store;
+        this.client = client;
+        this.clock = clock;
+        this.pollInterval = pollInterval;
+        this.callBudget = callBudget;
+        this.events = events;
+    }
+
+    /** The longest one NL3 call may take: connect plus read timeout. */
+    Duration callBudget() {
+        return callBudget;
+    }
+
+    /** The approval with this ticket if it belongs to {@code user}. */
+    Optional<PendingApproval> byTicket(String ticket, String user) {
+        if (Tickets.tagOf(ticket).isEmpty() || user == null) {
+            return Optional.empty();
+        }
+        return store.pendingByTicket(ticket).filter(p -> p.key().user().equals(user));
+    }
+
+    /**
+     * The pending approval brought up to date: asks NL3 when the last check is older than the poll interval,
+     * records the grant on approval.
+     *
+     * @throws Nl3Failure NL3 gave no usable answer (the ticket stays pending)
+     */
+    PendingApproval refresh(PendingApproval pending) throws Nl3Failure {
+        PendingApproval current = store.pendingByTicket(pending.ticket()).orElse(pending);
+        if (current.status().isFinal() || !needsCheck(current)) {
+            return current;
+        }
+        try {
+            return refreshes.run(pending.ticket(), callBudget.plusSeconds(1), () -> check(pending));
+        } catch (TimeoutException e) {
+            throw new Nl3Failure(Nl3Failure.Reason.TIMEOUT, 0, "a shared status call did not finish");
+        }
+    }
+
+    private boolean needsCheck(PendingApproval p) {
+        Instant now = clock.instant();
+        return !now.isBefore(p.expiresAt()) || p.checkedAt() == null || !now.isBefore(p.checkedAt().plus(pollInterval));
+    }
+
+    /** Runs once per ticket at a time. */
+    private PendingApproval check(PendingApproval pending) throws Nl3Failure {
+        PendingApproval current = store.pendingByTicket(pending.ticket()).orElse(pending);
+        if (current.status().isFinal() || !needsCheck(current)) {
+            return current;
+        }
+        Instant now = clock.instant();
+        if (!now.isBefore(current.expiresAt())) {
+            PendingApproval expired = current.withStatus(ApprovalStatus.EXPIRED, null, current.expiresAt(), now, null);
+            store.putPending(expired);
+            events.emit(ApprovalEvent.Kind.EXPIRED, current.key(), null);
+            return expired;
+        }
+        Nl3Client.Report report;
+        try {
+            report = client.status(current.key().user(), current.requestId());
+        } catch (Nl3Failure f) {
+            store.putPending(current.checked(now));
+            LOG.log(Level.WARNING, "NL3 status check failed ({0}: {1})", f.reason(), f.getMessage());
+            throw f;
+        }
+        PendingApproval updated = current.withStatus(report.status(), report.comment(),
+                report.status().isFinal() ? (report.decidedAt() == null ? now : report.decidedAt()) : null, now,
+                report.approvalType());
+        if (report.status() == ApprovalStatus.APPROVED) {
+            Instant from = updated.decidedAt().isAfter(now) ? now : updated.decidedAt();
+            store.putGrant(current.key(), from.plus(current.grantFor()));
+            LOG.log(Level.DEBUG, "approved: {0} / {1}", current.key().user(), current.key().approvalKey());
+            events.emit(ApprovalEvent.Kind.APPROVED, current.key(), null);
+        } else if (report.status() == ApprovalStatus.REJECTED) {
+            events.emit(ApprovalEvent.Kind.REJECTED, current.key(), report.comment());
+        } else if (report.status().isFinal()) {
+            events.emit(ApprovalEvent.Kind.EXPIRED, current.key(), null);
+        }
+        store.putPending(updated);
+        return updated;
+    }
+
+    /**
+     * Long poll on the calling thread: returns when the status is final, or after {@code wait}.
+     *
+     * @throws Nl3Failure the wait ended while NL3 was failing
+     */
+    PendingApproval awaitDecision(PendingApproval pending, Duration wait) throws Nl3Failure {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Nl3Failure lastFailure = null;
+        PendingApproval current = pending;
+        while (true) {
+            try {
+                current = refresh(current);
+                lastFailure = null;
+            } catch (Nl3Failure f) {
+                lastFailure = f;
+            }
+            if (current.status().isFinal()) {
+                return current;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                if (lastFailure != null) {
+                    throw lastFailure;
+                }
+                return current;
+            }
+            try {
+                Thread.sleep(nextCheckInMillis(left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return current;
+            }
+        }
+    }
+
+    /** How long a waiter sleeps before the next check, given the nanoseconds left of its wait. */
+    long nextCheckInMillis(long nanosLeft) {
+        return Math.max(50, Math.min(TimeUnit.NANOSECONDS.toMillis(nanosLeft), pollInterval.toMillis()));
+    }
+
+    /** Cancels at NL3 (best effort) and remembers the request as cancelled. */
+    PendingApproval cancel(PendingApproval pending) {
+        if (pending.status() == ApprovalStatus.PENDING) {
+            try {
+                client.cancel(pending.key().user(), pending.requestId());
+            } catch (Nl3Failure f) {
+                LOG.log(Level.WARNING, "NL3 cancel failed ({0}); forgetting the request locally", f.reason());
+            }
+        }
+        Instant now = clock.instant();
+        PendingApproval cancelled = pending.withStatus(ApprovalStatus.CANCELLED, null, now, now, null);
+        store.putPending(cancelled);
+        return cancelled;
+    }
+
+    /** Removes the ticket: its user moved on. */
+    void forget(PendingApproval pending) {
+        store.removePending(pending);
+    }
+
+    /** Status calls running now (for tests: none outlive their call). */
+    int running() {
+        return refreshes.running();
+    }
+}

@@ -1,0 +1,185 @@
+package dev.nl3jit.filter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nl3jit.sandbox.Fault;
+import dev.nl3jit.sandbox.MovableClock;
+import dev.nl3jit.sandbox.Sandbox;
+import dev.nl3jit.sandbox.SandboxExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Pending tracking without a servlet container: the real NL3 client against the sandbox over HTTP, a movable clock. */
+class PendingTrackerTest {
+    private static final MovableClock CLOCK = new MovableClock();
+
+    @RegisterExtension
+    static SandboxExtension nl3 = new SandboxExtension().withClock(CLOCK);
+
+    private Sandbox sandbox;
+    private ExecutorService httpThreads;
+    private Nl3Client client;
+    private ApprovalStore store;
+    private final List<ApprovalEvent> events = new ArrayList<>();
+    private PendingTracker tracker;
+
+    @BeforeEach
+    void setUp() {
+        sandbox = nl3.sandbox();
+        CLOCK.resetOffset();
+        Nl3Settings settings = Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS", "nl3.poll-interval", "1s"));
+        httpThreads = Executors.newCachedThreadPool();
+        client = new Nl3Client(settings, new TokenMinter(settings, CLOCK), Nl3Client.newHttpClient(settings, httpThreads));
+        store = ApprovalStore.inMemory(100, CLOCK);
+        tracker = new PendingTracker(store, client, CLOCK, settings.pollInterval(),
+                settings.connectTimeout().plus(settings.readTimeout()), new Events(events::add, CLOCK));
+    }
+
+    @AfterEach
+    void tearDown() {
+        httpThreads.shutdownNow();
+    }
+
+    /** A real approval request at the sandbox, remembered as the gate would remember it. */
+    private PendingApproval requested(String user) throws Nl3Failure {
+        Nl3Client.Created created = client.create(user, "ADMIN_ACCESS", List.of(), Map.of("requester", user),
+                new Nl3Client.Device("127.0.0.1", "test"));
+        Instant now = CLOCK.instant();
+        PendingApproval p = PendingApproval.create(Tickets.next(Tickets.tag("test")), new GrantKey(user, "ADMIN_ACCESS", ""),
+                created.requestId(), created.approvalType(), List.of(), now, now.plus(Duration.ofMinutes(10)), "GET",
+                "/admin/users", ApprovalStatus.PENDING, null, null, null, Duration.ofMinutes(15));
+        store.putPending(p);
+        return p;
+    }
+
+    private long statusCalls() {
+        return sandbox.calls().stream().filter(c -> c.method().equals("GET") && c.path().contains("/approvalRequest/")).count();
+    }
+
+    @Test
+    void asksNl3AtMostOncePerPollInterval() throws Exception {
+        PendingApproval p = requested("alice");
+        assertEquals(ApprovalStatus.PENDING, tracker.refresh(p).status());
+        assertEquals(ApprovalStatus.PENDING, tracker.refresh(p).status());
+        assertEquals(1, statusCalls(), "the second refresh within the interval asked NL3 again");
+        CLOCK.advance(Duration.ofMillis(1001));
+        tracker.refresh(p);
+        assertEquals(2, statusCalls());
+    }
+
+    @Test
+    void concurrentRefreshesOfOneTicketShareOneCall() throws Exception {
+        PendingApproval p = requested("alice");
+        sandbox.fault(Fault.on("/nl3/api/v1/approvalRequest/").withDelay(Duration.ofMillis(300)));
+        ExecutorService waiters = Executors.newFixedThreadPool(10);
+        try {
+            List<Future<PendingApproval>> all = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                all.add(waiters.submit(() -> tracker.refresh(p)));
+            }
+            for (Future<PendingApproval> f : all) {
+                assertEquals(ApprovalStatus.PENDING, f.get(5, TimeUnit.SECONDS).status());
+            }
+        } finally {
+            waiters.shutdownNow();
+        }
+        assertEquals(1, statusCalls());
+        assertEquals(0, tracker.running(), "no per-ticket state outlives the call");
+    }
+
+    @Test
+    void approvalRecordsTheGrantFromTheMomentOfApproval() throws Exception {
+        PendingApproval p = requested("alice");
+        sandbox.approve(p.requestId(), "bob");
+        PendingApproval approved = tracker.refresh(p);
+        assertEquals(ApprovalStatus.APPROVED, approved.status());
+        Instant until = store.grantedUntil(p.key()).orElseThrow();
+        assertEquals(approved.decidedAt().plus(Duration.ofMinutes(15)), until);
+        assertEquals(List.of(ApprovalEvent.Kind.APPROVED), events.stream().map(ApprovalEvent::kind).toList());
+        int calls = sandbox.calls().size();
+        assertEquals(ApprovalStatus.APPROVED, tracker.refresh(p).status());
+        assertEquals(calls, sandbox.calls().size(), "a final status is never asked again");
+    }
+
+    @Test
+    void rejectionKeepsTheComment() throws Exception {
+        PendingApproval p = requested("alice");
+        sandbox.reject(p.requestId(), "bob", "not during the freeze");
+        PendingApproval rejected = tracker.refresh(p);
+        assertEquals(ApprovalStatus.REJECTED, rejected.status());
+        assertEquals("not during the freeze", rejected.comment());
+        assertTrue(store.grantedUntil(p.key()).isEmpty());
+    }
+
+    @Test
+    void expiresWithoutAskingNl3WhenTheApplicationStopsWaiting() throws Exception {
+        PendingApproval p = requested("alice");
+        long before = statusCalls();
+        CLOCK.advance(Duration.ofMinutes(11));
+        assertEquals(ApprovalStatus.EXPIRED, tracker.refresh(p).status());
+        assertEquals(before, statusCalls());
+        assertEquals(ApprovalEvent.Kind.EXPIRED, events.get(0).kind());
+    }
+
+    @Test
+    void aFailedCallIsThrownAndNotRepeatedWithinTheInterval() throws Exception {
+        PendingApproval p = requested("alice");
+        sandbox.fault(Fault.on("/nl3/api/v1/approvalRequest/").withStatus(503));
+        assertThrows(Nl3Failure.class, () -> tracker.refresh(p));
+        assertEquals(ApprovalStatus.PENDING, tracker.refresh(p).status(), "the failed check counts for the interval");
+        assertEquals(1, statusCalls());
+    }
+
+    @Test
+    void longPollReturnsAsSoonAsTheApproverDecides() throws Exception {
+        PendingApproval p = requested("alice");
+        ExecutorService approver = Executors.newSingleThreadExecutor();
+        try {
+            approver.submit(() -> {
+                Thread.sleep(300);
+                CLOCK.advance(Duration.ofSeconds(1));
+                return sandbox.approve(p.requestId(), "bob");
+            });
+            PendingApproval decided = tracker.awaitDecision(p, Duration.ofSeconds(10));
+            assertEquals(ApprovalStatus.APPROVED, decided.status());
+        } finally {
+            approver.shutdownNow();
+        }
+    }
+
+    @Test
+    void cancelTellsNl3AndForgetRemovesTheTicket() throws Exception {
+        PendingApproval p = requested("alice");
+        PendingApproval cancelled = tracker.cancel(p);
+        assertEquals(ApprovalStatus.CANCELLED, cancelled.status());
+        assertEquals("CANCELLED", sandbox.request(p.requestId()).status());
+        assertEquals(ApprovalStatus.CANCELLED, tracker.byTicket(p.ticket(), "alice").orElseThrow().status());
+        tracker.forget(cancelled);
+        assertTrue(tracker.byTicket(p.ticket(), "alice").isEmpty());
+        assertTrue(store.pending(p.key()).isEmpty());
+    }
+
+    @Test
+    void aTicketAnswersOnlyToItsUser() throws Exception {
+        PendingApproval p = requested("alice");
+        assertTrue(tracker.byTicket(p.ticket(), "alice").isPresent());
+        assertFalse(tracker.byTicket(p.ticket(), "ALICE").isPresent());
+        assertFalse(tracker.byTicket(p.ticket(), "bob").isPresent());
+        assertFalse(tracker.byTicket("no-tag", "alice").isPresent());
+        assertFalse(tracker.byTicket(p.ticket() + "x".repeat(100), "alice").isPresent());
+    }
+}
