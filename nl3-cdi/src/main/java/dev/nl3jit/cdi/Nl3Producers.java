@@ -34,7 +34,7 @@ import java.time.Clock;
  * (they cannot be proxied).
  */
 @ApplicationScoped
-public class Nl3Producers {
+class Nl3Producers {
 
     @Produces
     @Singleton

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** The default {@link CallerProvider}: outside an HTTP request nobody is known, so protected calls are refused. */
 @ApplicationScoped
-public class NoCallerOutsideHttp implements CallerProvider {
+class NoCallerOutsideHttp implements CallerProvider {
     @Override
     public Optional<Caller> current() {
         return Optional.empty();

@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Where grants and pending approvals live. The default keeps them in memory, bounded; an application
- * that runs on several nodes can put them into the HTTP session or a distributed cache by implementing
- * this interface (values are {@link java.io.Serializable}) and naming the class in
- * {@code nl3.store} or passing an instance to the filter's constructor. Implementations are thread-safe.
+ * Where grants and pending approvals live. The default keeps them in memory, bounded, one store per web
+ * application shared by its filters. Another implementation (values are {@link java.io.Serializable}) is passed to
+ * {@link Nl3ApprovalFilter#Nl3ApprovalFilter(Nl3Settings, ApprovalStore, UsernameMapper)}, to
+ * {@link Nl3Approvals.Builder#store(ApprovalStore)}, or produced as a CDI bean. Implementations are thread-safe.
  */
 public interface ApprovalStore {
 
