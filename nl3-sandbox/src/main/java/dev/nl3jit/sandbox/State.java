@@ -126,7 +126,10 @@ final class State {
             throw new BadRequest("unknown templateId: " + templateId);
         }
         Seed.User user = user(requester);
-        if (user != null && user.locked()) {
+        if (user == null) {
+            throw new BadRequest(400, "unknown_user", "unknown requester: " + requester + " is not a user of this company");
+        }
+        if (user.locked()) {
             throw new BadRequest(403, "account_locked", "the requester's account is locked");
         }
         if (approvers.isEmpty() && template.approvers().isEmpty()) {
@@ -146,7 +149,7 @@ final class State {
     /** The status as the requester may read it. */
     synchronized ApprovalView getForRequester(String id, String requester) {
         Request r = find(id);
-        if (!r.requester.equalsIgnoreCase(requester)) {
+        if (!r.requester.equals(requester)) {
             throw BadRequest.forbidden("only the requester can read this request");
         }
         return view(r);
@@ -154,7 +157,7 @@ final class State {
 
     synchronized ApprovalView cancel(String id, String requester) {
         Request r = find(id);
-        if (!r.requester.equalsIgnoreCase(requester)) {
+        if (!r.requester.equals(requester)) {
             throw BadRequest.forbidden("only the requester can cancel this request");
         }
         expireIfDue(r);
@@ -231,6 +234,9 @@ final class State {
         }
         if (approverUser != null && approverUser.locked()) {
             throw BadRequest.forbidden("the approver's account is locked");
+        }
+        if (requesterUser != null && requesterUser.locked()) {
+            throw BadRequest.forbidden("the requester's account is locked: their requests cannot be approved");
         }
         return r;
     }

@@ -18,10 +18,12 @@ import org.jose4j.lang.JoseException;
 /**
  * Strict validation of the {@code x-nl3-authorization-token}, as the contract describes it: HS256 only,
  * no {@code crit}, key looked up by {@code iss}, {@code aud} equal to the configured host with or without
- * {@code https://}, {@code exp} and {@code nbf} checked with 60 s leeway, {@code sub} required. Every
+ * {@code https://}, {@code exp} and {@code nbf} checked with 60 s leeway, {@code sub} required, {@code exp - iat} at most 1 h. Every
  * refusal carries its own message.
  */
 final class TokenValidator {
+    /** The longest lifetime ({@code exp - iat}) a token may claim. */
+    static final Duration MAX_LIFETIME = Duration.ofHours(1);
     static final Duration LEEWAY = Duration.ofSeconds(60);
     private static final int MAX_TOKEN_CHARS = 8192;
 
@@ -108,6 +110,9 @@ final class TokenValidator {
         Double iat = numericDate(claims, "iat");
         if (iat != null && now.plus(LEEWAY).isBefore(toInstant(iat))) {
             throw new Rejected("token issued in the future: iat is " + toInstant(iat) + " (now " + now + ")", claims);
+        }
+        if (iat != null && toInstant(exp).isAfter(toInstant(iat).plus(MAX_LIFETIME))) {
+            throw new Rejected("token lives too long: exp - iat is more than 1 h (" + (long) (exp - iat) + " s)", claims);
         }
         Object sub = claims.get("sub");
         if (!(sub instanceof String subject) || subject.isBlank()) {

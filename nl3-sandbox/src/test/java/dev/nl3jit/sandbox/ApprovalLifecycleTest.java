@@ -190,4 +190,33 @@ class ApprovalLifecycleTest {
         assertEquals("203.0.113.7", view.userIp());
         assertEquals("alice", view.requester());
     }
+
+    @Test
+    void theRequesterIsComparedExactly() {
+        String id = create("alice", "{\"templateId\":\"ADMIN_ACCESS\"}");
+        Http.Response other = http().get(CREATE + "/" + id, token("ALICE"));
+        assertEquals(403, other.status(), other.body());
+        Http.Response cancel = http().postJson(CREATE + "/" + id + "/cancel", token("Alice"), "");
+        assertEquals(403, cancel.status(), cancel.body());
+        assertEquals("PENDING", status("alice", id).get("status"));
+    }
+
+    @Test
+    void unknownRequestersCannotCreateRequests() {
+        Http.Response r = http().postJson(CREATE, token("mallet"), "{\"templateId\":\"ADMIN_ACCESS\"}");
+        assertEquals(400, r.status(), r.body());
+        assertEquals("unknown_user", r.json().get("error"));
+        assertTrue(nl3.sandbox().requests().isEmpty());
+    }
+
+    @Test
+    void aLockedRequestersRequestCannotBeApproved() {
+        String id = create("alice", "{\"templateId\":\"ADMIN_ACCESS\"}");
+        nl3.sandbox().lock("alice");
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> nl3.sandbox().approve(id, "bob"));
+        assertTrue(refused.getMessage().contains("requester's account is locked"), refused.getMessage());
+        assertEquals("PENDING", nl3.sandbox().request(id).status());
+        nl3.sandbox().unlock("alice");
+        assertEquals("APPROVED", nl3.sandbox().approve(id, "bob").status());
+    }
 }

@@ -67,7 +67,9 @@ class TokenValidationTest {
                         "token not yet valid"),
                 new Bad("issued in the future", now -> signed(now, c -> c.setClaim("iat", now.getEpochSecond() + 120)),
                         "token issued in the future"),
-                new Bad("no sub", now -> signed(now, c -> c.unsetClaim("sub")), "missing subject"));
+                new Bad("no sub", now -> signed(now, c -> c.unsetClaim("sub")), "missing subject"),
+                new Bad("lives longer than 1 h", now -> signed(now, c -> c.setClaim("exp", now.getEpochSecond() + 3601)),
+                        "token lives too long"));
     }
 
     private static String signed(Instant now, java.util.function.Consumer<JwtClaims> change) {
