@@ -29,7 +29,8 @@ public class ApprovalInterceptor implements Serializable {
     public Object guard(InvocationContext ctx) throws Exception {
         Protection protection = checks.protectionOf(ctx.getMethod(), m -> {
             GuardedByApproval b = binding(m, ctx.getTarget());
-            return Protection.of(settings, b.value(), b.approvers(), b.metadata(), b.parameters(), b.grantDuration(), b.scope());
+            return Protection.of(settings, b.value(), b.approvers(), b.metadata(), b.parameters(), b.grantDuration(), b.scope(),
+                    b.uses(), b.reason());
         });
         CheckResult result = checks.check(protection, ArgumentNames.values(ctx.getMethod(), ctx.getParameters()));
         if (result.passed()) {

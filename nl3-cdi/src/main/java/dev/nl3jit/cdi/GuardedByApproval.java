@@ -1,6 +1,7 @@
 package dev.nl3jit.cdi;
 
 import dev.nl3jit.filter.GrantScope;
+import dev.nl3jit.filter.Reason;
 import jakarta.enterprise.util.Nonbinding;
 import jakarta.interceptor.InterceptorBinding;
 import java.lang.annotation.Documented;
@@ -42,7 +43,18 @@ public @interface GuardedByApproval {
     @Nonbinding
     String grantDuration() default "";
 
-    /** Whether an approval unlocks the key or only the same method and path. */
+    /** What an approval covers: the key, or only the same method, path and argument values ({@code parameters}). */
     @Nonbinding
     GrantScope scope() default GrantScope.KEY;
+
+    /**
+     * How many calls one approval lets through: {@code "auto"} (one for Sign and Approve templates, else unlimited),
+     * {@code "unlimited"}, or a number; empty: {@code nl3.grant-uses}.
+     */
+    @Nonbinding
+    String uses() default "";
+
+    /** Whether the user types a reason first (HTTP browser requests; API clients send the {@code NL3-Reason} header). */
+    @Nonbinding
+    Reason reason() default Reason.NONE;
 }

@@ -9,9 +9,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The decisions of steps 3 to 7, independent of the servlet API: a live grant passes with no token and no network
- * call; a pending approval answers with its status (kept up to date by the {@link PendingTracker}); otherwise the
- * lock check and a new approval request, shared by concurrent first requests for the same grant key; a failed
- * NL3 call goes to the failure policy.
+ * call, one use taken atomically; a user the background re-check knows locked is refused with no call; a pending
+ * approval answers with its status (kept up to date by the {@link PendingTracker}); otherwise, within the user's
+ * request limit, the lock check and a new approval request, shared by concurrent first requests for the same grant
+ * key; a failed NL3 call goes to the failure policy.
  */
 final class ApprovalGate {
     private static final System.Logger LOG = System.getLogger(ApprovalGate.class.getName());
@@ -22,42 +23,52 @@ final class ApprovalGate {
     private final ApprovalStore store;
     private final Nl3Client client;
     private final PendingTracker tracker;
+    private final LockWatch locks;
     private final Events events;
+    private final LogOnce warnings = new LogOnce(LOG, Duration.ofMinutes(1));
     private final SingleFlight<GrantKey, Decision> firstRequests = new SingleFlight<>();
 
     ApprovalGate(Nl3Settings settings, String engineTag, Clock clock, ApprovalStore store, Nl3Client client,
-            PendingTracker tracker, Events events) {
+            PendingTracker tracker, LockWatch locks, Events events) {
         this.settings = settings;
         this.engineTag = engineTag;
         this.clock = clock;
         this.store = store;
         this.client = client;
         this.tracker = tracker;
+        this.locks = locks;
         this.events = events;
     }
 
-    static GrantKey grantKey(Protection p, RequestFacts f) {
-        return new GrantKey(f.user(), p.approvalKey(), p.scope() == GrantScope.REQUEST ? f.method() + " " + f.path() : "");
-    }
-
-    /** Whether {@code key} holds a live grant: no token, no network. */
-    boolean granted(GrantKey key) {
-        Optional<Instant> until = store.grantedUntil(key);
-        if (until.isEmpty()) {
-            return false;
+    /**
+     * What a grant for this request is keyed by: the user and the approval key; for scope {@code REQUEST} also the
+     * method, the path and the digest of the approved values; with {@code nl3.grant-binding=session} also the session.
+     */
+    static GrantKey grantKey(Protection p, RequestFacts f, ApprovedValues values, GrantBinding binding) {
+        StringBuilder scope = new StringBuilder();
+        if (p.scope() == GrantScope.REQUEST) {
+            scope.append(f.method()).append(' ').append(f.path());
+            if (!values.digest().isEmpty()) {
+                scope.append(" #").append(values.digest());
+            }
         }
-        if (until.get().isAfter(clock.instant())) {
-            return true;
+        if (binding == GrantBinding.SESSION && f.session() != null) {
+            scope.append(scope.length() == 0 ? "" : " ").append("session:").append(f.session(), 0, 16);
         }
-        store.removeGrant(key);
-        return false;
+        return new GrantKey(f.user(), p.approvalKey(), scope.toString());
     }
 
     Decision decide(Protection protection, RequestFacts facts) {
-        GrantKey key = grantKey(protection, facts);
-        if (granted(key)) {
+        ApprovedValues values = ApprovedValues.of(protection.parameterMetadata().keySet(), facts.parameters());
+        GrantKey key = grantKey(protection, facts, values, settings.grantBinding());
+        Instant now = clock.instant();
+        if (store.useGrant(key, now)) {
             LOG.log(Level.DEBUG, "pass: live grant for {0} / {1}", key.user(), key.approvalKey());
             return new Decision.Pass(false);
+        }
+        if (locks.knownLocked(key.user())) {
+            LOG.log(Level.DEBUG, "blocked: {0} is known locked", key.user());
+            return new Decision.Locked();
         }
         Optional<PendingApproval> existing = store.pending(key);
         if (existing.isPresent()) {
@@ -69,7 +80,7 @@ final class ApprovalGate {
         // Two NL3 calls at most (lock check and create), each bounded by connect + read timeouts.
         Duration wait = settings.connectTimeout().plus(settings.readTimeout()).multipliedBy(2).plusSeconds(1);
         try {
-            return firstRequests.run(key, wait, () -> startNew(protection, facts, key));
+            return firstRequests.run(key, wait, () -> startNew(protection, facts, key, values));
         } catch (TimeoutException e) {
             return failed(key, "shared NL3 call did not finish");
         }
@@ -82,7 +93,7 @@ final class ApprovalGate {
             current = tracker.refresh(pending);
         } catch (Nl3Failure f) {
             if (settings.approvalFailure() == FailurePolicy.OPEN) {
-                LOG.log(Level.WARNING, "NL3 status check failed ({0}); approval failure policy is open: letting {1} through",
+                warnings.warn("status-open", "NL3 status check failed ({0}); approval failure policy is open: letting {1} through",
                         f.reason(), key.user());
                 events.emit(ApprovalEvent.Kind.FAILURE, key, "status: " + f.reason());
                 return Optional.of(new Decision.Pass(true));
@@ -94,9 +105,10 @@ final class ApprovalGate {
                 return Optional.of(new Decision.Pending(current));
             }
             case APPROVED -> {
-                if (granted(key)) {
+                if (store.useGrant(key, clock.instant())) {
                     return Optional.of(new Decision.Pass(false));
                 }
+                // Used up, ended or revoked: this request needs an approval of its own.
                 store.removePending(current);
                 return Optional.empty();
             }
@@ -114,79 +126,120 @@ final class ApprovalGate {
         }
     }
 
-    private Decision startNew(Protection protection, RequestFacts facts, GrantKey key) {
+    private Decision startNew(Protection protection, RequestFacts facts, GrantKey key, ApprovedValues values) {
         // Another request may have finished the same work a moment ago.
-        if (granted(key)) {
+        Instant now = clock.instant();
+        if (store.useGrant(key, now)) {
             return new Decision.Pass(false);
         }
         Optional<PendingApproval> raced = store.pending(key);
         if (raced.isPresent() && raced.get().status() == ApprovalStatus.PENDING) {
             return new Decision.Pending(raced.get());
         }
+        RateLimit limit = settings.requestLimit();
+        Duration retryAfter = store.takeRequestToken(key.user(), limit.count(), limit.window(), now);
+        if (!retryAfter.isZero()) {
+            LOG.log(Level.DEBUG, "limited: {0} asked for more than {1} approvals", key.user(), limit);
+            events.emit(ApprovalEvent.Kind.LIMITED, key, "over " + limit);
+            return new Decision.Limited(retryAfter);
+        }
         Nl3Client.Device caller = new Nl3Client.Device(facts.ip(), facts.userAgent());
-        if (settings.lockCheck()) {
-            try {
-                Nl3Json.Lock lock = client.lockCheck(key.user(), caller);
-                if (lock == Nl3Json.Lock.LOCKED) {
-                    LOG.log(Level.DEBUG, "blocked: account of {0} is locked", key.user());
-                    events.emit(ApprovalEvent.Kind.LOCKED, key, null);
-                    return new Decision.Locked();
-                }
-                if (lock == Nl3Json.Lock.NOT_ENROLLED && !settings.allowNotEnrolled()) {
-                    LOG.log(Level.DEBUG, "blocked: {0} is not enrolled and nl3.not-enrolled is deny", key.user());
-                    events.emit(ApprovalEvent.Kind.LOCKED, key, null);
-                    return new Decision.Locked();
-                }
-            } catch (Nl3Failure f) {
-                if (settings.lockCheckFailure() == FailurePolicy.CLOSED) {
-                    LOG.log(Level.WARNING, "NL3 lock check failed ({0}: {1}); lock check policy is closed: refusing {2}",
-                            f.reason(), f.getMessage(), key.user());
-                    events.emit(ApprovalEvent.Kind.FAILURE, key, "lock check: " + f.reason());
-                    return new Decision.Unavailable();
-                }
-                LOG.log(Level.WARNING, "NL3 lock check failed ({0}: {1}); lock check policy is open: continuing",
-                        f.reason(), f.getMessage());
+        if (settings.lockCheck() && !locks.knownUnlocked(key.user())) {
+            Decision refused = lockCheck(key, caller);
+            if (refused != null) {
+                return refused;
             }
         }
         Nl3Client.Created created;
         try {
-            created = client.create(key.user(), protection.approvalKey(), protection.approvers(), ApprovalMetadata.of(protection, facts),
-                    caller);
+            created = client.create(key.user(), protection.approvalKey(), protection.approvers(),
+                    ApprovalMetadata.of(protection, facts), caller);
         } catch (Nl3Failure f) {
             if (f.reason() == Nl3Failure.Reason.HTTP_STATUS && f.status() == 403) {
                 LOG.log(Level.DEBUG, "blocked: NL3 refused an approval request by {0} (403)", key.user());
+                locks.learn(key.user(), true);
                 events.emit(ApprovalEvent.Kind.LOCKED, key, null);
                 return new Decision.Locked();
             }
             return failed(key, "approval request: " + f.reason() + " (" + f.getMessage() + ")");
         }
-        Instant now = clock.instant();
-        Instant expires = now.plus(settings.pendingTimeout());
-        if (created.expiresAt() != null && created.expiresAt().isBefore(expires) && created.expiresAt().isAfter(now)) {
+        Instant created0 = clock.instant();
+        Instant expires = created0.plus(settings.pendingTimeout());
+        if (created.expiresAt() != null && created.expiresAt().isBefore(expires) && created.expiresAt().isAfter(created0)) {
             expires = created.expiresAt();
         }
-        PendingApproval pending = PendingApproval.create(Tickets.next(engineTag), key, created.requestId(), created.approvalType(),
-                protection.approvers(), now, expires, facts.method(), facts.target(), ApprovalStatus.PENDING, null, null, now,
-                protection.grantDuration());
+        Instant expiresAt = expires;
+        KeptRequest kept = facts.kept().get();
+        PendingApproval pending = PendingApproval.create(d -> {
+            d.ticket = Tickets.next(engineTag);
+            d.key = key;
+            d.requestId = created.requestId();
+            d.approvalType = created.approvalType();
+            d.approvers = protection.approvers();
+            d.createdAt = created0;
+            d.expiresAt = expiresAt;
+            d.method = facts.method();
+            d.target = facts.target();
+            d.values = values.display();
+            d.grantFor = protection.grantDuration();
+            d.uses = protection.uses();
+            d.kept = kept;
+            d.session = facts.session();
+        });
         if (created.status() == ApprovalStatus.APPROVED) {
-            store.putGrant(key, now.plus(protection.grantDuration()));
-            events.emit(ApprovalEvent.Kind.APPROVED, key, null);
-            return new Decision.Pass(false);
+            // Approved at once (an auto-approving template): the lock was checked just now.
+            Grant grant = new Grant(created0.plus(protection.grantDuration()), grantUses(protection.uses(), created.approvalType()));
+            store.putGrant(key, grant);
+            events.emit(ApprovalEvent.Kind.APPROVED, key, null, pending, grant);
+            return store.useGrant(key, created0) ? new Decision.Pass(false) : new Decision.Pending(pending);
         }
         store.putPending(pending);
         LOG.log(Level.DEBUG, "approval requested for {0} / {1}", key.user(), key.approvalKey());
-        events.emit(ApprovalEvent.Kind.REQUESTED, key, null);
+        events.emit(ApprovalEvent.Kind.REQUESTED, pending, null);
         return new Decision.Pending(pending);
+    }
+
+    /** The lock check before a new approval request: the refusal, or {@code null} to go on. */
+    private Decision lockCheck(GrantKey key, Nl3Client.Device caller) {
+        try {
+            Nl3Json.Lock lock = client.lockCheck(key.user(), caller);
+            boolean locked = lock == Nl3Json.Lock.LOCKED;
+            boolean deniedUnenrolled = lock == Nl3Json.Lock.NOT_ENROLLED && !settings.allowNotEnrolled();
+            locks.learn(key.user(), locked || deniedUnenrolled);
+            if (locked || deniedUnenrolled) {
+                LOG.log(Level.DEBUG, "blocked: {0} is {1}", key.user(), locked ? "locked" : "not enrolled and nl3.not-enrolled is deny");
+                events.emit(ApprovalEvent.Kind.LOCKED, key, null);
+                return new Decision.Locked();
+            }
+            return null;
+        } catch (Nl3Failure f) {
+            if (settings.lockCheckFailure() == FailurePolicy.CLOSED) {
+                warnings.warn("lock-" + f.reason(), "NL3 lock check failed ({0}: {1}); lock check policy is closed: refusing {2}",
+                        f.reason(), f.getMessage(), key.user());
+                events.emit(ApprovalEvent.Kind.FAILURE, key, "lock check: " + f.reason());
+                return new Decision.Unavailable();
+            }
+            warnings.warn("lock-open-" + f.reason(), "NL3 lock check failed ({0}: {1}); lock check policy is open: continuing",
+                    f.reason(), f.getMessage());
+            return null;
+        }
+    }
+
+    /** The uses a grant gets: {@link Grant#UNLIMITED} or a count. */
+    static int grantUses(int protectionUses, ApprovalType type) {
+        if (protectionUses == Protection.USES_AUTO) {
+            return type == ApprovalType.SIGN_AND_APPROVE ? 1 : Grant.UNLIMITED;
+        }
+        return protectionUses == Protection.USES_UNLIMITED ? Grant.UNLIMITED : protectionUses;
     }
 
     private Decision failed(GrantKey key, String what) {
         events.emit(ApprovalEvent.Kind.FAILURE, key, what);
         if (settings.approvalFailure() == FailurePolicy.OPEN) {
-            LOG.log(Level.WARNING, "NL3 failed ({0}); approval failure policy is open: letting {1} through", what, key.user());
+            warnings.warn("open-" + what, "NL3 failed ({0}); approval failure policy is open: letting {1} through", what, key.user());
             return new Decision.Pass(true);
         }
-        LOG.log(Level.WARNING, "NL3 failed ({0}); approval failure policy is closed: refusing {1}", what, key.user());
+        warnings.warn("closed-" + what, "NL3 failed ({0}); approval failure policy is closed: refusing {1}", what, key.user());
         return new Decision.Unavailable();
     }
-
 }

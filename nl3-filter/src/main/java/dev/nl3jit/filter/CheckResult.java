@@ -16,6 +16,8 @@ public final class CheckResult {
         REJECTED,
         /** The account is locked (or not enrolled where that is denied). */
         LOCKED,
+        /** The user asked for more approvals than {@code nl3.request-limit} allows; nothing was sent to NL3. */
+        LIMITED,
         /** NL3 failed and the policy is closed. */
         UNAVAILABLE,
         /** No authenticated user. */

@@ -1,5 +1,7 @@
 package dev.nl3jit.filter;
 
+import java.time.Duration;
+
 /** What the gate decided for one request. */
 sealed interface Decision {
     /** Let it through; {@code degraded} when only the open failure policy let it through. */
@@ -18,5 +20,9 @@ sealed interface Decision {
 
     /** NL3 gave no usable answer and the policy is closed. */
     record Unavailable() implements Decision {
+    }
+
+    /** The user asked for too many approvals lately; no NL3 call was made. */
+    record Limited(Duration retryAfter) implements Decision {
     }
 }

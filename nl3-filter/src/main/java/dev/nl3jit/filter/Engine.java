@@ -22,6 +22,13 @@ final class Engine implements AutoCloseable {
     private final TokenMinter minter;
     private final ApprovalGate gate;
     private final PendingTracker tracker;
+    private final LockWatch locks;
+    private final ApprovalStore store;
+    private final Clock clock;
+    private final Events events;
+    private final int maxKeptBody;
+    /** With {@code nl3.grant-binding=session} a grant needs a session to bind to: one is made. */
+    private final boolean sessionBound;
     private final Responder responder;
     private final java.util.List<String> apiPaths;
     /** The HTTP client's threads: daemon, named, and stopped on {@link #close()} so undeploys leave none behind. */
@@ -39,10 +46,16 @@ final class Engine implements AutoCloseable {
             return t;
         });
         Nl3Client client = new Nl3Client(settings, minter, Nl3Client.newHttpClient(settings, httpThreads));
-        Events events = new Events(listener, clock);
+        this.store = store;
+        this.clock = clock;
+        this.events = new Events(listener, clock);
+        this.maxKeptBody = settings.maxKeptBody();
+        this.sessionBound = settings.grantBinding() == GrantBinding.SESSION;
+        this.locks = new LockWatch(store, client, clock, settings, events);
         this.tracker = new PendingTracker(store, client, clock, settings.pollInterval(),
-                settings.connectTimeout().plus(settings.readTimeout()), events);
-        this.gate = new ApprovalGate(settings, tag, clock, store, client, tracker, events);
+                settings.connectTimeout().plus(settings.readTimeout()), events, locks::mayGrant);
+        this.gate = new ApprovalGate(settings, tag, clock, store, client, tracker, locks, events);
+        locks.start();
         this.responder = new Responder(settings, clock);
         this.apiPaths = settings.apiPaths();
     }
@@ -104,18 +117,35 @@ final class Engine implements AutoCloseable {
     /** Checks on behalf of application code; no HTTP answer is rendered. */
     CheckResult check(Caller caller, Protection protection) {
         RequestFacts facts = new RequestFacts(caller.user(), caller.method(), caller.path(), SafePaths.safe(caller.path()),
-                caller.ip(), caller.userAgent(), caller.parameters());
+                caller.ip(), caller.userAgent(), caller.parameters(), null, RequestFacts.NOTHING_KEPT);
         Decision d = gate.decide(protection, facts);
         return CheckResult.of(outcome(d), approvalOf(d), null);
     }
 
-    /** Stops the HTTP client's threads; grants and pending approvals stay in the store. */
+    ApprovalStore store() {
+        return store;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Events events() {
+        return events;
+    }
+
+    LockWatch locks() {
+        return locks;
+    }
+
+    /** Stops the lock re-checks and the HTTP client's threads; grants and pending approvals stay in the store. */
     @Override
     public void close() {
+        locks.close();
         httpThreads.shutdownNow();
     }
 
-    static RequestFacts facts(HttpServletRequest req, Protection protection, String user, Map<String, String> known) {
+    RequestFacts facts(HttpServletRequest req, Protection protection, String user, Map<String, String> known) {
         Map<String, String> params = Map.of();
         if (!protection.parameterMetadata().isEmpty()) {
             params = new HashMap<>();
@@ -127,7 +157,7 @@ final class Engine implements AutoCloseable {
             }
         }
         return new RequestFacts(user, req.getMethod(), SafePaths.pathInApp(req), SafePaths.target(req), req.getRemoteAddr(),
-                req.getHeader("User-Agent"), params);
+                req.getHeader("User-Agent"), params, Sessions.hash(req, sessionBound), () -> KeptRequests.keep(req, maxKeptBody));
     }
 
     private static CheckResult.Outcome outcome(Decision d) {
@@ -139,6 +169,8 @@ final class Engine implements AutoCloseable {
             return CheckResult.Outcome.REJECTED;
         } else if (d instanceof Decision.Locked) {
             return CheckResult.Outcome.LOCKED;
+        } else if (d instanceof Decision.Limited) {
+            return CheckResult.Outcome.LIMITED;
         }
         return CheckResult.Outcome.UNAVAILABLE;
     }

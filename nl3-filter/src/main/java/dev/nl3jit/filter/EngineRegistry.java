@@ -29,9 +29,9 @@ final class EngineRegistry {
     }
 
     /** One default store per application, so every filter instance sees the same grants. */
-    synchronized ApprovalStore sharedStore(int maxEntries, Clock clock) {
+    synchronized ApprovalStore sharedStore(Nl3Settings settings, Clock clock) {
         if (shared == null) {
-            shared = ApprovalStore.inMemory(maxEntries, clock);
+            shared = ApprovalStore.inMemory(settings.maxEntries(), settings.maxEntriesPerUser(), clock);
         }
         return shared;
     }

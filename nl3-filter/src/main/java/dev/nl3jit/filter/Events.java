@@ -16,8 +16,16 @@ final class Events {
     }
 
     void emit(ApprovalEvent.Kind kind, GrantKey key, String detail) {
+        emit(kind, key, detail, null, null);
+    }
+
+    void emit(ApprovalEvent.Kind kind, PendingApproval p, String detail) {
+        emit(kind, p.key(), detail, p, null);
+    }
+
+    void emit(ApprovalEvent.Kind kind, GrantKey key, String detail, PendingApproval p, Grant grant) {
         try {
-            listener.accept(new ApprovalEvent(kind, key.user(), key.approvalKey(), key.scope(), detail, clock.instant()));
+            listener.accept(new ApprovalEvent(kind, key, detail, clock.instant(), p, grant));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "an approval listener failed on " + kind, e);
         }

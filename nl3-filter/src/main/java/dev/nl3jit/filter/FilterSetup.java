@@ -42,7 +42,7 @@ final class FilterSetup {
         EngineRegistry registry = EngineRegistry.of(ctx);
         Nl3Approvals approvals = Nl3Approvals.builder(settings).name("filter:" + config.getFilterName()).clock(clock)
                 .usernames(usernames).listener(listener)
-                .store(store != null ? store : registry.sharedStore(settings.maxEntries(), clock)).build();
+                .store(store != null ? store : registry.sharedStore(settings, clock)).build();
         try {
             approvals.serveIn(ctx);
         } catch (IllegalStateException e) {

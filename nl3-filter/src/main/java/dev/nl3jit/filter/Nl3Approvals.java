@@ -23,7 +23,7 @@ public final class Nl3Approvals implements AutoCloseable {
 
     private Nl3Approvals(Builder b) {
         this.settings = b.settings;
-        ApprovalStore store = b.store != null ? b.store : ApprovalStore.inMemory(settings.maxEntries(), b.clock);
+        ApprovalStore store = b.store != null ? b.store : ApprovalStore.inMemory(settings.maxEntries(), settings.maxEntriesPerUser(), b.clock);
         this.engine = new Engine(b.name, settings, b.clock, store, b.usernames, b.listener);
     }
 

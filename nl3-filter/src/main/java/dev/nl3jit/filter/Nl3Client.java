@@ -38,7 +38,7 @@ final class Nl3Client {
 
     /** The status of an approval request. */
     record Report(ApprovalStatus status, ApprovalType approvalType, Instant decidedAt, String decidedBy, String comment,
-            Instant expiresAt) {
+            Instant expiresAt, String signer, Instant signedAt) {
     }
 
     private final HttpClient http;
@@ -100,12 +100,15 @@ final class Nl3Client {
         HttpResponse<byte[]> r = send(request);
         if (r.statusCode() == 404) {
             // NL3 forgot it: as good as expired, start over.
-            return new Report(ApprovalStatus.EXPIRED, null, null, null, null, null);
+            return new Report(ApprovalStatus.EXPIRED, null, null, null, null, null, null, null);
         }
         expect(r, 200);
         Map<String, Object> json = Nl3Json.parse(r.body());
+        Map<String, Object> signature = Nl3Json.object(json, "signature");
         return new Report(Nl3Json.status(json), Nl3Json.approvalType(json, null), Nl3Json.instant(json, "decidedAt"),
-                Nl3Json.string(json, "decidedBy"), Nl3Json.string(json, "comment"), Nl3Json.instant(json, "expiresAt"));
+                Nl3Json.string(json, "decidedBy"), Nl3Json.string(json, "comment"), Nl3Json.instant(json, "expiresAt"),
+                signature == null ? null : Nl3Json.string(signature, "signer"),
+                signature == null ? null : Nl3Json.instant(signature, "signedAt"));
     }
 
     void cancel(String user, String requestId) throws Nl3Failure {

@@ -102,6 +102,13 @@ final class Nl3Json {
         return fallback;
     }
 
+    /** A nested object, or {@code null}. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(Map<String, Object> json, String name) {
+        Object v = json.get(name);
+        return v instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+    }
+
     static String string(Map<String, Object> json, String name) {
         Object v = json.get(name);
         return v instanceof String s && !s.isBlank() ? s : null;

@@ -44,6 +44,14 @@ public final class Nl3Settings {
     private final int maxResponseBytes;
     private final int maxEntries;
     private final boolean autoRegister;
+    private final Map<String, String> parameters;
+    private final int grantUses;
+    private final Reason reason;
+    private final Duration lockRecheck;
+    private final RateLimit requestLimit;
+    private final int maxKeptBody;
+    private final int maxEntriesPerUser;
+    private final GrantBinding grantBinding;
 
     private Nl3Settings(Map<Setting<?>, Object> v) {
         this.signingKey = (SigningKey) v.get(SettingsTable.SIGNING_KEY);
@@ -72,6 +80,16 @@ public final class Nl3Settings {
         this.maxResponseBytes = (Integer) v.get(SettingsTable.MAX_RESPONSE_SIZE);
         this.maxEntries = (Integer) v.get(SettingsTable.MAX_ENTRIES);
         this.autoRegister = (Boolean) v.get(SettingsTable.AUTO_REGISTER);
+        @SuppressWarnings("unchecked")
+        Map<String, String> params = (Map<String, String>) v.get(SettingsTable.PARAMETERS);
+        this.parameters = Map.copyOf(params);
+        this.grantUses = (Integer) v.get(SettingsTable.GRANT_USES);
+        this.reason = (Reason) v.get(SettingsTable.REASON);
+        this.lockRecheck = (Duration) v.get(SettingsTable.LOCK_RECHECK);
+        this.requestLimit = (RateLimit) v.get(SettingsTable.REQUEST_LIMIT);
+        this.maxKeptBody = (Integer) v.get(SettingsTable.MAX_KEPT_BODY);
+        this.maxEntriesPerUser = (Integer) v.get(SettingsTable.MAX_ENTRIES_PER_USER);
+        this.grantBinding = (GrantBinding) v.get(SettingsTable.GRANT_BINDING);
     }
 
     /** A builder with every default of the settings table; the signing key and the issuer have none. */
@@ -134,6 +152,14 @@ public final class Nl3Settings {
         b.values.put(SettingsTable.MAX_RESPONSE_SIZE, maxResponseBytes);
         b.values.put(SettingsTable.MAX_ENTRIES, maxEntries);
         b.values.put(SettingsTable.AUTO_REGISTER, autoRegister);
+        b.values.put(SettingsTable.PARAMETERS, parameters);
+        b.values.put(SettingsTable.GRANT_USES, grantUses);
+        b.values.put(SettingsTable.REASON, reason);
+        b.values.put(SettingsTable.LOCK_RECHECK, lockRecheck);
+        b.values.put(SettingsTable.REQUEST_LIMIT, requestLimit);
+        b.values.put(SettingsTable.MAX_KEPT_BODY, maxKeptBody);
+        b.values.put(SettingsTable.MAX_ENTRIES_PER_USER, maxEntriesPerUser);
+        b.values.put(SettingsTable.GRANT_BINDING, grantBinding);
         return b;
     }
 
@@ -267,6 +293,46 @@ public final class Nl3Settings {
         return autoRegister;
     }
 
+    /** Request parameters copied into metadata and bound by request-scoped grants: name → metadata name ({@code nl3.parameters}). */
+    public Map<String, String> parameters() {
+        return parameters;
+    }
+
+    /** Uses of a grant: 0 auto (one for Sign and Approve, else unlimited), -1 unlimited, or a count ({@code nl3.grant-uses}). */
+    public int grantUses() {
+        return grantUses;
+    }
+
+    /** Whether users type a reason before a request is sent ({@code nl3.reason}). */
+    public Reason reason() {
+        return reason;
+    }
+
+    /** How often the lock state of users holding grants is re-checked in the background ({@code nl3.lock-recheck}). */
+    public Duration lockRecheck() {
+        return lockRecheck;
+    }
+
+    /** New approval requests allowed per user per window ({@code nl3.request-limit}). */
+    RateLimit requestLimit() {
+        return requestLimit;
+    }
+
+    /** The largest request body kept for Send now, in bytes ({@code nl3.max-kept-body}). */
+    public int maxKeptBody() {
+        return maxKeptBody;
+    }
+
+    /** Grants and pending approvals held per user at most ({@code nl3.max-entries-per-user}). */
+    public int maxEntriesPerUser() {
+        return maxEntriesPerUser;
+    }
+
+    /** Whether a grant serves the user or only the HTTP session that asked ({@code nl3.grant-binding}). */
+    GrantBinding grantBinding() {
+        return grantBinding;
+    }
+
     @Override
     public String toString() {
         return "Nl3Settings[issuer=" + issuer + ", apiBaseUrl=" + apiBaseUrl + ", audience=" + audience + ", approvalKey="
@@ -366,6 +432,11 @@ public final class Nl3Settings {
             return value(SettingsTable.METADATA, Map.copyOf(value));
         }
 
+        /** Request parameter name → metadata name, for the mapped filter's protection. */
+        public Builder parameters(Map<String, String> value) {
+            return value(SettingsTable.PARAMETERS, Map.copyOf(value));
+        }
+
         public Builder grantDuration(Duration value) {
             return value(SettingsTable.GRANT_DURATION, value);
         }
@@ -428,6 +499,27 @@ public final class Nl3Settings {
 
         public Builder autoRegister(boolean value) {
             return value(SettingsTable.AUTO_REGISTER, value);
+        }
+
+        /** {@code 0}: auto (one use for Sign and Approve, else unlimited); {@code -1}: unlimited; else a count. */
+        public Builder grantUses(int value) {
+            return value(SettingsTable.GRANT_USES, value);
+        }
+
+        public Builder reason(Reason value) {
+            return value(SettingsTable.REASON, value);
+        }
+
+        public Builder lockRecheck(Duration value) {
+            return value(SettingsTable.LOCK_RECHECK, value);
+        }
+
+        public Builder maxKeptBody(int value) {
+            return value(SettingsTable.MAX_KEPT_BODY, value);
+        }
+
+        public Builder maxEntriesPerUser(int value) {
+            return value(SettingsTable.MAX_ENTRIES_PER_USER, value);
         }
 
         /**

@@ -13,7 +13,7 @@ final class Pages {
     }
 
     /** Links the pending page needs, all inside the application. */
-    record Links(String page, String status, String cancel, String retry, String proceed, String home) {
+    record Links(String page, String status, String cancel, String retry, String proceed, String home, String send) {
     }
 
     static String pending(PendingApproval p, Links links, Instant now, String nonce) {
@@ -31,10 +31,14 @@ final class Pages {
                 .append("<span id=\"msg\">Waiting for ").append(sign ? "a signed approval" : "approval").append("\u2026</span></div>")
                 .append("<p class=\"meta\" id=\"expiry\">The request expires in <span id=\"left\">").append(human(left))
                 .append("</span> (at ").append(HM.format(p.expiresAt())).append("). This page moves on by itself.</p>");
-        if (!replay) {
+        if (!replay && p.kept() != null) {
+            b.append("<p class=\"meta\" id=\"post-note\">Your ").append(Html.escape(p.method()))
+                    .append(" was not sent yet. It is kept here; once it is approved you can send it with one click.</p>");
+        } else if (!replay) {
             b.append("<p class=\"meta\" id=\"post-note\">Your ").append(Html.escape(p.method()))
                     .append(" was not sent. Once it is approved, go back and submit it again.</p>");
         }
+        b.append(values(p));
         b.append("<noscript><p>This page updates by itself when JavaScript is on. <a href=\"")
                 .append(Html.escape(links.page())).append("\">Check again</a>.</p></noscript>")
                 .append("<div class=\"actions\"><a id=\"go\" class=\"button primary\" hidden href=\"")
@@ -45,8 +49,54 @@ final class Pages {
                 .append("<button type=\"submit\">Cancel request</button></form></div>")
                 .append("<div id=\"cfg\" hidden data-status=\"").append(Html.escape(links.status()))
                 .append("\" data-proceed=\"").append(Html.escape(links.proceed()))
-                .append("\" data-replay=\"").append(replay).append("\" data-left=\"").append(left).append("\"></div>");
+                .append("\" data-replay=\"").append(replay).append("\" data-kept=\"").append(p.kept() != null)
+                .append("\" data-left=\"").append(left).append("\"></div>");
         return Html.page("Approval required", b.toString(), nonce, SCRIPT);
+    }
+
+    /** What the approver saw, as a definition list, or nothing. */
+    private static String values(PendingApproval p) {
+        if (p.values().isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("<dl id=\"values\">");
+        new java.util.TreeMap<>(p.values()).forEach((k, v) -> b.append("<dt>").append(Html.escape(k)).append("</dt><dd>")
+                .append(Html.escape(v)).append("</dd>"));
+        return b.append("</dl>").toString();
+    }
+
+    /**
+     * An approved request that was kept: one click sends exactly it, once. The form carries a one-time token bound to
+     * this ticket, this user and this session; nothing else in it is used.
+     */
+    static String approvedWithSendNow(PendingApproval p, Links links, String token, String nonce) {
+        StringBuilder b = new StringBuilder("<h1 id=\"title\">Approved</h1>")
+                .append("<div class=\"status ok\" role=\"status\">Approved")
+                .append(p.decidedBy() == null ? "" : " by " + Html.escape(p.decidedBy()))
+                .append(p.signed() ? ", signed" : "").append(".</div>")
+                .append("<p>Your ").append(Html.escape(p.method())).append(" to <code>")
+                .append(Html.escape(p.target().split("\\?", 2)[0])).append("</code> is ready to be sent exactly as you made it")
+                .append(p.values().isEmpty() ? "." : ":").append("</p>").append(values(p))
+                .append("<div class=\"actions\"><form method=\"post\" action=\"").append(Html.escape(links.send()))
+                .append("\" id=\"send\"><input type=\"hidden\" name=\"p\" value=\"").append(Html.escape(p.ticket()))
+                .append("\"><input type=\"hidden\" name=\"token\" value=\"").append(Html.escape(token))
+                .append("\"><button type=\"submit\" class=\"primary\" id=\"send-now\">Send now</button></form>")
+                .append("<a class=\"button\" href=\"").append(Html.escape(links.home())).append("\">Home</a></div>");
+        return Html.page("Approved", b.toString(), nonce, null);
+    }
+
+    /** A Send now click that cannot run: already sent, another session, or the approval is used up. */
+    static String notSent(String why, String home, String nonce) {
+        return Html.page("Not sent", "<h1 id=\"title\">Not sent</h1><div class=\"status bad\" role=\"alert\" id=\"why\">"
+                + Html.escape(why) + "</div><div class=\"actions\"><a class=\"button\" href=\"" + Html.escape(home)
+                + "\">Home</a></div>", nonce, null);
+    }
+
+    static String limited(long retryAfterSeconds, String home, String nonce) {
+        return Html.page("Too many approval requests", "<h1 id=\"title\">Too many approval requests</h1><p>You asked for "
+                + "several approvals in a short time. To keep approvers from being flooded, a new request can be sent in "
+                + "<strong id=\"retry-after\">" + human(retryAfterSeconds) + "</strong>. Nothing was sent.</p>"
+                + "<div class=\"actions\"><a class=\"button\" href=\"" + Html.escape(home) + "\">Home</a></div>", nonce, null);
     }
 
     static String rejected(PendingApproval p, Links links, String nonce) {
@@ -120,6 +170,7 @@ final class Pages {
             msg.textContent=text;var cf=document.getElementById('cancel');if(cf)cf.hidden=true;document.getElementById('expiry').hidden=true;}
             function show(j){
             if(j.approvalStatus==='APPROVED'){if(c.replay==='true'){end('ok','Approved. Continuing\u2026');location.replace(c.proceed);}
+            else if(j.sendNow){end('ok','Approved.');location.reload();}
             else{end('ok','Approved. Go back and submit your request again.');var b=document.getElementById('back');b.hidden=false;
             b.onclick=function(){history.back();};}return true;}
             if(j.approvalStatus==='REJECTED'||j.approvalStatus==='EXPIRED'||j.approvalStatus==='CANCELLED'){end('bad',j.approvalStatus==='REJECTED'?'Rejected.':

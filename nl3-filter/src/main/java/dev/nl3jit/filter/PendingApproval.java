@@ -4,15 +4,17 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A pending approval as the application remembers it. Immutable: a change is a new value put back into the
- * {@link ApprovalStore}. The original request's method and target stay on the server; the browser only ever
- * holds the random {@link #ticket()}. Instances are made by the library only.
+ * {@link ApprovalStore}. The original request (and, for Send now, its body) stays on the server; the browser only
+ * ever holds the random {@link #ticket()}. Instances are made by the library only.
  */
 public final class PendingApproval implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     private final String ticket;
     private final GrantKey key;
@@ -26,39 +28,124 @@ public final class PendingApproval implements Serializable {
     private final ApprovalStatus status;
     private final String comment;
     private final Instant decidedAt;
+    private final String decidedBy;
+    private final String signer;
+    private final Instant signedAt;
+    private final Map<String, String> values;
     private final Instant checkedAt;
     private final Duration grantFor;
+    private final int uses;
+    private final KeptRequest kept;
+    private final String sendToken;
+    private final String session;
 
-    private PendingApproval(String ticket, GrantKey key, String requestId, ApprovalType approvalType, List<String> approvers, Instant createdAt, Instant expiresAt, String method, String target, ApprovalStatus status, String comment, Instant decidedAt, Instant checkedAt, Duration grantFor) {
-        this.ticket = Objects.requireNonNull(ticket, "ticket");
-        this.key = Objects.requireNonNull(key, "key");
-        this.requestId = Objects.requireNonNull(requestId, "requestId");
-        this.approvalType = approvalType;
-        this.approvers = List.copyOf(approvers);
-        this.createdAt = createdAt;
-        this.expiresAt = expiresAt;
-        this.method = method;
-        this.target = target;
-        this.status = Objects.requireNonNull(status, "status");
-        this.comment = comment;
-        this.decidedAt = decidedAt;
-        this.checkedAt = checkedAt;
-        this.grantFor = Objects.requireNonNull(grantFor, "grantFor");
+    /** The mutable copy a change is made on. */
+    static final class Draft {
+        String ticket;
+        GrantKey key;
+        String requestId;
+        ApprovalType approvalType;
+        List<String> approvers;
+        Instant createdAt;
+        Instant expiresAt;
+        String method;
+        String target;
+        ApprovalStatus status;
+        String comment;
+        Instant decidedAt;
+        String decidedBy;
+        String signer;
+        Instant signedAt;
+        Map<String, String> values;
+        Instant checkedAt;
+        Duration grantFor;
+        int uses;
+        KeptRequest kept;
+        String sendToken;
+        String session;
+
+        Draft() {
+            approvers = List.of();
+            values = Map.of();
+            status = ApprovalStatus.PENDING;
+            uses = Protection.USES_AUTO;
+        }
+
+        private Draft(PendingApproval p) {
+            ticket = p.ticket;
+            key = p.key;
+            requestId = p.requestId;
+            approvalType = p.approvalType;
+            approvers = p.approvers;
+            createdAt = p.createdAt;
+            expiresAt = p.expiresAt;
+            method = p.method;
+            target = p.target;
+            status = p.status;
+            comment = p.comment;
+            decidedAt = p.decidedAt;
+            decidedBy = p.decidedBy;
+            signer = p.signer;
+            signedAt = p.signedAt;
+            values = p.values;
+            checkedAt = p.checkedAt;
+            grantFor = p.grantFor;
+            uses = p.uses;
+            kept = p.kept;
+            sendToken = p.sendToken;
+            session = p.session;
+        }
     }
 
-    static PendingApproval create(String ticket, GrantKey key, String requestId, ApprovalType approvalType, List<String> approvers, Instant createdAt, Instant expiresAt, String method, String target, ApprovalStatus status, String comment, Instant decidedAt, Instant checkedAt, Duration grantFor) {
-        return new PendingApproval(ticket, key, requestId, approvalType, approvers, createdAt, expiresAt, method, target, status, comment, decidedAt, checkedAt, grantFor);
+    private PendingApproval(Draft d) {
+        this.ticket = Objects.requireNonNull(d.ticket, "ticket");
+        this.key = Objects.requireNonNull(d.key, "key");
+        this.requestId = Objects.requireNonNull(d.requestId, "requestId");
+        this.approvalType = Objects.requireNonNull(d.approvalType, "approvalType");
+        this.approvers = List.copyOf(d.approvers);
+        this.createdAt = Objects.requireNonNull(d.createdAt, "createdAt");
+        this.expiresAt = Objects.requireNonNull(d.expiresAt, "expiresAt");
+        this.method = d.method;
+        this.target = d.target;
+        this.status = Objects.requireNonNull(d.status, "status");
+        this.comment = d.comment;
+        this.decidedAt = d.decidedAt;
+        this.decidedBy = d.decidedBy;
+        this.signer = d.signer;
+        this.signedAt = d.signedAt;
+        this.values = Map.copyOf(d.values);
+        this.checkedAt = d.checkedAt;
+        this.grantFor = Objects.requireNonNull(d.grantFor, "grantFor");
+        this.uses = d.uses;
+        this.kept = d.kept;
+        this.sendToken = d.sendToken;
+        this.session = d.session;
     }
 
-    PendingApproval withStatus(ApprovalStatus newStatus, String newComment, Instant newDecidedAt, Instant newCheckedAt,
-            ApprovalType type) {
-        return new PendingApproval(ticket, key, requestId, type == null ? approvalType : type, approvers, createdAt,
-                expiresAt, method, target, newStatus, newComment, newDecidedAt, newCheckedAt, grantFor);
+    static PendingApproval create(Consumer<Draft> fill) {
+        Draft d = new Draft();
+        fill.accept(d);
+        return new PendingApproval(d);
+    }
+
+    /** A copy with {@code change} applied. */
+    PendingApproval with(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return new PendingApproval(d);
     }
 
     PendingApproval checked(Instant at) {
-        return new PendingApproval(ticket, key, requestId, approvalType, approvers, createdAt, expiresAt, method, target,
-                status, comment, decidedAt, at, grantFor);
+        return with(d -> d.checkedAt = at);
+    }
+
+    /** Until when the store keeps it: an approved one as long as its grant may last, else until the wait ends. */
+    Instant keepUntil() {
+        if (status == ApprovalStatus.APPROVED && decidedAt != null) {
+            Instant grantEnd = decidedAt.plus(grantFor);
+            return grantEnd.isAfter(expiresAt) ? grantEnd : expiresAt;
+        }
+        return expiresAt;
     }
 
     /** Random, unguessable handle used by the pending page and status endpoint; starts with its engine's tag. */
@@ -66,7 +153,7 @@ public final class PendingApproval implements Serializable {
         return ticket;
     }
 
-    /** Whose approval, for what. */
+    /** Whose approval, for what (the grant it leads to has this key). */
     public GrantKey key() {
         return key;
     }
@@ -91,7 +178,7 @@ public final class PendingApproval implements Serializable {
         return createdAt;
     }
 
-    /** When the application stops waiting. */
+    /** When the application stops waiting for a decision. */
     public Instant expiresAt() {
         return expiresAt;
     }
@@ -121,6 +208,26 @@ public final class PendingApproval implements Serializable {
         return decidedAt;
     }
 
+    /** Who decided, as NL3 reports it, or {@code null}. */
+    public String decidedBy() {
+        return decidedBy;
+    }
+
+    /** The signature typed for a Sign and Approve decision, as NL3 returns it, or {@code null}. */
+    public String signer() {
+        return signer;
+    }
+
+    /** When it was signed, or {@code null}. */
+    public Instant signedAt() {
+        return signedAt;
+    }
+
+    /** The values the approver saw (the protection's parameters), display form. */
+    public Map<String, String> values() {
+        return values;
+    }
+
     /** When NL3 was last asked for its status, or {@code null}. */
     public Instant checkedAt() {
         return checkedAt;
@@ -131,10 +238,36 @@ public final class PendingApproval implements Serializable {
         return grantFor;
     }
 
+    /** The protection's uses: {@link Protection#USES_AUTO}, {@link Protection#USES_UNLIMITED} or a count. */
+    public int uses() {
+        return uses;
+    }
+
+    /** The request kept for Send now, or {@code null}. */
+    KeptRequest kept() {
+        return kept;
+    }
+
+    /** The SHA-256 of the one-time Send now token, or {@code null}. */
+    String sendToken() {
+        return sendToken;
+    }
+
+    /** The SHA-256 of the HTTP session id that asked, or {@code null}. */
+    String session() {
+        return session;
+    }
+
+    /** Whether the approver signed (Sign and Approve). */
+    public boolean signed() {
+        return signer != null;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof PendingApproval p && ticket.equals(p.ticket) && status == p.status
-                && Objects.equals(checkedAt, p.checkedAt) && Objects.equals(decidedAt, p.decidedAt);
+                && Objects.equals(checkedAt, p.checkedAt) && Objects.equals(decidedAt, p.decidedAt)
+                && Objects.equals(kept, p.kept) && Objects.equals(sendToken, p.sendToken);
     }
 
     @Override

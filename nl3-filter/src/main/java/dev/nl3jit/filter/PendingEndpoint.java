@@ -60,7 +60,7 @@ final class PendingEndpoint implements AutoCloseable {
         String method = req.getMethod();
         String allowed = switch (sub) {
             case "", "/", "/status", "/continue" -> "GET";
-            case "/cancel", "/retry" -> "POST";
+            case "/cancel", "/retry", "/send" -> "POST";
             default -> null;
         };
         if (allowed == null) {
@@ -80,6 +80,7 @@ final class PendingEndpoint implements AutoCloseable {
             case "/continue" -> proceed(req, found);
             case "/cancel" -> cancel(req, found, kind);
             case "/retry" -> retry(req, found);
+            case "/send" -> send(req, res, found, user);
             default -> page(req, res, found, kind);
         };
     }
@@ -88,7 +89,7 @@ final class PendingEndpoint implements AutoCloseable {
         return registry.owner(ticket).flatMap(e -> e.ticket(ticket, user).map(p -> new Found(e, p)));
     }
 
-    private Answer page(HttpServletRequest req, HttpServletResponse res, Optional<Found> found, ClientKind kind)
+    private static Answer page(HttpServletRequest req, HttpServletResponse res, Optional<Found> found, ClientKind kind)
             throws IOException, ServletException {
         if (found.isEmpty()) {
             return Responder.notFound(req, kind);
@@ -100,7 +101,68 @@ final class PendingEndpoint implements AutoCloseable {
         } catch (Nl3Failure f) {
             // Keep waiting; the long poll reports the outage.
         }
-        return kind == ClientKind.API ? engine.responder().status(req, p, false) : engine.responder().page(req, res, p);
+        if (kind == ClientKind.API) {
+            return engine.responder().status(req, p, false);
+        }
+        return engine.responder().page(req, res, p, sendToken(req, engine, p));
+    }
+
+    /**
+     * A fresh one-time Send now token for an approved, kept request of this session (its digest replaces any earlier
+     * one on the ticket, so only the newest page can send), or {@code null}.
+     */
+    private static String sendToken(HttpServletRequest req, Engine engine, PendingApproval p) {
+        for (int attempt = 0; attempt < 3 && p.status() == ApprovalStatus.APPROVED && p.kept() != null; attempt++) {
+            if (p.session() != null && !Sessions.same(p.session(), Sessions.hash(req))) {
+                return null;
+            }
+            String token = Tickets.next("s");
+            PendingApproval current = p;
+            if (engine.store().replacePending(current, current.with(d -> d.sendToken = Sessions.sha256(token)))) {
+                return token;
+            }
+            p = engine.store().pendingByTicket(p.ticket()).orElse(null);
+            if (p == null) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Send now: the kept request runs once, exactly as kept, for the user and session that asked, with the one-time
+     * token of their page, while the grant lasts. The token and the kept request are taken from the ticket in one
+     * atomic step, then one use of the grant; only then is the request dispatched to the protected resource.
+     */
+    private static Answer send(HttpServletRequest req, HttpServletResponse res, Optional<Found> found, Principal user)
+            throws IOException, ServletException {
+        if (found.isEmpty()) {
+            return Responder.notFound(req, ClientKind.BROWSER);
+        }
+        Engine engine = found.get().engine();
+        PendingApproval p = found.get().approval();
+        String token = req.getParameter("token");
+        if (p.status() != ApprovalStatus.APPROVED || p.kept() == null || p.sendToken() == null || token == null
+                || !Sessions.same(p.sendToken(), Sessions.sha256(token))) {
+            return Responder.notSent(req, 409, p.kept() == null && p.status() == ApprovalStatus.APPROVED
+                    ? "This request was sent already." : "This request cannot be sent from here.");
+        }
+        if (p.session() != null && !Sessions.same(p.session(), Sessions.hash(req))) {
+            return Responder.notSent(req, 403, "This request can only be sent from the session that made it.");
+        }
+        KeptRequest kept = p.kept();
+        if (!engine.store().replacePending(p, p.with(d -> {
+            d.kept = null;
+            d.sendToken = null;
+        }))) {
+            return Responder.notSent(req, 409, "This request was sent already.");
+        }
+        if (!engine.store().useGrant(p.key(), engine.clock().instant())) {
+            return Responder.notSent(req, 403, "The approval was used already or has ended; ask again.");
+        }
+        engine.events().emit(ApprovalEvent.Kind.SENT, p, null);
+        req.getRequestDispatcher(kept.target()).forward(new KeptRequestWrapper(req, kept), res);
+        return null;
     }
 
     /** The status now, after waiting, or null when an asynchronous wait took the request over. */

@@ -23,16 +23,26 @@ final class PendingTracker {
     private final Duration pollInterval;
     private final Duration callBudget;
     private final Events events;
+    private final GrantCheck grantCheck;
     private final SingleFlight<String, PendingApproval> refreshes = new SingleFlight<>();
 
+    /** Asked before a grant is recorded: {@code true} when the user may have it (not locked). */
+    @FunctionalInterface
+    interface GrantCheck {
+        boolean mayGrant(String user) throws Nl3Failure;
+
+        GrantCheck ALWAYS = user -> true;
+    }
+
     PendingTracker(ApprovalStore store, Nl3Client client, Clock clock, Duration pollInterval, Duration callBudget,
-            Events events) {
+            Events events, GrantCheck grantCheck) {
         this.store = store;
         this.client = client;
         this.clock = clock;
         this.pollInterval = pollInterval;
         this.callBudget = callBudget;
         this.events = events;
+        this.grantCheck = grantCheck;
     }
 
     /** The longest one NL3 call may take: connect plus read timeout. */
@@ -79,9 +89,13 @@ final class PendingTracker {
         }
         Instant now = clock.instant();
         if (!now.isBefore(current.expiresAt())) {
-            PendingApproval expired = current.withStatus(ApprovalStatus.EXPIRED, null, current.expiresAt(), now, null);
+            PendingApproval expired = current.with(d -> {
+                d.status = ApprovalStatus.EXPIRED;
+                d.decidedAt = current.expiresAt();
+                d.checkedAt = now;
+            });
             store.putPending(expired);
-            events.emit(ApprovalEvent.Kind.EXPIRED, current.key(), null);
+            events.emit(ApprovalEvent.Kind.EXPIRED, expired, null);
             return expired;
         }
         Nl3Client.Report report;
@@ -92,18 +106,44 @@ final class PendingTracker {
             LOG.log(Level.WARNING, "NL3 status check failed ({0}: {1})", f.reason(), f.getMessage());
             throw f;
         }
-        PendingApproval updated = current.withStatus(report.status(), report.comment(),
-                report.status().isFinal() ? (report.decidedAt() == null ? now : report.decidedAt()) : null, now,
-                report.approvalType());
+        Instant decidedAt = report.status().isFinal() ? (report.decidedAt() == null ? now : report.decidedAt()) : null;
+        PendingApproval updated = current.with(d -> {
+            d.status = report.status();
+            d.comment = report.comment();
+            d.decidedAt = decidedAt;
+            d.decidedBy = report.decidedBy();
+            d.signer = report.signer();
+            d.signedAt = report.signedAt();
+            d.checkedAt = now;
+            if (report.approvalType() != null) {
+                d.approvalType = report.approvalType();
+            }
+        });
         if (report.status() == ApprovalStatus.APPROVED) {
+            // The lock is NL3's panic button: an approval that arrives while the user is locked gives nothing.
+            boolean mayGrant;
+            try {
+                mayGrant = grantCheck.mayGrant(current.key().user());
+            } catch (Nl3Failure f) {
+                store.putPending(current.checked(now));
+                throw f;
+            }
+            if (!mayGrant) {
+                LOG.log(Level.INFO, "approved while locked: no grant for {0} / {1}", current.key().user(),
+                        current.key().approvalKey());
+                events.emit(ApprovalEvent.Kind.LOCKED, updated, "approved while locked: no grant");
+                store.putPending(updated);
+                return updated;
+            }
             Instant from = updated.decidedAt().isAfter(now) ? now : updated.decidedAt();
-            store.putGrant(current.key(), from.plus(current.grantFor()));
+            Grant grant = new Grant(from.plus(current.grantFor()), ApprovalGate.grantUses(current.uses(), updated.approvalType()));
+            store.putGrant(current.key(), grant);
             LOG.log(Level.DEBUG, "approved: {0} / {1}", current.key().user(), current.key().approvalKey());
-            events.emit(ApprovalEvent.Kind.APPROVED, current.key(), null);
+            events.emit(ApprovalEvent.Kind.APPROVED, current.key(), null, updated, grant);
         } else if (report.status() == ApprovalStatus.REJECTED) {
-            events.emit(ApprovalEvent.Kind.REJECTED, current.key(), report.comment());
+            events.emit(ApprovalEvent.Kind.REJECTED, updated, report.comment());
         } else if (report.status().isFinal()) {
-            events.emit(ApprovalEvent.Kind.EXPIRED, current.key(), null);
+            events.emit(ApprovalEvent.Kind.EXPIRED, updated, null);
         }
         store.putPending(updated);
         return updated;
@@ -159,7 +199,12 @@ final class PendingTracker {
             }
         }
         Instant now = clock.instant();
-        PendingApproval cancelled = pending.withStatus(ApprovalStatus.CANCELLED, null, now, now, null);
+        PendingApproval cancelled = pending.with(d -> {
+            d.status = ApprovalStatus.CANCELLED;
+            d.decidedAt = now;
+            d.checkedAt = now;
+            d.kept = null;
+        });
         store.putPending(cancelled);
         return cancelled;
     }

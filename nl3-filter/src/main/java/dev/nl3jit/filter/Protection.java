@@ -14,12 +14,19 @@ import java.util.Objects;
  * {@link Nl3Approvals#protection(String)}.
  */
 public final class Protection {
+    /** {@link #uses()}: one use for Sign and Approve templates, unlimited for Approve. */
+    public static final int USES_AUTO = 0;
+    /** {@link #uses()}: as many uses as the grant's duration allows. */
+    public static final int USES_UNLIMITED = -1;
+
     private final String approvalKey;
     private final List<String> approvers;
     private final Map<String, String> metadata;
     private final Map<String, String> parameterMetadata;
     private final Duration grantDuration;
     private final GrantScope scope;
+    private final int uses;
+    private final Reason reason;
 
     private Protection(Builder b) {
         List<String> problems = new java.util.ArrayList<>();
@@ -32,6 +39,12 @@ public final class Protection {
         if (b.scope == null) {
             problems.add("scope: missing; expected key or request");
         }
+        if (b.uses < USES_UNLIMITED) {
+            problems.add("uses: " + b.uses + "; expected auto (0), unlimited (-1) or a positive number");
+        }
+        if (b.reason == null) {
+            problems.add("reason: missing; expected none, optional or required");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -41,6 +54,8 @@ public final class Protection {
         this.parameterMetadata = Map.copyOf(b.parameterMetadata);
         this.grantDuration = b.grantDuration;
         this.scope = b.scope;
+        this.uses = b.uses;
+        this.reason = b.reason;
     }
 
     /** A protection for {@code approvalKey} with the settings table's defaults (15 minutes, scope key, no approvers). */
@@ -56,6 +71,8 @@ public final class Protection {
         b.parameterMetadata = new LinkedHashMap<>(parameterMetadata);
         b.grantDuration = grantDuration;
         b.scope = scope;
+        b.uses = uses;
+        b.reason = reason;
         return b;
     }
 
@@ -71,6 +88,16 @@ public final class Protection {
      */
     public static Protection of(Nl3Settings settings, String approvalKey, String[] approvers, String[] metadata,
             String[] parameters, String grantDuration, GrantScope scope) {
+        return of(settings, approvalKey, approvers, metadata, parameters, grantDuration, scope, "", Reason.NONE);
+    }
+
+    /**
+     * As {@link #of(Nl3Settings, String, String[], String[], String[], String, GrantScope)}, with how many uses a
+     * grant has ({@code "auto"}, {@code "unlimited"}, a number; empty: {@code nl3.grant-uses}) and whether the user
+     * types a reason.
+     */
+    public static Protection of(Nl3Settings settings, String approvalKey, String[] approvers, String[] metadata,
+            String[] parameters, String grantDuration, GrantScope scope, String uses, Reason reason) {
         Map<String, String> meta = new LinkedHashMap<>(settings.metadata());
         for (String pair : metadata) {
             int eq = pair.indexOf('=');
@@ -97,16 +124,24 @@ public final class Protection {
                 throw new IllegalArgumentException("grantDuration " + e.getMessage());
             }
         }
+        int grantUses = settings.grantUses();
+        if (uses != null && !uses.isBlank()) {
+            try {
+                grantUses = SettingsTable.GRANT_USES.parseChecked(uses);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("uses " + e.getMessage());
+            }
+        }
         Builder b = builder(approvalKey).approvers(approvers.length > 0 ? List.of(approvers) : settings.approvers())
-                .metadata(meta).grantDuration(grant).scope(scope);
+                .metadata(meta).grantDuration(grant).scope(scope).uses(grantUses).reason(reason);
         b.parameterMetadata = params;
         return b.build();
     }
 
     /** The protection the filter's own settings describe. */
     static Protection of(Nl3Settings s) {
-        return builder(s.approvalKey()).approvers(s.approvers()).metadata(s.metadata()).grantDuration(s.grantDuration())
-                .scope(s.grantScope()).build();
+        return builder(s.approvalKey()).approvers(s.approvers()).metadata(s.metadata()).parameters(s.parameters())
+                .grantDuration(s.grantDuration()).scope(s.grantScope()).uses(s.grantUses()).reason(s.reason()).build();
     }
 
     public String approvalKey() {
@@ -132,25 +167,40 @@ public final class Protection {
         return grantDuration;
     }
 
+    /**
+     * What an approval covers: {@link GrantScope#KEY} every request under the approval key for the grant's duration;
+     * {@link GrantScope#REQUEST} only the same method, path and values of the {@link #parameterMetadata()}
+     * parameters (a digest of the exact values the approver saw).
+     */
     public GrantScope scope() {
         return scope;
+    }
+
+    /** How many requests one approval lets through: {@link #USES_AUTO}, {@link #USES_UNLIMITED} or a count. */
+    public int uses() {
+        return uses;
+    }
+
+    /** Whether the user types a reason before the request is sent. */
+    public Reason reason() {
+        return reason;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Protection p && approvalKey.equals(p.approvalKey) && approvers.equals(p.approvers)
                 && metadata.equals(p.metadata) && parameterMetadata.equals(p.parameterMetadata)
-                && grantDuration.equals(p.grantDuration) && scope == p.scope;
+                && grantDuration.equals(p.grantDuration) && scope == p.scope && uses == p.uses && reason == p.reason;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(approvalKey, approvers, metadata, parameterMetadata, grantDuration, scope);
+        return Objects.hash(approvalKey, approvers, metadata, parameterMetadata, grantDuration, scope, uses, reason);
     }
 
     @Override
     public String toString() {
-        return "Protection[" + approvalKey + ", " + scope + ", " + SettingsTable.format(grantDuration) + "]";
+        return "Protection[" + approvalKey + ", " + scope + ", " + SettingsTable.format(grantDuration) + ", uses " + uses + "]";
     }
 
     /** Builds a {@link Protection}; {@link #build()} checks the values with the settings' rules. */
@@ -161,6 +211,8 @@ public final class Protection {
         private Map<String, String> parameterMetadata = new LinkedHashMap<>();
         private Duration grantDuration = SettingsTable.GRANT_DURATION.defaultValue();
         private GrantScope scope = SettingsTable.GRANT_SCOPE.defaultValue();
+        private int uses = SettingsTable.GRANT_USES.defaultValue();
+        private Reason reason = Reason.NONE;
 
         private Builder(String approvalKey) {
             this.approvalKey = approvalKey;
@@ -189,6 +241,26 @@ public final class Protection {
 
         public Builder scope(GrantScope value) {
             this.scope = value;
+            return this;
+        }
+
+        /** {@link Protection#USES_AUTO}, {@link Protection#USES_UNLIMITED} or a count. */
+        public Builder uses(int value) {
+            this.uses = value;
+            return this;
+        }
+
+        public Builder reason(Reason value) {
+            this.reason = value;
+            return this;
+        }
+
+        /**
+         * Request parameters (or, in the CDI interceptor, JAX-RS-named arguments) copied into metadata, and bound by a
+         * request-scoped grant: parameter name to metadata name.
+         */
+        public Builder parameters(Map<String, String> value) {
+            this.parameterMetadata = new LinkedHashMap<>(value);
             return this;
         }
 

@@ -27,6 +27,7 @@ final class Protections {
     }
 
     static Protection of(RequiresApproval a, Nl3Settings settings) {
-        return Protection.of(settings, a.value(), a.approvers(), a.metadata(), a.parameters(), a.grantDuration(), a.scope());
+        return Protection.of(settings, a.value(), a.approvers(), a.metadata(), a.parameters(), a.grantDuration(), a.scope(),
+                a.uses(), a.reason());
     }
 }

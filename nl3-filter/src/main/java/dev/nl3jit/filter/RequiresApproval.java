@@ -38,6 +38,18 @@ public @interface RequiresApproval {
     /** How long an approval lasts, e.g. {@code "30m"}; empty: {@code nl3.grant-duration}. */
     String grantDuration() default "";
 
-    /** Whether an approval unlocks the key or only the same method and path. */
+    /**
+     * What an approval covers: {@code KEY}, every request under the key for the grant's duration; {@code REQUEST}, only
+     * the same method, path and values of the {@link #parameters()} (any other value needs a new approval).
+     */
     GrantScope scope() default GrantScope.KEY;
+
+    /**
+     * How many requests one approval lets through: {@code "auto"} (one for Sign and Approve templates, else
+     * unlimited), {@code "unlimited"}, or a number; empty: {@code nl3.grant-uses}.
+     */
+    String uses() default "";
+
+    /** Whether the user types a reason before the approval request is sent (metadata {@code reason}). */
+    Reason reason() default Reason.NONE;
 }

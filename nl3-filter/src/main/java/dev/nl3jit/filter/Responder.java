@@ -31,7 +31,7 @@ final class Responder {
         String base = request.getContextPath() + pendingPath;
         String t = URLEncoder.encode(ticket, StandardCharsets.UTF_8);
         return new Pages.Links(base + "?p=" + t, base + "/status?p=" + t, base + "/cancel", base + "/retry",
-                base + "/continue?p=" + t, request.getContextPath() + "/");
+                base + "/continue?p=" + t, request.getContextPath() + "/", base + "/send");
     }
 
     /** The answer to every decision but a pass. */
@@ -44,6 +44,8 @@ final class Responder {
             return locked(req, kind);
         } else if (decision instanceof Decision.Unavailable) {
             return unavailable(req, kind);
+        } else if (decision instanceof Decision.Limited l) {
+            return limited(req, kind, l.retryAfter());
         }
         throw new IllegalArgumentException("a pass is not answered: " + decision);
     }
@@ -92,6 +94,22 @@ final class Responder {
         return new Answer(a.status(), a.contentType(), headers, a.body());
     }
 
+    /** Over {@code nl3.request-limit}: 429 and when to try again. */
+    Answer limited(HttpServletRequest req, ClientKind kind, java.time.Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        String detail = "Too many approval requests lately; a new one can be sent in " + seconds + " s. Nothing was sent.";
+        Answer a = switch (kind) {
+            case BROWSER -> html(429, nonce -> Pages.limited(seconds, req.getContextPath() + "/", nonce));
+            case FACES_PARTIAL -> partialError("Too many approval requests", detail);
+            case API -> problem(429, "too-many-requests", "Too many approval requests", detail, Map.of(), Map.of());
+        };
+        Map<String, String> headers = new LinkedHashMap<>(a.headers());
+        if (kind != ClientKind.FACES_PARTIAL) {
+            headers.put("Retry-After", String.valueOf(seconds));
+        }
+        return new Answer(a.status(), a.contentType(), headers, a.body());
+    }
+
     static Answer unauthenticated(ClientKind kind) {
         return kind == ClientKind.API
                 ? problem(401, "unauthenticated", "Sign-in required", "This resource needs an authenticated user.", Map.of(), Map.of())
@@ -116,6 +134,8 @@ final class Responder {
         m.put("replay", Pages.replayable(p.method()));
         m.put("statusUrl", links.status());
         m.put("continueUrl", links.proceed());
+        m.put("sendNow", p.status() == ApprovalStatus.APPROVED && p.kept() != null);
+        m.put("values", p.values());
         m.put("unavailable", unavailable);
         return m;
     }
@@ -130,11 +150,15 @@ final class Responder {
      * The pending page for a browser: this library's own, or {@code null} after forwarding to the application's
      * page ({@code nl3.pending-page}).
      */
-    Answer page(HttpServletRequest req, HttpServletResponse res, PendingApproval p) throws IOException, ServletException {
+    Answer page(HttpServletRequest req, HttpServletResponse res, PendingApproval p, String sendToken)
+            throws IOException, ServletException {
         Pages.Links links = links(req, p.ticket());
         if (pendingPage != null) {
-            forwardToApplicationPage(req, res, p, links);
+            forwardToApplicationPage(req, res, p, links, sendToken);
             return null;
+        }
+        if (sendToken != null) {
+            return html(200, nonce -> Pages.approvedWithSendNow(p, links, sendToken, nonce));
         }
         Instant now = clock.instant();
         return switch (p.status()) {
@@ -146,7 +170,13 @@ final class Responder {
     }
 
     private void forwardToApplicationPage(HttpServletRequest req, HttpServletResponse res, PendingApproval p,
-            Pages.Links links) throws IOException, ServletException {
+            Pages.Links links, String sendToken) throws IOException, ServletException {
+        if (sendToken != null) {
+            // A form that POSTs p and token to sendUrl sends the kept request, once.
+            req.setAttribute("nl3.approval.sendUrl", links.send());
+            req.setAttribute("nl3.approval.sendToken", sendToken);
+        }
+        req.setAttribute("nl3.approval.values", p.values());
         req.setAttribute("nl3.approval.status", p.status().name());
         req.setAttribute("nl3.approval.type", p.approvalType().name());
         req.setAttribute("nl3.approval.approvers", p.approvers());
@@ -165,6 +195,10 @@ final class Responder {
     /** Where a user goes once done with an approval: back to a replayable request, else the application's start. */
     static String back(HttpServletRequest req, PendingApproval p) {
         return Pages.replayable(p.method()) ? SafePaths.location(req, p.target()) : req.getContextPath() + "/";
+    }
+
+    static Answer notSent(HttpServletRequest req, int status, String why) {
+        return html(status, nonce -> Pages.notSent(why, req.getContextPath() + "/", nonce));
     }
 
     static Answer notFound(HttpServletRequest req, ClientKind kind) {

@@ -49,6 +49,9 @@ final class SettingsTable {
     static final Setting<String> APPROVAL_KEY = new Setting<>("nl3.approval-key", null, s -> s, SettingsTable::checkApprovalKey);
     static final Setting<List<String>> APPROVERS = new Setting<>("nl3.approvers", "", SettingsTable::list, v -> null);
     static final Setting<Map<String, String>> METADATA = new Setting<>("nl3.metadata", "", SettingsTable::pairs, v -> null);
+    /** Request parameters copied into metadata (and bound by request-scoped grants): {@code name} or {@code name=metadataKey}. */
+    static final Setting<Map<String, String>> PARAMETERS = new Setting<>("nl3.parameters", "", SettingsTable::parameters,
+            v -> null);
     static final Setting<Duration> GRANT_DURATION = duration("nl3.grant-duration", "15m", Duration.ofSeconds(1),
             Duration.ofDays(7));
     static final Setting<GrantScope> GRANT_SCOPE = choice("nl3.grant-scope", "key", GrantScope.class);
@@ -80,11 +83,21 @@ final class SettingsTable {
             " bytes");
     static final Setting<Integer> MAX_ENTRIES = integer("nl3.max-entries", "100000", 10, 10_000_000, "");
     static final Setting<Boolean> AUTO_REGISTER = bool("nl3.auto-register", "true");
+    /** {@code auto} (0): one use for Sign and Approve, unlimited for Approve; {@code unlimited} (-1); or a count. */
+    static final Setting<Integer> GRANT_USES = new Setting<>("nl3.grant-uses", "auto", SettingsTable::uses, v -> null);
+    static final Setting<Reason> REASON = choice("nl3.reason", "none", Reason.class);
+    static final Setting<Duration> LOCK_RECHECK = duration("nl3.lock-recheck", "30s", Duration.ofSeconds(1), Duration.ofHours(1));
+    static final Setting<RateLimit> REQUEST_LIMIT = new Setting<>("nl3.request-limit", "5/10m", RateLimit::parse,
+            SettingsTable::present);
+    static final Setting<Integer> MAX_KEPT_BODY = integer("nl3.max-kept-body", "65536", 0, 16 * 1024 * 1024, " bytes");
+    static final Setting<Integer> MAX_ENTRIES_PER_USER = integer("nl3.max-entries-per-user", "20", 1, 10_000, "");
+    static final Setting<GrantBinding> GRANT_BINDING = choice("nl3.grant-binding", "user", GrantBinding.class);
 
     static final List<Setting<?>> ALL = List.of(SIGNING_KEY, APP_URI, API_HOST, API_BASE_URL, AUDIENCE, TOKEN_TTL, TOKEN_SKEW,
-            TOKEN_CLAIMS, APPROVAL_KEY, APPROVERS, METADATA, GRANT_DURATION, GRANT_SCOPE, POLL_INTERVAL, PENDING_TIMEOUT,
+            TOKEN_CLAIMS, APPROVAL_KEY, APPROVERS, METADATA, PARAMETERS, GRANT_DURATION, GRANT_SCOPE, POLL_INTERVAL, PENDING_TIMEOUT,
             LOCK_CHECK, LOCK_CHECK_FAILURE, NOT_ENROLLED, APPROVAL_FAILURE, CONNECT_TIMEOUT, READ_TIMEOUT, PENDING_PATH,
-            PENDING_PAGE, API_PATHS, MAX_RESPONSE_SIZE, MAX_ENTRIES, AUTO_REGISTER);
+            PENDING_PAGE, API_PATHS, MAX_RESPONSE_SIZE, MAX_ENTRIES, AUTO_REGISTER, GRANT_USES, REASON, LOCK_RECHECK,
+            REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING);
 
     static final Set<String> NAMES;
 
@@ -162,6 +175,30 @@ final class SettingsTable {
     }
 
     // --- parsers ---
+
+    /** Grant uses: {@code auto} → 0, {@code unlimited} → -1, else 1 to 1000000. */
+    static Integer uses(String text) {
+        switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "auto" -> {
+                return Protection.USES_AUTO;
+            }
+            case "unlimited" -> {
+                return Protection.USES_UNLIMITED;
+            }
+            default -> {
+                try {
+                    int n = Integer.parseInt(text.strip());
+                    if (n >= 1 && n <= 1_000_000) {
+                        return n;
+                    }
+                } catch (NumberFormatException e) {
+                    // below
+                }
+                throw new IllegalArgumentException("'" + text + "'; expected auto (one use for Sign and Approve, else unlimited), "
+                        + "unlimited, or a number of uses from 1 to 1000000");
+            }
+        }
+    }
 
     private static SigningKey signingKey(String text) {
         try {
@@ -245,6 +282,24 @@ final class SettingsTable {
                         + "'; expected comma-separated key=value pairs, e.g. team=ops,env=prod");
             }
             out.put(item.substring(0, eq).strip(), item.substring(eq + 1).strip());
+        }
+        return out;
+    }
+
+    /** {@code amount, to=recipient}: parameter name → metadata name. */
+    static Map<String, String> parameters(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String item : text.split(",")) {
+            if (item.isBlank()) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            String name = (eq < 0 ? item : item.substring(0, eq)).strip();
+            String key = eq < 0 ? name : item.substring(eq + 1).strip();
+            if (name.isEmpty() || key.isEmpty()) {
+                throw new IllegalArgumentException("'" + item.strip() + "'; expected name or name=metadataKey, comma-separated");
+            }
+            out.put(name, key);
         }
         return out;
     }

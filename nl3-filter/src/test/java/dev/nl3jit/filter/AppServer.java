@@ -58,7 +58,7 @@ final class AppServer implements AutoCloseable {
         ConstraintSecurityHandler security = new ConstraintSecurityHandler();
         HashLoginService login = new HashLoginService("nl3-test");
         UserStore users = new UserStore();
-        for (String u : List.of("alice", "bob", "carol", "dave")) {
+        for (String u : List.of("alice", "bob", "carol", "dave", "erin", "mallory")) {
             users.addUser(u, Credential.getCredential(PASSWORD), new String[] {"user"});
         }
         login.setUserStore(users);
@@ -115,7 +115,19 @@ final class AppServer implements AutoCloseable {
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
             res.setContentType("text/plain");
+            res.setCharacterEncoding("UTF-8");
             res.getWriter().write(name + " OK " + req.getRemoteUser() + " " + req.getMethod() + " " + req.getRequestURI());
+            if (!req.getMethod().equals("GET") && !req.getMethod().equals("HEAD")) {
+                // What a state-changing request carried: its form fields, or its raw body.
+                String type = req.getContentType() == null ? "" : req.getContentType();
+                if (type.startsWith("application/x-www-form-urlencoded")) {
+                    res.getWriter().write(" form=" + new java.util.TreeMap<>(req.getParameterMap()).entrySet().stream()
+                            .map(e -> e.getKey() + ":" + String.join("|", e.getValue())).toList());
+                } else {
+                    res.getWriter().write(" type=" + type + " body=" + new String(req.getInputStream().readAllBytes(),
+                            java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
             if (req.getAttribute("nl3.approval.status") != null) {
                 res.getWriter().write(" status=" + req.getAttribute("nl3.approval.status") + " type="
                         + req.getAttribute("nl3.approval.type") + " statusUrl=" + req.getAttribute("nl3.approval.statusUrl"));

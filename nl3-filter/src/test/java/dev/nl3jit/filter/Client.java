@@ -58,6 +58,16 @@ final class Client {
         return send(b.build());
     }
 
+    /** Any method with a body of the given type. */
+    Response send(URI uri, String method, String contentType, String body, String... headers) {
+        HttpRequest.Builder b = request(uri).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofString(body, java.nio.charset.StandardCharsets.UTF_8));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
     static Response send(HttpRequest request) {
         try {
             HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());

@@ -44,9 +44,10 @@ class PendingTrackerTest {
         Nl3Settings settings = Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS", "nl3.poll-interval", "1s"));
         httpThreads = Executors.newCachedThreadPool();
         client = new Nl3Client(settings, new TokenMinter(settings, CLOCK), Nl3Client.newHttpClient(settings, httpThreads));
-        store = ApprovalStore.inMemory(100, CLOCK);
+        store = ApprovalStore.inMemory(100, 10, CLOCK);
         tracker = new PendingTracker(store, client, CLOCK, settings.pollInterval(),
-                settings.connectTimeout().plus(settings.readTimeout()), new Events(events::add, CLOCK));
+                settings.connectTimeout().plus(settings.readTimeout()), new Events(events::add, CLOCK),
+                PendingTracker.GrantCheck.ALWAYS);
     }
 
     @AfterEach
@@ -59,9 +60,17 @@ class PendingTrackerTest {
         Nl3Client.Created created = client.create(user, "ADMIN_ACCESS", List.of(), Map.of("requester", user),
                 new Nl3Client.Device("127.0.0.1", "test"));
         Instant now = CLOCK.instant();
-        PendingApproval p = PendingApproval.create(Tickets.next(Tickets.tag("test")), new GrantKey(user, "ADMIN_ACCESS", ""),
-                created.requestId(), created.approvalType(), List.of(), now, now.plus(Duration.ofMinutes(10)), "GET",
-                "/admin/users", ApprovalStatus.PENDING, null, null, null, Duration.ofMinutes(15));
+        PendingApproval p = PendingApproval.create(d -> {
+            d.ticket = Tickets.next(Tickets.tag("test"));
+            d.key = new GrantKey(user, "ADMIN_ACCESS", "");
+            d.requestId = created.requestId();
+            d.approvalType = created.approvalType();
+            d.createdAt = now;
+            d.expiresAt = now.plus(Duration.ofMinutes(10));
+            d.method = "GET";
+            d.target = "/admin/users";
+            d.grantFor = Duration.ofMinutes(15);
+        });
         store.putPending(p);
         return p;
     }
@@ -107,8 +116,9 @@ class PendingTrackerTest {
         sandbox.approve(p.requestId(), "bob");
         PendingApproval approved = tracker.refresh(p);
         assertEquals(ApprovalStatus.APPROVED, approved.status());
-        Instant until = store.grantedUntil(p.key()).orElseThrow();
-        assertEquals(approved.decidedAt().plus(Duration.ofMinutes(15)), until);
+        Grant grant = store.grant(p.key()).orElseThrow();
+        assertEquals(approved.decidedAt().plus(Duration.ofMinutes(15)), grant.until());
+        assertEquals(Grant.UNLIMITED, grant.usesLeft(), "an Approve template's grant is bounded by its duration only");
         assertEquals(List.of(ApprovalEvent.Kind.APPROVED), events.stream().map(ApprovalEvent::kind).toList());
         int calls = sandbox.calls().size();
         assertEquals(ApprovalStatus.APPROVED, tracker.refresh(p).status());
@@ -122,7 +132,7 @@ class PendingTrackerTest {
         PendingApproval rejected = tracker.refresh(p);
         assertEquals(ApprovalStatus.REJECTED, rejected.status());
         assertEquals("not during the freeze", rejected.comment());
-        assertTrue(store.grantedUntil(p.key()).isEmpty());
+        assertTrue(store.grant(p.key()).isEmpty());
     }
 
     @Test
