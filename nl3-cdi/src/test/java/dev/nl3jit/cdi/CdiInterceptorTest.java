@@ -96,13 +96,32 @@ class CdiInterceptorTest {
         assertEquals(ApprovalStatus.APPROVED, approvals.awaitDecision(pending.ticket(), Duration.ofSeconds(5)).orElseThrow().status());
         int calls = sandbox.calls().size();
         assertEquals("paid EUR 1200", payments.pay("EUR 1200"));
-        assertEquals("paid EUR 1200", payments.pay("EUR 1200"));
         assertEquals(calls, sandbox.calls().size(), "a live grant made NL3 calls");
-        assertEquals(List.of(ApprovalEvent.Kind.REQUESTED, ApprovalEvent.Kind.APPROVED), audit.kinds());
+        assertEquals(CheckResult.Outcome.PENDING, refused(() -> payments.pay("EUR 1200")).result().outcome(),
+                "a Sign and Approve approval is good for one call");
+        assertEquals(List.of(ApprovalEvent.Kind.REQUESTED, ApprovalEvent.Kind.APPROVED, ApprovalEvent.Kind.REQUESTED), audit.kinds());
         ApprovalEvent approved = audit.events().get(1);
         assertEquals("alice", approved.user());
         assertEquals("PAYMENT_APPROVAL", approved.approvalKey());
         assertFalse(approved.toString().contains(pending.ticket()), "events carry no ticket");
+    }
+
+    @Test
+    void aRequestScopedGrantCoversTheApprovedArgumentValuesOnly() {
+        caller.signIn("alice");
+        PendingApproval p = refused(() -> payments.transfer("EUR 1200")).result().approval().orElseThrow();
+        assertEquals("EUR 1200", sandbox.pendingRequests().get(0).metaData().get("amount"));
+        sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob", null, "Bob");
+        assertEquals(ApprovalStatus.APPROVED, approvals.awaitDecision(p.ticket(), Duration.ofSeconds(5)).orElseThrow().status());
+        assertEquals("transferred EUR 1200", payments.transfer("EUR 1200"));
+        assertEquals("transferred EUR 1200", payments.transfer("EUR 1200"), "uses = unlimited");
+        assertEquals(CheckResult.Outcome.PENDING, refused(() -> payments.transfer("EUR 999999")).result().outcome(),
+                "another amount needs its own approval");
+        assertEquals("EUR 999999", sandbox.pendingRequests().get(0).metaData().get("amount"));
+        ApprovalEvent approved = audit.events().stream().filter(e -> e.kind() == ApprovalEvent.Kind.APPROVED).findFirst()
+                .orElseThrow();
+        assertEquals(Map.of("amount", "EUR 1200"), approved.values());
+        assertTrue(approved.signed());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.nl3jit.cdi;
 import dev.nl3jit.sandbox.MovableClock;
 import dev.nl3jit.filter.ApprovalEvent;
 import dev.nl3jit.filter.Caller;
+import dev.nl3jit.filter.GrantScope;
 import dev.nl3jit.filter.Nl3Settings;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,6 +60,12 @@ final class InterceptorBeans {
 
         public String balance() {
             return "balance";
+        }
+
+        /** Bound to the amount the approver saw, good for any number of calls with it while the grant lasts. */
+        @GuardedByApproval(value = "PAYMENT_APPROVAL", parameters = "amount", scope = GrantScope.REQUEST, uses = "unlimited")
+        public String transfer(@jakarta.ws.rs.FormParam("amount") String amount) {
+            return "transferred " + amount;
         }
     }
 

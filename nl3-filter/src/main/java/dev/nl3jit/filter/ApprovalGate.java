@@ -24,12 +24,13 @@ final class ApprovalGate {
     private final Nl3Client client;
     private final PendingTracker tracker;
     private final LockWatch locks;
+    private final ReasonDrafts drafts;
     private final Events events;
     private final LogOnce warnings = new LogOnce(LOG, Duration.ofMinutes(1));
     private final SingleFlight<GrantKey, Decision> firstRequests = new SingleFlight<>();
 
     ApprovalGate(Nl3Settings settings, String engineTag, Clock clock, ApprovalStore store, Nl3Client client,
-            PendingTracker tracker, LockWatch locks, Events events) {
+            PendingTracker tracker, LockWatch locks, ReasonDrafts drafts, Events events) {
         this.settings = settings;
         this.engineTag = engineTag;
         this.clock = clock;
@@ -37,6 +38,7 @@ final class ApprovalGate {
         this.client = client;
         this.tracker = tracker;
         this.locks = locks;
+        this.drafts = drafts;
         this.events = events;
     }
 
@@ -135,6 +137,12 @@ final class ApprovalGate {
         Optional<PendingApproval> raced = store.pending(key);
         if (raced.isPresent() && raced.get().status() == ApprovalStatus.PENDING) {
             return new Decision.Pending(raced.get());
+        }
+        if (protection.reason() != Reason.NONE && facts.reason() == null && (facts.canAsk()
+                || protection.reason() == Reason.REQUIRED)) {
+            // Nothing is sent before the user said why (or, where it is optional, chose not to).
+            return new Decision.ReasonNeeded(facts.canAsk() ? drafts.put(protection, facts.resolved(null)) : null,
+                    protection.reason());
         }
         RateLimit limit = settings.requestLimit();
         Duration retryAfter = store.takeRequestToken(key.user(), limit.count(), limit.window(), now);

@@ -12,12 +12,37 @@ final class ApprovalMetadata {
     }
 
     /** The fields that always say who asks and for what; configured metadata and parameters never replace them. */
-    static final Set<String> FIXED = Set.of("requester", "method", "path", "userAgent", "ip");
+    static final Set<String> FIXED = Set.of("requester", "method", "path", "userAgent", "ip", "covers", "reason");
 
     /**
      * The protection's static metadata, then its parameters, then who asks and for what (requester, method, path,
      * browser, address), which nothing configured or sent can overwrite.
      */
+    /**
+     * What an approval will cover, in the approver's words (metadata {@code covers}, for the template's text), e.g.
+     * "every request under ADMIN_ACCESS for 15 min" or "POST /payments/transfer with exactly the values shown, once if
+     * signed, for 5 min".
+     */
+    static String covers(Protection p, RequestFacts f) {
+        StringBuilder b = new StringBuilder();
+        if (p.scope() == GrantScope.KEY) {
+            b.append("every request under ").append(p.approvalKey());
+        } else {
+            b.append(f.method()).append(' ').append(f.path());
+            if (!p.parameterMetadata().isEmpty()) {
+                b.append(" with exactly the values shown");
+            }
+        }
+        if (p.uses() == Protection.USES_AUTO) {
+            b.append(", once if signed");
+        } else if (p.uses() == 1) {
+            b.append(", once");
+        } else if (p.uses() > 1) {
+            b.append(", up to ").append(p.uses()).append(" times");
+        }
+        return b.append(", for ").append(Pages.human(p.grantDuration().toSeconds())).toString();
+    }
+
     static Map<String, String> of(Protection protection, RequestFacts facts) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("resource", facts.path());
@@ -32,6 +57,10 @@ final class ApprovalMetadata {
         m.put("requester", facts.user());
         m.put("method", facts.method());
         m.put("path", facts.path());
+        m.put("covers", covers(protection, facts));
+        if (facts.reason() != null) {
+            m.put("reason", facts.reason());
+        }
         if (facts.userAgent() != null) {
             m.put("userAgent", facts.userAgent());
         }

@@ -18,6 +18,8 @@ public final class CheckResult {
         LOCKED,
         /** The user asked for more approvals than {@code nl3.request-limit} allows; nothing was sent to NL3. */
         LIMITED,
+        /** The protection asks for a reason first (browsers are sent to a page for it; API clients send {@code NL3-Reason}). */
+        REASON_REQUIRED,
         /** NL3 failed and the policy is closed. */
         UNAVAILABLE,
         /** No authenticated user. */

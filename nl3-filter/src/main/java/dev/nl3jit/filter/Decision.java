@@ -22,6 +22,13 @@ sealed interface Decision {
     record Unavailable() implements Decision {
     }
 
+    /**
+     * The protection asks for a reason and none was given: {@code draft} is the id under which the request waits for
+     * the user to type one, or {@code null} when nobody can be asked (an API client without the header).
+     */
+    record ReasonNeeded(String draft, Reason reason) implements Decision {
+    }
+
     /** The user asked for too many approvals lately; no NL3 call was made. */
     record Limited(Duration retryAfter) implements Decision {
     }

@@ -17,12 +17,15 @@ import java.util.function.Consumer;
  * module and application code) goes through this one surface; nothing reads its parts' settings back.
  */
 final class Engine implements AutoCloseable {
+    /** API clients give a reason in this header. */
+    static final String REASON_HEADER = "NL3-Reason";
     private final String tag;
     private final UsernameMapper usernames;
     private final TokenMinter minter;
     private final ApprovalGate gate;
     private final PendingTracker tracker;
     private final LockWatch locks;
+    private final ReasonDrafts drafts;
     private final ApprovalStore store;
     private final Clock clock;
     private final Events events;
@@ -54,7 +57,8 @@ final class Engine implements AutoCloseable {
         this.locks = new LockWatch(store, client, clock, settings, events);
         this.tracker = new PendingTracker(store, client, clock, settings.pollInterval(),
                 settings.connectTimeout().plus(settings.readTimeout()), events, locks::mayGrant);
-        this.gate = new ApprovalGate(settings, tag, clock, store, client, tracker, locks, events);
+        this.drafts = new ReasonDrafts(tag, clock);
+        this.gate = new ApprovalGate(settings, tag, clock, store, client, tracker, locks, drafts, events);
         locks.start();
         this.responder = new Responder(settings, clock);
         this.apiPaths = settings.apiPaths();
@@ -114,10 +118,34 @@ final class Engine implements AutoCloseable {
         return CheckResult.of(outcome, approvalOf(d), responder.answer(req, d, kindOf(req)));
     }
 
+    ReasonDrafts drafts() {
+        return drafts;
+    }
+
+    /**
+     * Goes on with a request that waited for a reason: {@code reason} (or none, where one is optional) is sent with it.
+     * The draft is used once.
+     */
+    Optional<CheckResult> withReason(HttpServletRequest req, String draftId, String user, String reason) {
+        return drafts.take(draftId, user).map(d -> {
+            RequestFacts facts = d.facts().resolved(reason);
+            facts = new RequestFacts(facts.user(), facts.method(), facts.path(), facts.target(), facts.ip(), facts.userAgent(),
+                    facts.parameters(), facts.session(), facts.kept(), reason, false);
+            Decision decision = gate.decide(d.protection(), facts);
+            CheckResult.Outcome outcome = outcome(decision);
+            if (outcome == CheckResult.Outcome.PASSED || outcome == CheckResult.Outcome.PASSED_DEGRADED) {
+                return CheckResult.of(outcome, null, Responder.redirect(Responder.back(req, d.facts().method(),
+                        d.facts().target())));
+            }
+            return CheckResult.of(outcome, approvalOf(decision), responder.answer(req, decision, ClientKind.BROWSER));
+        });
+    }
+
     /** Checks on behalf of application code; no HTTP answer is rendered. */
     CheckResult check(Caller caller, Protection protection) {
         RequestFacts facts = new RequestFacts(caller.user(), caller.method(), caller.path(), SafePaths.safe(caller.path()),
-                caller.ip(), caller.userAgent(), caller.parameters(), null, RequestFacts.NOTHING_KEPT);
+                caller.ip(), caller.userAgent(), caller.parameters(), null, RequestFacts.NOTHING_KEPT,
+                RequestFacts.cleanReason(caller.parameters().get("reason")), false);
         Decision d = gate.decide(protection, facts);
         return CheckResult.of(outcome(d), approvalOf(d), null);
     }
@@ -157,7 +185,8 @@ final class Engine implements AutoCloseable {
             }
         }
         return new RequestFacts(user, req.getMethod(), SafePaths.pathInApp(req), SafePaths.target(req), req.getRemoteAddr(),
-                req.getHeader("User-Agent"), params, Sessions.hash(req, sessionBound), () -> KeptRequests.keep(req, maxKeptBody));
+                req.getHeader("User-Agent"), params, Sessions.hash(req, sessionBound), () -> KeptRequests.keep(req, maxKeptBody),
+                RequestFacts.cleanReason(req.getHeader(REASON_HEADER)), kindOf(req) == ClientKind.BROWSER);
     }
 
     private static CheckResult.Outcome outcome(Decision d) {
@@ -171,6 +200,8 @@ final class Engine implements AutoCloseable {
             return CheckResult.Outcome.LOCKED;
         } else if (d instanceof Decision.Limited) {
             return CheckResult.Outcome.LIMITED;
+        } else if (d instanceof Decision.ReasonNeeded) {
+            return CheckResult.Outcome.REASON_REQUIRED;
         }
         return CheckResult.Outcome.UNAVAILABLE;
     }

@@ -92,6 +92,28 @@ final class Pages {
                 + "\">Home</a></div>", nonce, null);
     }
 
+    /** Asks why, before an approval request is sent. */
+    static String reason(ReasonDrafts.Draft d, String action, String home, String error, String nonce) {
+        boolean required = d.protection().reason() == Reason.REQUIRED;
+        StringBuilder b = new StringBuilder("<h1 id=\"title\">Why do you need this?</h1>")
+                .append("<p>This action needs a just-in-time approval. ").append(required ? "Tell" : "You may tell")
+                .append(" the approver why you need it; your reason goes with the request.</p>");
+        if (error != null) {
+            b.append("<div class=\"status bad\" role=\"alert\" id=\"error\">").append(Html.escape(error)).append("</div>");
+        }
+        b.append("<form method=\"post\" action=\"").append(Html.escape(action)).append("\" id=\"reason-form\">")
+                .append("<input type=\"hidden\" name=\"p\" value=\"").append(Html.escape(d.id())).append("\">")
+                .append("<p><label for=\"reason\">Reason").append(required ? "" : " (optional)").append("</label><br>")
+                .append("<textarea id=\"reason\" name=\"reason\" rows=\"3\" cols=\"48\" maxlength=\"")
+                .append(RequestFacts.MAX_REASON).append("\"").append(required ? " required" : "").append("></textarea></p>")
+                .append("<div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"ask\">Send request</button>");
+        if (!required) {
+            b.append("<button type=\"submit\" name=\"skip\" value=\"1\" id=\"skip\" formnovalidate>Send without a reason</button>");
+        }
+        b.append("<a class=\"button\" href=\"").append(Html.escape(home)).append("\">Cancel</a></div></form>");
+        return Html.page("Reason", b.toString(), nonce, null);
+    }
+
     static String limited(long retryAfterSeconds, String home, String nonce) {
         return Html.page("Too many approval requests", "<h1 id=\"title\">Too many approval requests</h1><p>You asked for "
                 + "several approvals in a short time. To keep approvers from being flooded, a new request can be sent in "

@@ -61,6 +61,7 @@ final class PendingEndpoint implements AutoCloseable {
         String allowed = switch (sub) {
             case "", "/", "/status", "/continue" -> "GET";
             case "/cancel", "/retry", "/send" -> "POST";
+            case "/reason" -> method.equals("POST") ? "POST" : "GET";
             default -> null;
         };
         if (allowed == null) {
@@ -70,9 +71,16 @@ final class PendingEndpoint implements AutoCloseable {
             return Responder.problem(405, "method-not-allowed", "Method not allowed", "Use " + allowed + ".", Map.of(),
                     Map.of("Allow", allowed));
         }
+        if ("POST".equals(method)) {
+            // Read the small form first, so that even a refusal leaves the connection reusable.
+            req.getParameterMap();
+        }
         if ("POST".equals(method) && "cross-site".equalsIgnoreCase(req.getHeader("Sec-Fetch-Site"))) {
             return Responder.problem(403, "forbidden", "Cross-site request refused", "This form only works from the application.",
                     Map.of(), Map.of());
+        }
+        if (sub.equals("/reason")) {
+            return reason(req, user);
         }
         Optional<Found> found = find(req.getParameter("p"), user);
         return switch (sub) {
@@ -83,6 +91,28 @@ final class PendingEndpoint implements AutoCloseable {
             case "/send" -> send(req, res, found, user);
             default -> page(req, res, found, kind);
         };
+    }
+
+    /** GET: the reason form of the user's draft; POST: sends the approval request with the reason typed. */
+    private Answer reason(HttpServletRequest req, Principal user) {
+        String id = req.getParameter("p");
+        Optional<Engine> engine = registry.owner(id);
+        String name = engine.map(e -> e.username(user)).orElse(null);
+        Optional<ReasonDrafts.Draft> draft = engine.flatMap(e -> e.drafts().find(id, name));
+        if (draft.isEmpty()) {
+            return Responder.notFound(req, ClientKind.BROWSER);
+        }
+        if (req.getMethod().equals("GET") || req.getMethod().equals("HEAD")) {
+            return engine.get().responder().reasonPage(req, draft.get(), null);
+        }
+        String reason = RequestFacts.cleanReason(req.getParameter("reason"));
+        boolean skip = req.getParameter("skip") != null && draft.get().protection().reason() == Reason.OPTIONAL;
+        if (reason == null && !skip) {
+            return engine.get().responder().reasonPage(req, draft.get(), draft.get().protection().reason() == Reason.REQUIRED
+                    ? "Please give a reason: the approver sees it with the request." : "Type a reason, or send without one.");
+        }
+        return engine.get().withReason(req, id, name, reason).map(r -> r.answer().orElseThrow())
+                .orElseGet(() -> Responder.notFound(req, ClientKind.BROWSER));
     }
 
     private Optional<Found> find(String ticket, Principal user) {

@@ -16,8 +16,26 @@ import java.util.function.Supplier;
  * @param parameters values a protection may copy into metadata and bind a request-scoped grant to (first value each)
  * @param session    the SHA-256 of the HTTP session id, or {@code null} without a session
  * @param kept       reads the request to keep for Send now (state-changing methods only), or gives {@code null}
+ * @param reason     the reason the user gave ({@code NL3-Reason} header or the reason page), or {@code null}
+ * @param canAsk     whether a page can ask the user for a reason (a browser), else a missing required one is refused
  */
 record RequestFacts(String user, String method, String path, String target, String ip, String userAgent,
-        Map<String, String> parameters, String session, Supplier<KeptRequest> kept) {
+        Map<String, String> parameters, String session, Supplier<KeptRequest> kept, String reason, boolean canAsk) {
     static final Supplier<KeptRequest> NOTHING_KEPT = () -> null;
+    static final int MAX_REASON = 500;
+
+    /** The same facts with the request to keep read now (it can no longer be read later) and the given reason. */
+    RequestFacts resolved(String newReason) {
+        KeptRequest k = kept.get();
+        return new RequestFacts(user, method, path, target, ip, userAgent, parameters, session, () -> k, newReason, canAsk);
+    }
+
+    /** A reason as typed: trimmed, at most {@value #MAX_REASON} characters, {@code null} when blank. */
+    static String cleanReason(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String r = raw.strip().replaceAll("[\\p{Cntrl}&&[^\\n]]", " ");
+        return r.length() > MAX_REASON ? r.substring(0, MAX_REASON) : r;
+    }
 }

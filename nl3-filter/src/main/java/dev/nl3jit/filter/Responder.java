@@ -46,6 +46,8 @@ final class Responder {
             return unavailable(req, kind);
         } else if (decision instanceof Decision.Limited l) {
             return limited(req, kind, l.retryAfter());
+        } else if (decision instanceof Decision.ReasonNeeded r) {
+            return reasonNeeded(req, kind, r);
         }
         throw new IllegalArgumentException("a pass is not answered: " + decision);
     }
@@ -92,6 +94,23 @@ final class Responder {
             headers.put("Retry-After", "10");
         }
         return new Answer(a.status(), a.contentType(), headers, a.body());
+    }
+
+    /** A reason first: browsers to the reason page; API clients 428, saying which header carries it. */
+    Answer reasonNeeded(HttpServletRequest req, ClientKind kind, Decision.ReasonNeeded r) {
+        if (r.draft() != null && kind != ClientKind.API) {
+            String page = req.getContextPath() + pendingPath + "/reason?p=" + URLEncoder.encode(r.draft(), StandardCharsets.UTF_8);
+            return kind == ClientKind.BROWSER ? redirect(page)
+                    : partial("<redirect url=\"" + Html.escape(page) + "\"></redirect>");
+        }
+        return problem(428, "reason-required", "Reason required", "This action needs a reason for the approver: send it in the "
+                + Engine.REASON_HEADER + " request header (at most " + RequestFacts.MAX_REASON + " characters).", Map.of(), Map.of());
+    }
+
+    /** The page where the user types the reason. */
+    Answer reasonPage(HttpServletRequest req, ReasonDrafts.Draft d, String error) {
+        String action = req.getContextPath() + pendingPath + "/reason";
+        return html(error == null ? 200 : 400, nonce -> Pages.reason(d, action, req.getContextPath() + "/", error, nonce));
     }
 
     /** Over {@code nl3.request-limit}: 429 and when to try again. */
@@ -194,7 +213,11 @@ final class Responder {
 
     /** Where a user goes once done with an approval: back to a replayable request, else the application's start. */
     static String back(HttpServletRequest req, PendingApproval p) {
-        return Pages.replayable(p.method()) ? SafePaths.location(req, p.target()) : req.getContextPath() + "/";
+        return back(req, p.method(), p.target());
+    }
+
+    static String back(HttpServletRequest req, String method, String target) {
+        return Pages.replayable(method) ? SafePaths.location(req, target) : req.getContextPath() + "/";
     }
 
     static Answer notSent(HttpServletRequest req, int status, String why) {

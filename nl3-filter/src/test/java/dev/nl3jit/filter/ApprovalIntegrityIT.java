@@ -302,4 +302,51 @@ class ApprovalIntegrityIT extends AppTestBase {
         assertEquals("/admin/users", meta.get("path"));
         assertEquals("ops", meta.get("team"));
     }
+
+    @Test
+    void aRequiredReasonIsAskedForBeforeAnythingIsSent() throws Exception {
+        app = start("nl3.reason", "required");
+        Client alice = Client.as("alice");
+        Client.Response first = alice.get(app.uri("/admin/users"));
+        assertEquals(303, first.status());
+        assertTrue(first.location().startsWith("/app/nl3-approval/reason?p="), first.location());
+        assertTrue(sandbox.calls().isEmpty(), "nothing is sent before the reason");
+        String draft = Fixtures.ticket(first.location());
+        Client.Response page = alice.get(app.uri(first.location().substring("/app".length())));
+        assertTrue(page.body().contains("Why do you need this?") && page.body().contains("required"), page.body());
+        assertEquals(404, Client.as("bob").get(app.uri(first.location().substring("/app".length()))).status(),
+                "another user cannot see the draft");
+
+        Client.Response blank = alice.postForm(app.uri("/nl3-approval/reason"), "p=" + draft + "&reason=+&skip=1");
+        assertEquals(400, blank.status(), "a required reason cannot be skipped");
+        Client.Response sent = alice.postForm(app.uri("/nl3-approval/reason"), "p=" + draft + "&reason=quarterly+access+review");
+        assertEquals(303, sent.status(), sent.body());
+        assertTrue(sent.location().startsWith("/app/nl3-approval?p="), sent.location());
+        ApprovalView request = sandbox.pendingRequests().get(0);
+        assertEquals("quarterly access review", request.metaData().get("reason"));
+        assertTrue(request.approvalData().contains("Reason: quarterly access review"), request.approvalData());
+        assertEquals(404, alice.postForm(app.uri("/nl3-approval/reason"), "p=" + draft + "&reason=again").status(),
+                "a draft is used once");
+
+        Client.Response api = Client.as("erin").get(app.uri("/admin/users"), "Accept", "application/json");
+        assertEquals(428, api.status(), api.body());
+        assertEquals("urn:nl3:approval:reason-required", api.json().get("type"));
+        Client.Response withHeader = Client.as("erin").get(app.uri("/admin/users"), "Accept", "application/json",
+                "NL3-Reason", "on call");
+        assertEquals(202, withHeader.status(), withHeader.body());
+        assertEquals("on call", sandbox.pendingRequests().stream().filter(r -> r.requester().equals("erin")).findFirst()
+                .orElseThrow().metaData().get("reason"));
+    }
+
+    @Test
+    void anOptionalReasonCanBeSkipped() throws Exception {
+        app = start("nl3.reason", "optional");
+        Client alice = Client.as("alice");
+        String draft = Fixtures.ticket(alice.get(app.uri("/admin/users")).location());
+        Client.Response sent = alice.postForm(app.uri("/nl3-approval/reason"), "p=" + draft + "&reason=&skip=1");
+        assertEquals(303, sent.status(), sent.body());
+        assertFalse(sandbox.pendingRequests().get(0).metaData().containsKey("reason"));
+        assertEquals(202, Client.as("erin").get(app.uri("/admin/users"), "Accept", "application/json").status(),
+                "API clients are not stopped by an optional reason");
+    }
 }

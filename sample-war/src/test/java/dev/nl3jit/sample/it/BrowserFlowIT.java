@@ -156,12 +156,13 @@ class BrowserFlowIT {
     }
 
     @Test
-    void paymentNeedsASignatureInTheConsole() {
+    void paymentIsSignedThenSentWithOneClickAndATamperedAmountNeedsANewApproval() {
         openConsoleAsBob();
         signIn(alice, "alice", "payments");
         waitOn(alice, 10).until(ExpectedConditions.presenceOfElementLocated(By.id("send"))).click();
         waitOn(alice, 15).until(ExpectedConditions.textToBePresentInElementLocated(By.id("kind"), "sign and approve"));
-        assertTrue(alice.findElement(By.id("post-note")).getText().contains("was not sent"));
+        assertTrue(alice.findElement(By.id("post-note")).getText().contains("It is kept here"));
+        assertTrue(alice.findElement(By.id("values")).getText().contains("EUR 1,200.00"));
         Browsers.screenshot(alice, "04-alice-payment-pending");
 
         WebElement card = pendingCard();
@@ -177,13 +178,31 @@ class BrowserFlowIT {
         Browsers.screenshot(bob, "06-bob-signing");
         clickInCard("approve");
 
-        waitOn(alice, 10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("msg"), "Approved"));
-        Browsers.screenshot(alice, "07-alice-payment-approved");
-        alice.findElement(By.id("back")).click();
-        waitOn(alice, 10).until(ExpectedConditions.presenceOfElementLocated(By.id("send"))).click();
+        // alice's page moves on by itself to the approved request, ready to send exactly as it was made.
+        waitOn(alice, 10).until(ExpectedConditions.presenceOfElementLocated(By.id("send-now")));
+        assertTrue(alice.findElement(By.id("title")).getText().contains("Approved"));
+        assertTrue(alice.findElement(By.id("values")).getText().contains("ACME Supplies Ltd"));
+        Browsers.screenshot(alice, "07-alice-payment-approved-send-now");
+        alice.findElement(By.id("send-now")).click();
         waitOn(alice, 10).until(ExpectedConditions.presenceOfElementLocated(By.id("transfer-done")));
+        assertTrue(alice.findElement(By.id("transfer-done")).getText().contains("EUR 1,200.00"));
         assertTrue(alice.findElement(By.id("transfer-done")).getText().contains("ACME Supplies Ltd"));
         Browsers.screenshot(alice, "08-alice-transfer-done");
+
+        // The same form with another amount is another approval, never covered by the first.
+        alice.get(app + "payments");
+        WebElement amount = waitOn(alice, 10).until(ExpectedConditions.presenceOfElementLocated(By.id("amount")));
+        amount.clear();
+        amount.sendKeys("EUR 999,999.00");
+        Browsers.screenshot(alice, "09-alice-tampered-amount");
+        alice.findElement(By.id("send")).click();
+        waitOn(alice, 15).until(ExpectedConditions.textToBePresentInElementLocated(By.id("kind"), "sign and approve"));
+        assertTrue(alice.findElement(By.id("values")).getText().contains("EUR 999,999.00"));
+        Browsers.screenshot(alice, "10-alice-tampered-amount-needs-approval");
+        WebElement second = waitOn(bob, 15).until(d -> d.findElements(By.cssSelector("article.req")).stream()
+                .filter(c -> c.getText().contains("EUR 999,999.00")).findFirst().orElse(null));
+        assertTrue(second.getText().contains("Payment of EUR 999,999.00 to ACME Supplies Ltd"), second.getText());
+        Browsers.screenshot(bob, "11-bob-sees-the-new-amount");
     }
 
     @Test
@@ -201,6 +220,6 @@ class BrowserFlowIT {
         waitOn(alice, 10).until(ExpectedConditions.presenceOfElementLocated(By.id("comment")));
         assertEquals("Not during the change freeze", alice.findElement(By.id("comment")).getText());
         assertTrue(alice.getPageSource().contains("Request rejected"));
-        Browsers.screenshot(alice, "09-alice-rejected");
+        Browsers.screenshot(alice, "12-alice-rejected");
     }
 }

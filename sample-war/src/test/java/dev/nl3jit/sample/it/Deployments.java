@@ -16,7 +16,7 @@ final class Deployments {
     }
 
     static final String SETTINGS[] = {"nl3.signing-key", "nl3.app-uri", "nl3.api-base-url", "nl3.poll-interval",
-        "nl3.grant-duration"};
+        "nl3.grant-duration", "nl3.request-limit"};
 
     /** Starts the sandbox (before deployment: the filter checks its settings at startup) and sets the system properties. */
     static Sandbox startSandbox(String grantDuration) {
@@ -25,6 +25,8 @@ final class Deployments {
         System.setProperty("nl3.app-uri", sandbox.issuer());
         System.setProperty("nl3.api-base-url", sandbox.baseUri().toString());
         System.setProperty("nl3.poll-interval", "250ms");
+        // One deployment serves every test of a class: more approval requests per user than the default 5 per 10 min.
+        System.setProperty("nl3.request-limit", "100/10m");
         if (grantDuration != null) {
             System.setProperty("nl3.grant-duration", grantDuration);
         }

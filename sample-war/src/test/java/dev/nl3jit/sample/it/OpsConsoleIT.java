@@ -11,6 +11,13 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -128,26 +135,78 @@ class OpsConsoleIT {
 
     @Test
     void paymentNeedsASignedApprovalWithTheFormValues() throws Exception {
+        List<String> audit = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                audit.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger auditLog = Logger.getLogger("dev.nl3jit.audit");
+        auditLog.addHandler(capture);
+        try {
+            WebClient alice = new WebClient(app).login("alice");
+            String form = WebClient.form("amount", "EUR 1,200.00", "recipient", "ACME Supplies Ltd");
+            HttpResponse<String> first = alice.post("payments/transfer", form);
+            assertEquals(303, first.statusCode(), first.body());
+            String pending = first.headers().firstValue("Location").orElseThrow();
+            assertTrue(alice.get(alice.relative(pending)).body().contains("It is kept here"));
+
+            ApprovalView request = newest("alice", "PAYMENT_APPROVAL");
+            assertEquals("SIGN_AND_APPROVE", request.approvalType().name());
+            assertEquals("EUR 1,200.00", request.metaData().get("amount"));
+            assertEquals("ACME Supplies Ltd", request.metaData().get("recipient"));
+            assertEquals("Payment of EUR 1,200.00 to ACME Supplies Ltd", request.title());
+            assertTrue(request.approvalData().contains("Approval covers: POST /payments/transfer with exactly the values shown, "
+                    + "once if signed, for 5 min"), request.approvalData());
+
+            assertEquals(400, admin("approve", request.requestId(), "{\"approver\":\"bob\"}").statusCode(), "no signature");
+            assertEquals(200, admin("approve", request.requestId(), "{\"approver\":\"bob\",\"signature\":\"Bob Builder\"}").statusCode());
+            assertTrue(alice.get("nl3-approval/status?p=" + ticket(pending) + "&wait=5", "Accept", "application/json").body()
+                    .contains("\"sendNow\":true"));
+
+            // Send now: one click sends the kept POST; what the click itself carries is ignored.
+            String page = alice.get(alice.relative(pending)).body();
+            Matcher token = Pattern.compile("name=\"token\" value=\"([^\"]+)\"").matcher(page);
+            assertTrue(token.find(), page);
+            String click = "p=" + ticket(pending) + "&token=" + token.group(1) + "&amount=EUR+999%2C999.00";
+            HttpResponse<String> done = alice.post("nl3-approval/send", click);
+            assertEquals(200, done.statusCode(), done.body());
+            assertTrue(done.body().contains("Transferred <strong>EUR 1,200.00</strong> to <strong>ACME Supplies Ltd</strong>"),
+                    done.body());
+            assertEquals(409, alice.post("nl3-approval/send", click).statusCode(), "sent once");
+            assertEquals(303, alice.post("payments/transfer", form).statusCode(), "the signed approval was good for one transfer");
+            HttpResponse<String> tampered = alice.post("payments/transfer",
+                    WebClient.form("amount", "EUR 999,999.00", "recipient", "ACME Supplies Ltd"));
+            assertEquals(303, tampered.statusCode(), "another amount needs its own approval");
+
+            String approved = audit.stream().filter(l -> l.contains("\"event\":\"APPROVED\"") && l.contains(request.requestId()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no audit line in " + audit));
+            for (String part : List.of("\"user\":\"alice\"", "\"decidedBy\":\"bob\"", "\"signed\":true",
+                    "\"signer\":\"Bob Builder\"", "\"amount\":\"EUR 1,200.00\"", "\"recipient\":\"ACME Supplies Ltd\"",
+                    "\"uses\":\"1\"", "\"method\":\"POST\"")) {
+                assertTrue(approved.contains(part), part + " missing from " + approved);
+            }
+            assertTrue(audit.stream().anyMatch(l -> l.contains("\"event\":\"SENT\"")), audit.toString());
+        } finally {
+            auditLog.removeHandler(capture);
+        }
+    }
+
+    @Test
+    void signOutIsAPost() {
         WebClient alice = new WebClient(app).login("alice");
-        String form = WebClient.form("amount", "EUR 1,200.00", "recipient", "ACME Supplies Ltd");
-        HttpResponse<String> first = alice.post("payments/transfer", form);
-        assertEquals(303, first.statusCode(), first.body());
-        String pending = first.headers().firstValue("Location").orElseThrow();
-        assertTrue(alice.get(alice.relative(pending)).body().contains("Your POST was not sent"));
-
-        ApprovalView request = newest("alice", "PAYMENT_APPROVAL");
-        assertEquals("SIGN_AND_APPROVE", request.approvalType().name());
-        assertEquals("EUR 1,200.00", request.metaData().get("amount"));
-        assertEquals("ACME Supplies Ltd", request.metaData().get("recipient"));
-        assertEquals("Payment of EUR 1,200.00 to ACME Supplies Ltd", request.title());
-
-        assertEquals(400, admin("approve", request.requestId(), "{\"approver\":\"bob\"}").statusCode(), "no signature");
-        assertEquals(200, admin("approve", request.requestId(), "{\"approver\":\"bob\",\"signature\":\"Bob Builder\"}").statusCode());
-        assertTrue(alice.get("nl3-approval/status?p=" + ticket(pending) + "&wait=5", "Accept", "application/json").body()
-                .contains("\"approvalStatus\":\"APPROVED\""));
-        HttpResponse<String> done = alice.post("payments/transfer", form);
-        assertEquals(200, done.statusCode(), done.body());
-        assertTrue(done.body().contains("Transferred <strong>EUR 1,200.00</strong> to <strong>ACME Supplies Ltd</strong>"));
+        assertEquals(405, alice.get("logout").statusCode());
+        assertEquals(302, alice.post("logout", "").statusCode());
+        assertFalse(alice.get("account").body().contains("Signed in as"), "signed out");
     }
 
     @Test
