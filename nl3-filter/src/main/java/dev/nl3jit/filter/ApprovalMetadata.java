@@ -12,7 +12,7 @@ final class ApprovalMetadata {
     }
 
     /** The fields that always say who asks and for what; configured metadata and parameters never replace them. */
-    static final Set<String> FIXED = Set.of("requester", "method", "path", "userAgent", "ip", "covers", "reason");
+    static final Set<String> FIXED = Set.of("requester", "method", "path", "userAgent", "ip", "covers");
 
     /**
      * The protection's static metadata, then its parameters, then who asks and for what (requester, method, path,

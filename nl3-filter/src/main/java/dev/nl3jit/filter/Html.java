@@ -60,6 +60,7 @@ final class Html {
             .spinner{width:1.1rem;height:1.1rem;border:3px solid #b9c8ea;border-top-color:#2d5bd0;border-radius:50%;\
             animation:spin 1s linear infinite;flex:none}@keyframes spin{to{transform:rotate(360deg)}}\
             @media (prefers-reduced-motion:reduce){.spinner{animation:none}}.meta{color:#566074;font-size:.92rem}\
+            dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.75rem 0;padding:.6rem 1rem;background:#f8f9fb;border-radius:8px}dt{color:#566074}dd{margin:0;font-weight:600;overflow-wrap:anywhere}\
             blockquote{margin:.75rem 0;padding:.5rem 1rem;border-left:4px solid #d0d5df;background:#f8f9fb;white-space:pre-wrap}\
             .actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1.25rem;align-items:center}form{margin:0}\
             button,.button{font:inherit;padding:.5rem 1.1rem;border-radius:8px;border:1px solid #c3c9d5;background:#fff;\

@@ -15,9 +15,11 @@ import java.util.function.Consumer;
  * Puts a just-in-time human approval from NL3 in front of every request it is mapped to.
  *
  * <p>For each request: no authenticated user → the container is asked to challenge (else 401); a live
- * grant for (user, approval key) → the request passes with no token minted and no network call; else the
- * NL3 lock check (a locked account gets a deliberately vague 403); a pending approval → its status (at most
- * one NL3 call per poll interval); otherwise a new approval request. Browsers are sent ({@code 303}) to
+ * grant for (user, approval key, scope) → the request passes with no token minted and no network call, one use taken
+ * atomically; a user known locked → 403 with no call; a pending approval → its status (at most one NL3 call per poll
+ * interval); otherwise, within the user's request limit, the NL3 lock check (a locked account gets a deliberately
+ * vague 403) and a new approval request. A state-changing request is kept on the server and, once approved, sent
+ * once by the pending page's Send now. Browsers are sent ({@code 303}) to
  * a pending page that moves on by itself once an approver approves; {@code Accept: application/json} and
  * XHR callers get {@code 202} with an RFC 9457 problem body, a {@code Location} to poll and
  * {@code Retry-After}; Jakarta Faces Ajax requests get a {@code <partial-response><redirect>}. The
@@ -47,12 +49,19 @@ import java.util.function.Consumer;
  * <tr><td>{@code nl3.token-claims}</td><td>none</td><td>custom claims, {@code name=value,…}</td></tr>
  * <tr><td>{@code nl3.approval-key}</td><td>required for a mapped filter</td><td>the template's Approval Key ({@code templateId})</td></tr>
  * <tr><td>{@code nl3.approvers}</td><td>none (template defaults)</td><td>comma-separated approvers</td></tr>
- * <tr><td>{@code nl3.metadata}</td><td>none</td><td>{@code key=value,…} sent as {@code metaData}; {@code requester}, {@code method}, {@code path}, {@code resource}, {@code userAgent}, {@code ip} are always sent</td></tr>
+ * <tr><td>{@code nl3.metadata}</td><td>none</td><td>{@code key=value,…} sent as {@code metaData}; {@code requester}, {@code method}, {@code path}, {@code userAgent}, {@code ip}, {@code covers} are always ours and cannot be overwritten (nor {@code reason}, when the user typed one)</td></tr>
+ * <tr><td>{@code nl3.parameters}</td><td>none</td><td>request parameters sent as metadata and bound by request-scoped grants: {@code name} or {@code name=metadataKey}, comma-separated</td></tr>
  * <tr><td>{@code nl3.grant-duration}</td><td>{@code 15m}</td><td>how long an approval lasts, counted from the approval, 1 s to 7 d</td></tr>
- * <tr><td>{@code nl3.grant-scope}</td><td>{@code key}</td><td>{@code key}: every request under the approval key; {@code request}: the same method and path only</td></tr>
+ * <tr><td>{@code nl3.grant-scope}</td><td>{@code key}</td><td>{@code key}: every request under the approval key; {@code request}: the same method, path and values of {@code nl3.parameters} only (a digest of the values the approver saw)</td></tr>
+ * <tr><td>{@code nl3.grant-uses}</td><td>{@code auto}</td><td>requests one approval lets through: {@code auto} (1 for Sign and Approve, else unlimited), {@code unlimited}, or 1 to 1000000; taken atomically</td></tr>
+ * <tr><td>{@code nl3.grant-binding}</td><td>{@code user}</td><td>{@code user}, or {@code session}: a grant serves only the HTTP session that asked</td></tr>
+ * <tr><td>{@code nl3.reason}</td><td>{@code none}</td><td>{@code none}, {@code optional} or {@code required}: the user types a reason before the request is sent; API clients use the {@code NL3-Reason} header</td></tr>
+ * <tr><td>{@code nl3.request-limit}</td><td>{@code 5/10m}</td><td>new approval requests per user per window; over it {@code 429} and no NL3 call</td></tr>
+ * <tr><td>{@code nl3.lock-recheck}</td><td>{@code 30s}</td><td>how often the lock state of users holding grants is re-checked in the background, 1 s to 1 h; a lock revokes their grants and tickets</td></tr>
+ * <tr><td>{@code nl3.max-kept-body}</td><td>{@code 65536}</td><td>the largest POST/PUT/PATCH/DELETE body kept for Send now, in bytes (0: keep none)</td></tr>
  * <tr><td>{@code nl3.poll-interval}</td><td>{@code 1s}</td><td>at most one status call per pending request per interval, 200 ms to 1 min</td></tr>
  * <tr><td>{@code nl3.pending-timeout}</td><td>{@code 10m}</td><td>how long the application waits for a decision, 10 s to 1 d</td></tr>
- * <tr><td>{@code nl3.lock-check}</td><td>{@code true}</td><td>ask NL3 whether the account is locked before requesting an approval</td></tr>
+ * <tr><td>{@code nl3.lock-check}</td><td>{@code true}</td><td>ask NL3 whether the account is locked before requesting an approval, before recording a grant, and in the background while grants live</td></tr>
  * <tr><td>{@code nl3.lock-check-failure}</td><td>{@code closed}</td><td>{@code closed} or {@code open}: when the lock check fails</td></tr>
  * <tr><td>{@code nl3.not-enrolled}</td><td>{@code allow}</td><td>{@code allow} or {@code deny} a user NL3 reports as not enrolled</td></tr>
  * <tr><td>{@code nl3.approval-failure}</td><td>{@code closed}</td><td>{@code closed} (503) or {@code open} (pass, WARNING) when an approval call fails</td></tr>
@@ -63,6 +72,7 @@ import java.util.function.Consumer;
  * <tr><td>{@code nl3.api-paths}</td><td>none</td><td>path prefixes whose callers always get problem+json, e.g. {@code /api/}</td></tr>
  * <tr><td>{@code nl3.max-response-size}</td><td>{@code 65536}</td><td>bytes read from an NL3 answer at most</td></tr>
  * <tr><td>{@code nl3.max-entries}</td><td>{@code 100000}</td><td>grants and pending approvals held in memory at most</td></tr>
+ * <tr><td>{@code nl3.max-entries-per-user}</td><td>{@code 20}</td><td>grants and pending approvals held per user at most</td></tr>
  * <tr><td>{@code nl3.auto-register}</td><td>{@code true}</td><td>whether the jar wires itself into the application at startup</td></tr>
  * </table>
  *

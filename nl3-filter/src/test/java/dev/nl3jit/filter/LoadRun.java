@@ -5,9 +5,11 @@ import dev.nl3jit.sandbox.Sandbox;
 import java.util.List;
 
 /**
- * Serves the same servlet twice for a load run (see BENCHMARKS.md): {@code /public/*} without the filter and
- * {@code /admin/*} behind it, with a live grant for alice, so the difference is the filter's grant path.
- * Not a test; run it with {@code java -cp ... dev.nl3jit.filter.LoadRun} and point wrk at the printed URLs.
+ * Serves the same servlet twice for a load run (see BENCHMARKS.md and {@code benchmarks/grant-path.sh}):
+ * {@code /public/*} without the filter and {@code /admin/*} behind it, with a live grant for alice, so the
+ * difference is the filter's grant path. The background lock re-check runs every second meanwhile (its fastest),
+ * so its cost is in the figure. Not a test; run it with {@code java -cp ... dev.nl3jit.filter.LoadRun} and point
+ * wrk at the printed URLs; it stops at end of input and prints the NL3 calls made during the run, by endpoint.
  */
 public final class LoadRun {
     private LoadRun() {
@@ -17,7 +19,7 @@ public final class LoadRun {
         MovableClock clock = new MovableClock();
         try (Sandbox sandbox = Sandbox.builder().clock(clock).port(0).start();
                 AppServer app = AppServer.start(new AppServer.Mapping("nl3-admin",
-                        Fixtures.filter(sandbox, clock, "ADMIN_ACCESS", "nl3.grant-duration", "7d"),
+                        Fixtures.filter(sandbox, clock, "ADMIN_ACCESS", "nl3.grant-duration", "7d", "nl3.lock-recheck", "1s"),
                         List.of("/admin/*", "/nl3-approval/*")))) {
             Client alice = Client.as("alice");
             String pending = alice.get(app.uri("/admin/users")).location();
@@ -32,7 +34,9 @@ public final class LoadRun {
             System.out.println("auth header: Authorization: Basic YWxpY2U6cHc=");
             System.out.println("press Enter to stop");
             System.in.read();
-            System.out.println("NL3 calls during the run: " + sandbox.calls().size());
+            System.out.println("NL3 calls during the run: " + sandbox.calls().size() + " "
+                    + sandbox.calls().stream().collect(java.util.stream.Collectors.groupingBy(c -> c.method() + " " + c.path(),
+                            java.util.TreeMap::new, java.util.stream.Collectors.counting())));
         }
     }
 }

@@ -195,4 +195,15 @@ class SettingsTest {
             setting.defaultValue(); // parses, or there is none
         }
     }
+
+    @Test
+    void theReadmeAndTheFilterJavadocListEverySetting() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        String javadoc = java.nio.file.Files.readString(
+                java.nio.file.Path.of("src/main/java/dev/nl3jit/filter/Nl3ApprovalFilter.java"));
+        for (Setting<?> setting : SettingsTable.ALL) {
+            assertTrue(readme.contains("| `" + setting.name() + "` |"), setting.name() + " is missing from the README's table");
+            assertTrue(javadoc.contains("<tr><td>{@code " + setting.name() + "}</td>"), setting.name() + " is missing from the Javadoc");
+        }
+    }
 }

@@ -203,6 +203,13 @@ class BrowserFlowIT {
                 .filter(c -> c.getText().contains("EUR 999,999.00")).findFirst().orElse(null));
         assertTrue(second.getText().contains("Payment of EUR 999,999.00 to ACME Supplies Ltd"), second.getText());
         Browsers.screenshot(bob, "11-bob-sees-the-new-amount");
+        waitOn(bob, 10).until(d -> {
+            d.findElement(By.cssSelector("article.req input.comment")).sendKeys("Not the amount we agreed");
+            return true;
+        });
+        clickInCard("reject");
+        waitOn(alice, 10).until(ExpectedConditions.presenceOfElementLocated(By.id("comment")));
+        assertEquals("Not the amount we agreed", alice.findElement(By.id("comment")).getText());
     }
 
     @Test

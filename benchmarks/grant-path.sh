@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Grant path of the filter, as a ratio: requests/s of a servlet behind the filter with a live grant, over the same
+# servlet without the filter, in one server (nl3-filter's LoadRun on embedded Jetty 12, BASIC auth, the sandbox as
+# NL3; the background lock re-check runs every second). wrk and the server share the machine.
+#
+#   benchmarks/grant-path.sh [rounds=5] [seconds=10] [connections=8]
+#
+# With BASELINE=<another checkout, built with `mvn -B -o install -DskipTests -DskipITs`>, every round measures the
+# baseline and then this checkout (interleaved), and the last table compares them. Needs wrk (Debian: wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-5}
+SECS=${2:-10}
+CONNS=${3:-8}
+AUTH="Authorization: Basic YWxpY2U6cHc="
+OUT=$(mktemp -d)
+
+classpath() { # checkout → test classpath of its nl3-filter
+    (cd "$1/nl3-filter" && mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$OUT/cp-$2.txt" -Dmdep.includeScope=test >/dev/null)
+    echo "$1/nl3-filter/target/test-classes:$1/nl3-filter/target/classes:$(cat "$OUT/cp-$2.txt")"
+}
+
+rps() { # url → requests/s over SECS after a 3 s warm-up
+    wrk -t1 -c"$CONNS" -d3s -H "$AUTH" "$1" >/dev/null
+    wrk -t1 -c"$CONNS" -d"${SECS}s" -H "$AUTH" "$1" | awk '/Requests\/sec/ {print $2}'
+}
+
+measure() { # label classpath → "unfiltered granted ratio calls"
+    local fifo="$OUT/in-$1"; rm -f "$fifo"; mkfifo "$fifo"
+    java -Dsun.net.httpserver.nodelay=true -cp "$2" dev.nl3jit.filter.LoadRun <"$fifo" >"$OUT/run-$1.log" 2>"$OUT/err-$1.log" &
+    local pid=$!
+    exec 7>"$fifo"
+    for _ in $(seq 1 100); do grep -q '^granted:' "$OUT/run-$1.log" 2>/dev/null && break; sleep 0.2; done
+    local plain granted u g
+    plain=$(awk '/^unfiltered:/ {print $2}' "$OUT/run-$1.log")
+    granted=$(awk '/^granted:/ {print $2}' "$OUT/run-$1.log")
+    u=$(rps "$plain"); g=$(rps "$granted")
+    exec 7>&-
+    wait "$pid" || true
+    echo "$u $g $(awk -v u="$u" -v g="$g" 'BEGIN {printf "%.3f", g/u}') $(grep 'NL3 calls' "$OUT/run-$1.log" | cut -d: -f2-)"
+}
+
+HERE=$(classpath . here)
+[ -n "${BASELINE:-}" ] && BASE=$(classpath "$BASELINE" base)
+echo "grant path, wrk -t1 -c$CONNS -d${SECS}s, $ROUNDS interleaved rounds"
+echo "| round | build | unfiltered req/s | granted req/s | ratio | NL3 calls during the run |"
+echo "|---|---|---|---|---|---|"
+for r in $(seq 1 "$ROUNDS"); do
+    if [ -n "${BASELINE:-}" ]; then
+        read -r u g ratio calls <<<"$(measure "base-$r" "$BASE")"; echo "| $r | baseline | $u | $g | $ratio | $calls |"
+        echo "$ratio" >>"$OUT/ratios-base"
+    fi
+    read -r u g ratio calls <<<"$(measure "here-$r" "$HERE")"; echo "| $r | this | $u | $g | $ratio | $calls |"
+    echo "$ratio" >>"$OUT/ratios-here"
+done
+summary() { sort -n "$1" | awk '{a[NR]=$1} END {printf "median %.3f, min %.3f, max %.3f", a[int((NR+1)/2)], a[1], a[NR]}'; }
+echo
+echo "this checkout: $(summary "$OUT/ratios-here")"
+if [ -n "${BASELINE:-}" ]; then
+    echo "baseline:      $(summary "$OUT/ratios-base")"
+    paste "$OUT/ratios-here" "$OUT/ratios-base" | awk '{print $1/$2}' >"$OUT/rel"
+    echo "this / baseline, per round: $(summary "$OUT/rel")"
+fi
