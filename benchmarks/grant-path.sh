@@ -5,8 +5,8 @@
 #
 #   benchmarks/grant-path.sh [rounds=5] [seconds=10] [connections=8]
 #
-# With BASELINE=<another checkout, built with `mvn -B -o install -DskipTests -DskipITs`>, every round measures the
-# baseline and then this checkout (interleaved), and the last table compares them. Needs wrk (Debian: wrk).
+# With BASELINE=<another checkout> (e.g. `git worktree add /tmp/before <commit>`), every round measures the baseline
+# and then this checkout (interleaved), and the summary compares them. Needs wrk (Debian: wrk) and Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
@@ -15,8 +15,9 @@ CONNS=${3:-8}
 AUTH="Authorization: Basic YWxpY2U6cHc="
 OUT=$(mktemp -d)
 
-classpath() { # checkout → test classpath of its nl3-filter
-    (cd "$1/nl3-filter" && mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$OUT/cp-$2.txt" -Dmdep.includeScope=test >/dev/null)
+classpath() { # checkout → test classpath of its nl3-filter (compiled here; the sandbox from the same checkout)
+    (cd "$1" && mvn -B -q -pl nl3-filter -am test-compile dependency:build-classpath \
+        -Dmdep.outputFile="$OUT/cp-$2.txt" -Dmdep.includeScope=test >/dev/null)
     echo "$1/nl3-filter/target/test-classes:$1/nl3-filter/target/classes:$(cat "$OUT/cp-$2.txt")"
 }
 
