@@ -3,14 +3,17 @@
 # servlet without the filter, in one server (nl3-filter's LoadRun on embedded Jetty 12, BASIC auth, the sandbox as
 # NL3; the background lock re-check runs every second). wrk and the server share the machine.
 #
-#   benchmarks/grant-path.sh [rounds=5] [seconds=10] [connections=8]
+#   benchmarks/grant-path.sh [rounds=5] [seconds=5] [connections=8]
+#
+# Each round starts a fresh server, warms both paths up for 5 s, then measures unfiltered and granted alternately
+# three times for [seconds] each; a round's figures are the medians of its three.
 #
 # With BASELINE=<another checkout> (e.g. `git worktree add /tmp/before <commit>`), every round measures the baseline
 # and then this checkout (interleaved), and the summary compares them. Needs wrk (Debian: wrk) and Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
-SECS=${2:-10}
+SECS=${2:-5}
 CONNS=${3:-8}
 AUTH="Authorization: Basic YWxpY2U6cHc="
 OUT=$(mktemp -d)
@@ -21,8 +24,7 @@ classpath() { # checkout → test classpath of its nl3-filter (compiled here; th
     echo "$1/nl3-filter/target/test-classes:$1/nl3-filter/target/classes:$(cat "$OUT/cp-$2.txt")"
 }
 
-rps() { # url → requests/s over SECS after a 3 s warm-up
-    wrk -t1 -c"$CONNS" -d3s -H "$AUTH" "$1" >/dev/null
+rps() { # url → requests/s over SECS
     wrk -t1 -c"$CONNS" -d"${SECS}s" -H "$AUTH" "$1" | awk '/Requests\/sec/ {print $2}'
 }
 
@@ -35,7 +37,12 @@ measure() { # label classpath → "unfiltered granted ratio calls"
     local plain granted u g
     plain=$(awk '/^unfiltered:/ {print $2}' "$OUT/run-$1.log")
     granted=$(awk '/^granted:/ {print $2}' "$OUT/run-$1.log")
-    u=$(rps "$plain"); g=$(rps "$granted")
+    # Warm both paths up (JIT), then alternate them three times; each figure is the median of its three.
+    wrk -t1 -c"$CONNS" -d5s -H "$AUTH" "$plain" >/dev/null
+    wrk -t1 -c"$CONNS" -d5s -H "$AUTH" "$granted" >/dev/null
+    local us=() gs=()
+    for _ in 1 2 3; do us+=("$(rps "$plain")"); gs+=("$(rps "$granted")"); done
+    u=$(printf '%s\n' "${us[@]}" | sort -n | sed -n 2p); g=$(printf '%s\n' "${gs[@]}" | sort -n | sed -n 2p)
     exec 7>&-
     wait "$pid" || true
     echo "$u $g $(awk -v u="$u" -v g="$g" 'BEGIN {printf "%.3f", g/u}') $(grep 'NL3 calls' "$OUT/run-$1.log" | cut -d: -f2-)"
@@ -43,7 +50,7 @@ measure() { # label classpath → "unfiltered granted ratio calls"
 
 HERE=$(classpath . here)
 [ -n "${BASELINE:-}" ] && BASE=$(classpath "$BASELINE" base)
-echo "grant path, wrk -t1 -c$CONNS -d${SECS}s, $ROUNDS interleaved rounds"
+echo "grant path, wrk -t1 -c$CONNS, 3 x ${SECS}s alternating per path and round, $ROUNDS rounds"
 echo "| round | build | unfiltered req/s | granted req/s | ratio | NL3 calls during the run |"
 echo "|---|---|---|---|---|---|"
 for r in $(seq 1 "$ROUNDS"); do

@@ -27,6 +27,7 @@ final class ApprovalGate {
     private final ReasonDrafts drafts;
     private final Events events;
     private final LogOnce warnings = new LogOnce(LOG, Duration.ofMinutes(1));
+    private final FailureLog failures;
     private final SingleFlight<GrantKey, Decision> firstRequests = new SingleFlight<>();
 
     ApprovalGate(Nl3Settings settings, String engineTag, Clock clock, ApprovalStore store, Nl3Client client,
@@ -40,6 +41,7 @@ final class ApprovalGate {
         this.locks = locks;
         this.drafts = drafts;
         this.events = events;
+        this.failures = new FailureLog(settings);
     }
 
     /**
@@ -84,7 +86,8 @@ final class ApprovalGate {
         try {
             return firstRequests.run(key, wait, () -> startNew(protection, facts, key, values));
         } catch (TimeoutException e) {
-            return failed(key, "shared NL3 call did not finish");
+            return failed(key, "approval request", protection.approvalKey(),
+                    new Nl3Failure(Nl3Failure.Reason.TIMEOUT, 0, "a shared NL3 call did not finish"));
         }
     }
 
@@ -94,13 +97,7 @@ final class ApprovalGate {
         try {
             current = tracker.refresh(pending);
         } catch (Nl3Failure f) {
-            if (settings.approvalFailure() == FailurePolicy.OPEN) {
-                warnings.warn("status-open", "NL3 status check failed ({0}); approval failure policy is open: letting {1} through",
-                        f.reason(), key.user());
-                events.emit(ApprovalEvent.Kind.FAILURE, key, "status: " + f.reason());
-                return Optional.of(new Decision.Pass(true));
-            }
-            return Optional.of(new Decision.Pending(store.pendingByTicket(pending.ticket()).orElse(pending)));
+            return Optional.of(failed(key, "status check", protection(pending), f));
         }
         switch (current.status()) {
             case PENDING -> {
@@ -169,7 +166,7 @@ final class ApprovalGate {
                 events.emit(ApprovalEvent.Kind.LOCKED, key, null);
                 return new Decision.Locked();
             }
-            return failed(key, "approval request: " + f.reason() + " (" + f.getMessage() + ")");
+            return failed(key, "approval request", protection.approvalKey(), f);
         }
         Instant created0 = clock.instant();
         Instant expires = created0.plus(settings.pendingTimeout());
@@ -221,14 +218,13 @@ final class ApprovalGate {
             }
             return null;
         } catch (Nl3Failure f) {
-            if (settings.lockCheckFailure() == FailurePolicy.CLOSED) {
-                warnings.warn("lock-" + f.reason(), "NL3 lock check failed ({0}: {1}); lock check policy is closed: refusing {2}",
-                        f.reason(), f.getMessage(), key.user());
-                events.emit(ApprovalEvent.Kind.FAILURE, key, "lock check: " + f.reason());
-                return new Decision.Unavailable();
+            if (settings.lockCheckFailure() == FailurePolicy.CLOSED || f.kind() == Nl3Failure.Kind.MISCONFIGURED) {
+                failures.report(f, "lock check", key.approvalKey(), key.user(), "refusing " + key.user()
+                        + " (nl3.lock-check-failure: closed)");
+                events.emit(ApprovalEvent.Kind.FAILURE, key, "lock check: " + f.reason() + " (" + f.getMessage() + ")");
+                return new Decision.Unavailable(f.kind());
             }
-            warnings.warn("lock-open-" + f.reason(), "NL3 lock check failed ({0}: {1}); lock check policy is open: continuing",
-                    f.reason(), f.getMessage());
+            failures.report(f, "lock check", key.approvalKey(), key.user(), "continuing (nl3.lock-check-failure: open)");
             return null;
         }
     }
@@ -241,13 +237,21 @@ final class ApprovalGate {
         return protectionUses == Protection.USES_UNLIMITED ? Grant.UNLIMITED : protectionUses;
     }
 
-    private Decision failed(GrantKey key, String what) {
-        events.emit(ApprovalEvent.Kind.FAILURE, key, what);
-        if (settings.approvalFailure() == FailurePolicy.OPEN) {
-            warnings.warn("open-" + what, "NL3 failed ({0}); approval failure policy is open: letting {1} through", what, key.user());
+    private static String protection(PendingApproval p) {
+        return p.key().approvalKey();
+    }
+
+    /**
+     * The failure policy: open lets the request through (logged, an event); closed refuses it. A misconfiguration always
+     * refuses: NL3 answered, and letting everyone through because a key is wrong would make the filter decorative.
+     */
+    private Decision failed(GrantKey key, String call, String approvalKey, Nl3Failure f) {
+        events.emit(ApprovalEvent.Kind.FAILURE, key, call + ": " + f.reason() + " (" + f.getMessage() + ")");
+        if (settings.approvalFailure() == FailurePolicy.OPEN && f.kind() != Nl3Failure.Kind.MISCONFIGURED) {
+            failures.report(f, call, approvalKey, key.user(), "letting " + key.user() + " through (nl3.approval-failure: open)");
             return new Decision.Pass(true);
         }
-        warnings.warn("closed-" + what, "NL3 failed ({0}); approval failure policy is closed: refusing {1}", what, key.user());
-        return new Decision.Unavailable();
+        failures.report(f, call, approvalKey, key.user(), "refusing " + key.user() + " (nl3.approval-failure: closed)");
+        return new Decision.Unavailable(f.kind());
     }
 }

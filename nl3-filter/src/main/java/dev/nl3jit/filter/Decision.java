@@ -18,8 +18,11 @@ sealed interface Decision {
     record Locked() implements Decision {
     }
 
-    /** NL3 gave no usable answer and the policy is closed. */
-    record Unavailable() implements Decision {
+    /** NL3 gave no usable answer (or refused how it is called) and the policy is closed. */
+    record Unavailable(Nl3Failure.Kind kind) implements Decision {
+        Unavailable() {
+            this(Nl3Failure.Kind.UNAVAILABLE);
+        }
     }
 
     /**

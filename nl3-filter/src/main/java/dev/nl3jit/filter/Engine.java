@@ -6,9 +6,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -34,21 +31,16 @@ final class Engine implements AutoCloseable {
     private final boolean sessionBound;
     private final Responder responder;
     private final java.util.List<String> apiPaths;
-    /** The HTTP client's threads: daemon, named, and stopped on {@link #close()} so undeploys leave none behind. */
-    private final ExecutorService httpThreads;
+    /** The HTTP transport and its threads: stopped and awaited on {@link #close()}, so undeploys leave none behind. */
+    private final Nl3Http http;
 
     Engine(String name, Nl3Settings settings, Clock clock, ApprovalStore store, UsernameMapper usernames,
             Consumer<ApprovalEvent> listener) {
         this.tag = Tickets.tag(name);
         this.usernames = usernames;
         this.minter = new TokenMinter(settings, clock);
-        AtomicInteger n = new AtomicInteger();
-        this.httpThreads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "nl3-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        Nl3Client client = new Nl3Client(settings, minter, Nl3Client.newHttpClient(settings, httpThreads));
+        this.http = Nl3Client.newHttp(settings);
+        Nl3Client client = new Nl3Client(settings, minter, http);
         this.store = store;
         this.clock = clock;
         this.events = new Events(listener, clock);
@@ -170,7 +162,7 @@ final class Engine implements AutoCloseable {
     @Override
     public void close() {
         locks.close();
-        httpThreads.shutdownNow();
+        http.close();
     }
 
     RequestFacts facts(HttpServletRequest req, Protection protection, String user, Map<String, String> known) {

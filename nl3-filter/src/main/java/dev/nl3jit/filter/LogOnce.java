@@ -27,13 +27,18 @@ final class LogOnce {
 
     /** Logs at WARNING unless the same cause was logged within the period. */
     void warn(String cause, String format, Object... args) {
+        log(Level.WARNING, cause, format, args);
+    }
+
+    /** Logs at {@code level} unless the same cause was logged within the period; then a count of what was held back. */
+    void log(Level level, String cause, String format, Object... args) {
         State s = byCause.computeIfAbsent(cause, c -> new State());
         long now = System.nanoTime();
         long last = s.lastLogged.get();
         boolean first = last == 0;
         if ((first || now - last >= periodNanos) && s.lastLogged.compareAndSet(last, now == 0 ? 1 : now)) {
             long held = s.suppressed.getAndSet(0);
-            log.log(Level.WARNING, format + (held > 0 ? " (" + held + " more like this since the last report)" : ""), args);
+            log.log(level, format + (held > 0 ? " (" + held + " more like this since the last report)" : ""), args);
         } else {
             s.suppressed.incrementAndGet();
         }

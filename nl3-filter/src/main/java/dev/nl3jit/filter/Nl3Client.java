@@ -1,28 +1,16 @@
 package dev.nl3jit.filter;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * The NL3 API over {@code java.net.http.HttpClient}: explicit timeouts, the headers NL3's integrations
- * send, a cap on the response size, lenient parsing, typed failures, and no automatic retry.
+ * The NL3 API over {@link Nl3Http}: explicit timeouts, the headers NL3's integrations send, a cap on the response
+ * size, lenient parsing, typed failures that keep NL3's own reason, and no automatic retry.
  */
 final class Nl3Client {
     static final String TOKEN_HEADER = "x-nl3-authorization-token";
@@ -41,26 +29,25 @@ final class Nl3Client {
             Instant expiresAt, String signer, Instant signedAt) {
     }
 
-    private final HttpClient http;
+    private final Nl3Http http;
     private final TokenMinter minter;
     private final String base;
-    private final Duration readTimeout;
-    private final Duration overall;
-    private final int maxBytes;
 
-    Nl3Client(Nl3Settings settings, TokenMinter minter, HttpClient http) {
+    Nl3Client(Nl3Settings settings, TokenMinter minter, Nl3Http http) {
         this.http = http;
         this.minter = minter;
         String b = settings.apiBaseUrl().toString();
         this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
-        this.readTimeout = settings.readTimeout();
-        this.overall = settings.connectTimeout().plus(settings.readTimeout());
-        this.maxBytes = settings.maxResponseBytes();
     }
 
-    static HttpClient newHttpClient(Nl3Settings settings, java.util.concurrent.Executor executor) {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
+    /** The HTTP transport for these settings; close it with the engine. */
+    static Nl3Http newHttp(Nl3Settings settings) {
+        return new Nl3Http(settings.connectTimeout(), settings.readTimeout(), settings.maxResponseBytes());
+    }
+
+    /** The URL of an endpoint, for messages. */
+    String endpoint(String path) {
+        return base + API + path;
     }
 
     Nl3Json.Lock lockCheck(String user, Device caller) throws Nl3Failure {
@@ -70,8 +57,10 @@ final class Nl3Client {
         body.put("userLocation", "");
         body.put("integrationType", "java-servlet");
         body.put("integrationData", Map.of());
-        HttpResponse<byte[]> r = send(post(API + "accountProtectionCheck", user, caller, body));
-        expect(r, 200);
+        Nl3Http.Answer r = send("POST", "accountProtectionCheck", user, caller, body);
+        if (r.status() != 200) {
+            throw refused(endpoint("accountProtectionCheck"), r);
+        }
         return Nl3Json.lock(Nl3Json.parse(r.body()));
     }
 
@@ -82,27 +71,31 @@ final class Nl3Client {
         body.put("templateId", templateId);
         body.put("approvers", approvers);
         body.put("metaData", metaData);
-        HttpResponse<byte[]> r = send(post(API + "approvalRequest", user, caller, body));
-        if (r.statusCode() != 200 && r.statusCode() != 201) {
-            expect(r, 201);
+        Nl3Http.Answer r = send("POST", "approvalRequest", user, caller, body);
+        if (r.status() != 200 && r.status() != 201) {
+            throw refused(endpoint("approvalRequest"), r);
         }
         Map<String, Object> json = Nl3Json.parse(r.body());
         String id = Nl3Json.requestId(json);
         if (id == null) {
-            throw new Nl3Failure(Nl3Failure.Reason.UNPARSABLE, 0, "approval request created without an id");
+            throw new Nl3Failure(Nl3Failure.Reason.UNPARSABLE, 0, "approval request created without an id; fields: "
+                    + new java.util.TreeSet<>(json.keySet()));
         }
-        return new Created(id, Nl3Json.status(json), Nl3Json.approvalType(json, ApprovalType.APPROVE),
-                Nl3Json.instant(json, "expiresAt"));
+        // A created request with no status is pending; a status that cannot be read is a failure.
+        boolean hasStatus = json.containsKey("approved") || Nl3Json.STATUS_FIELDS.stream().anyMatch(json::containsKey);
+        return new Created(id, hasStatus ? Nl3Json.status(json) : ApprovalStatus.PENDING,
+                Nl3Json.approvalType(json, ApprovalType.APPROVE), Nl3Json.instant(json, "expiresAt"));
     }
 
     Report status(String user, String requestId) throws Nl3Failure {
-        HttpRequest request = request(API + "approvalRequest/" + encode(requestId), user, null).GET().build();
-        HttpResponse<byte[]> r = send(request);
-        if (r.statusCode() == 404) {
+        Nl3Http.Answer r = send("GET", "approvalRequest/" + encode(requestId), user, null, null);
+        if (r.status() == 404) {
             // NL3 forgot it: as good as expired, start over.
             return new Report(ApprovalStatus.EXPIRED, null, null, null, null, null, null, null);
         }
-        expect(r, 200);
+        if (r.status() != 200) {
+            throw refused(endpoint("approvalRequest/{id}"), r);
+        }
         Map<String, Object> json = Nl3Json.parse(r.body());
         Map<String, Object> signature = Nl3Json.object(json, "signature");
         return new Report(Nl3Json.status(json), Nl3Json.approvalType(json, null), Nl3Json.instant(json, "decidedAt"),
@@ -112,66 +105,40 @@ final class Nl3Client {
     }
 
     void cancel(String user, String requestId) throws Nl3Failure {
-        HttpRequest request = request(API + "approvalRequest/" + encode(requestId) + "/cancel", user, null)
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<byte[]> r = send(request);
-        if (r.statusCode() != 200 && r.statusCode() != 204 && r.statusCode() != 404 && r.statusCode() != 409) {
-            expect(r, 200);
+        Nl3Http.Answer r = send("POST", "approvalRequest/" + encode(requestId) + "/cancel", user, null, null);
+        if (r.status() != 200 && r.status() != 204 && r.status() != 404 && r.status() != 409) {
+            throw refused(endpoint("approvalRequest/{id}/cancel"), r);
         }
     }
 
-    private HttpRequest post(String path, String user, Device caller, Map<String, Object> body) {
-        return request(path, user, caller).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Nl3Json.write(body), StandardCharsets.UTF_8)).build();
-    }
-
-    private HttpRequest.Builder request(String path, String user, Device caller) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(readTimeout)
-                .header(TOKEN_HEADER, minter.mint(user)).header("Accept", "application/json");
+    /** One request: a fresh token for {@code user}, the end user's device where known, a JSON body or none. */
+    private Nl3Http.Answer send(String method, String path, String user, Device caller, Map<String, Object> body)
+            throws Nl3Failure {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(TOKEN_HEADER, minter.mint(user));
+        headers.put("Accept", "application/json");
         if (caller != null) {
             if (caller.ip() != null && !caller.ip().isBlank()) {
-                b.header("x-forwarded-for", caller.ip());
+                headers.put("x-forwarded-for", clean(caller.ip()));
             }
             if (caller.userAgent() != null && !caller.userAgent().isBlank()) {
-                b.header("User-Agent", clean(caller.userAgent()));
+                headers.put("User-Agent", clean(caller.userAgent()));
             }
         }
-        return b;
+        byte[] bytes = null;
+        if (body != null) {
+            headers.put("Content-Type", "application/json");
+            bytes = Nl3Json.write(body).getBytes(StandardCharsets.UTF_8);
+        } else if (method.equals("POST")) {
+            bytes = new byte[0];
+        }
+        return http.exchange(method, URI.create(base + API + path), headers, bytes);
     }
 
-    private HttpResponse<byte[]> send(HttpRequest request) throws Nl3Failure {
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, LimitedBody.handler(maxBytes));
-        try {
-            return future.get(overall.toMillis() + 250, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new Nl3Failure(Nl3Failure.Reason.TIMEOUT, 0, "no answer within " + overall.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new Nl3Failure(Nl3Failure.Reason.INTERRUPTED, 0, "interrupted");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof LimitedBody.TooLarge || cause != null && cause.getCause() instanceof LimitedBody.TooLarge) {
-                throw new Nl3Failure(Nl3Failure.Reason.TOO_LARGE, 0, "response larger than " + maxBytes + " bytes");
-            }
-            if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
-                throw new Nl3Failure(Nl3Failure.Reason.CONNECTION, 0, "cannot connect: " + cause.getClass().getSimpleName());
-            }
-            if (cause instanceof HttpTimeoutException) {
-                throw new Nl3Failure(Nl3Failure.Reason.TIMEOUT, 0, "no answer within " + readTimeout.toMillis() + " ms");
-            }
-            if (cause instanceof IOException) {
-                throw new Nl3Failure(Nl3Failure.Reason.CONNECTION, 0, "connection failed: " + cause.getClass().getSimpleName());
-            }
-            throw new Nl3Failure(Nl3Failure.Reason.CONNECTION, 0, "call failed: " + String.valueOf(cause));
-        }
-    }
-
-    private static void expect(HttpResponse<byte[]> r, int status) throws Nl3Failure {
-        if (r.statusCode() != status) {
-            throw new Nl3Failure(Nl3Failure.Reason.HTTP_STATUS, r.statusCode(), "NL3 answered HTTP " + r.statusCode());
-        }
+    /** A refusal or an error of NL3, with NL3's own reason (bounded) and its kind. */
+    private static Nl3Failure refused(String endpoint, Nl3Http.Answer r) {
+        return new Nl3Failure(Nl3Failure.Reason.HTTP_STATUS, r.status(), "NL3 answered HTTP " + r.status() + " at " + endpoint,
+                Nl3Json.errorText(r.body()));
     }
 
     private static String encode(String id) {

@@ -3,6 +3,7 @@ package dev.nl3jit.filter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jose4j.json.JsonUtil;
@@ -27,6 +28,25 @@ final class Nl3Json {
         } catch (JoseException | RuntimeException e) {
             throw new Nl3Failure(Nl3Failure.Reason.UNPARSABLE, 0, "body is not a JSON object");
         }
+    }
+
+    /**
+     * NL3's reason in an error body ({@code message}, else {@code error}, else {@code detail}), one line, at most 200
+     * characters, or {@code null}. Never the whole body.
+     */
+    static String errorText(byte[] body) {
+        try {
+            Map<String, Object> json = parse(body);
+            for (String name : new String[] {"message", "error_description", "detail", "error"}) {
+                if (json.get(name) instanceof String s && !s.isBlank()) {
+                    String line = s.replaceAll("[\\p{Cntrl}]", " ").strip();
+                    return line.length() > 200 ? line.substring(0, 200) + "\u2026" : line;
+                }
+            }
+        } catch (Nl3Failure e) {
+            // not JSON: say nothing rather than echo it
+        }
+        return null;
     }
 
     static String write(Map<String, ?> map) {
@@ -70,21 +90,43 @@ final class Nl3Json {
         return null;
     }
 
-    /** The status; unknown or missing words count as pending (the client's own timeout bounds them). */
-    static ApprovalStatus status(Map<String, Object> json) {
+    /** Where an NL3 answer may carry the status of an approval request, in the order they are read. */
+    static final List<String> STATUS_FIELDS = List.of("status", "approvalStatus", "requestStatus", "state");
+
+    /**
+     * The status of an approval request: {@code "approved": true}, or the first of {@link #STATUS_FIELDS} that holds a
+     * string, read case-insensitively with the contract's words. An answer whose status cannot be read (no such field,
+     * or a word outside the lists) is a failure, never pending.
+     *
+     * @throws Nl3Failure {@link Nl3Failure.Reason#UNREADABLE}, naming the fields the answer had (never their values)
+     */
+    static ApprovalStatus status(Map<String, Object> json) throws Nl3Failure {
         if (Boolean.TRUE.equals(json.get("approved"))) {
             return ApprovalStatus.APPROVED;
         }
-        Object v = json.get("status");
-        if (!(v instanceof String s)) {
-            return ApprovalStatus.PENDING;
+        for (String field : STATUS_FIELDS) {
+            if (json.get(field) instanceof String s) {
+                ApprovalStatus status = word(s);
+                if (status == null) {
+                    throw new Nl3Failure(Nl3Failure.Reason.UNREADABLE, 0, "status word in '" + field
+                            + "' is none the contract knows; fields: " + new java.util.TreeSet<>(json.keySet()));
+                }
+                return status;
+            }
         }
+        throw new Nl3Failure(Nl3Failure.Reason.UNREADABLE, 0, "no status field (" + String.join(", ", STATUS_FIELDS)
+                + "); fields: " + new java.util.TreeSet<>(json.keySet()));
+    }
+
+    /** A status word of the contract, in any case, or {@code null}. */
+    static ApprovalStatus word(String s) {
         return switch (s.strip().toUpperCase(Locale.ROOT)) {
             case "APPROVED", "APPROVE", "ACCEPTED", "GRANTED" -> ApprovalStatus.APPROVED;
             case "REJECTED", "REJECT", "DENIED", "DECLINED" -> ApprovalStatus.REJECTED;
+            case "PENDING", "SENT", "CREATED", "OPEN" -> ApprovalStatus.PENDING;
             case "EXPIRED", "TIMEOUT" -> ApprovalStatus.EXPIRED;
             case "CANCELLED", "CANCELED" -> ApprovalStatus.CANCELLED;
-            default -> ApprovalStatus.PENDING;
+            default -> null;
         };
     }
 

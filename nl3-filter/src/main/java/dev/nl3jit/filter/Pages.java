@@ -28,7 +28,8 @@ final class Pages {
                 .append(Html.escape(who)).append("</strong> to <strong id=\"kind\">")
                 .append(sign ? "sign and approve" : "approve").append("</strong> it.</p>")
                 .append("<div id=\"state\" class=\"status\" role=\"status\" aria-live=\"polite\"><span class=\"spinner\" aria-hidden=\"true\"></span>")
-                .append("<span id=\"msg\">Waiting for ").append(sign ? "a signed approval" : "approval").append("\u2026</span></div>")
+                .append("<span id=\"msg\">").append(p.failing() != null ? DEGRADED : "Waiting for " + (sign ? "a signed approval" : "approval") + "\u2026")
+                .append("</span></div>")
                 .append("<p class=\"meta\" id=\"expiry\">The request expires in <span id=\"left\">").append(human(left))
                 .append("</span> (at ").append(HM.format(p.expiresAt())).append("). This page moves on by itself.</p>");
         if (!replay && p.kept() != null) {
@@ -157,6 +158,13 @@ final class Pages {
                 + "<div class=\"actions\"><a class=\"button\" href=\"" + Html.escape(home) + "\">Home</a></div>", nonce, null);
     }
 
+    static String misconfigured(String home, String nonce) {
+        return Html.page("Not available", "<h1 id=\"title\">This action cannot be approved right now</h1><p id=\"why\">The "
+                + "approval service is not set up correctly for it, so no approval can be asked for. Nothing was changed. The "
+                + "administrators can see the cause in the application's log.</p><div class=\"actions\"><a class=\"button\" href=\""
+                + Html.escape(home) + "\">Home</a></div>", nonce, null);
+    }
+
     static String unauthenticated(String nonce) {
         return Html.page("Sign-in required", "<h1 id=\"title\">Sign-in required</h1><p>Please sign in to use this page.</p>",
                 nonce, null);
@@ -182,9 +190,13 @@ final class Pages {
         return seconds + " s";
     }
 
+    /** What the pending page says while NL3 fails; it goes back to waiting by itself when NL3 answers again. */
+    static final String DEGRADED = "Still trying to reach the approval service\u2026 This page keeps trying by itself.";
+
     /** Long-polls the status endpoint and moves on the moment the request is approved. */
     private static final String SCRIPT = """
             (function(){var c=document.getElementById('cfg').dataset,msg=document.getElementById('msg'),
+            DEGRADED=c.degraded,WAITING=c.waiting,
             st=document.getElementById('state'),left=+c.left,leftEl=document.getElementById('left'),done=false;
             function fmt(s){return s>=3600?Math.floor(s/3600)+' h '+Math.floor(s%3600/60)+' min':s>=60?Math.floor(s/60)+' min':s+' s';}
             setInterval(function(){if(!done&&left>0){left--;leftEl.textContent=fmt(left);}},1000);
@@ -197,7 +209,7 @@ final class Pages {
             b.onclick=function(){history.back();};}return true;}
             if(j.approvalStatus==='REJECTED'||j.approvalStatus==='EXPIRED'||j.approvalStatus==='CANCELLED'){end('bad',j.approvalStatus==='REJECTED'?'Rejected.':
             j.approvalStatus==='EXPIRED'?'The request expired.':'The request was cancelled.');setTimeout(function(){location.reload();},300);return true;}
-            if(j.unavailable){msg.textContent='Still waiting (the approval service is not answering right now)\u2026';}
+            msg.textContent=j.unavailable?DEGRADED:WAITING;
             return false;}
             function poll(){fetch(c.status+'&wait=25',{headers:{'Accept':'application/json'},credentials:'same-origin',cache:'no-store'})
             .then(function(r){if(r.status===404){location.reload();throw 0;}return r.json();})

@@ -38,6 +38,7 @@ public final class PendingApproval implements Serializable {
     private final KeptRequest kept;
     private final String sendToken;
     private final String session;
+    private final String failing;
 
     /** The mutable copy a change is made on. */
     static final class Draft {
@@ -63,6 +64,7 @@ public final class PendingApproval implements Serializable {
         KeptRequest kept;
         String sendToken;
         String session;
+        String failing;
 
         Draft() {
             approvers = List.of();
@@ -94,6 +96,7 @@ public final class PendingApproval implements Serializable {
             kept = p.kept;
             sendToken = p.sendToken;
             session = p.session;
+            failing = p.failing;
         }
     }
 
@@ -120,6 +123,7 @@ public final class PendingApproval implements Serializable {
         this.kept = d.kept;
         this.sendToken = d.sendToken;
         this.session = d.session;
+        this.failing = d.failing;
     }
 
     static PendingApproval create(Consumer<Draft> fill) {
@@ -256,6 +260,11 @@ public final class PendingApproval implements Serializable {
     /** The SHA-256 of the HTTP session id that asked, or {@code null}. */
     String session() {
         return session;
+    }
+
+    /** Why the last status check failed (a {@code Nl3Failure.Reason}), or {@code null} when it succeeded. */
+    String failing() {
+        return failing;
     }
 
     /** Whether the approver signed (Sign and Approve). */

@@ -25,6 +25,7 @@ final class PendingTracker {
     private final Events events;
     private final GrantCheck grantCheck;
     private final SingleFlight<String, PendingApproval> refreshes = new SingleFlight<>();
+    private final LogOnce warnings = new LogOnce(LOG, Duration.ofMinutes(1));
 
     /** Asked before a grant is recorded: {@code true} when the user may have it (not locked). */
     @FunctionalInterface
@@ -102,8 +103,14 @@ final class PendingTracker {
         try {
             report = client.status(current.key().user(), current.requestId());
         } catch (Nl3Failure f) {
-            store.putPending(current.checked(now));
-            LOG.log(Level.WARNING, "NL3 status check failed ({0}: {1})", f.reason(), f.getMessage());
+            // Remembered on the ticket, so every waiting page says the service is not answering, and asked again
+            // only after the poll interval.
+            store.putPending(current.with(d -> {
+                d.checkedAt = now;
+                d.failing = f.reason().name();
+            }));
+            warnings.warn("status-" + f.reason(), "NL3 status check failed ({0}: {1}); the pending pages say so and keep trying",
+                    f.reason(), f.getMessage());
             throw f;
         }
         Instant decidedAt = report.status().isFinal() ? (report.decidedAt() == null ? now : report.decidedAt()) : null;
@@ -115,6 +122,7 @@ final class PendingTracker {
             d.signer = report.signer();
             d.signedAt = report.signedAt();
             d.checkedAt = now;
+            d.failing = null;
             if (report.approvalType() != null) {
                 d.approvalType = report.approvalType();
             }

@@ -42,8 +42,8 @@ final class Responder {
             return rejected(req, r.approval(), kind);
         } else if (decision instanceof Decision.Locked) {
             return locked(req, kind);
-        } else if (decision instanceof Decision.Unavailable) {
-            return unavailable(req, kind);
+        } else if (decision instanceof Decision.Unavailable u) {
+            return u.kind() == Nl3Failure.Kind.MISCONFIGURED ? misconfigured(req, kind) : unavailable(req, kind);
         } else if (decision instanceof Decision.Limited l) {
             return limited(req, kind, l.retryAfter());
         } else if (decision instanceof Decision.ReasonNeeded r) {
@@ -94,6 +94,17 @@ final class Responder {
             headers.put("Retry-After", "10");
         }
         return new Answer(a.status(), a.contentType(), headers, a.body());
+    }
+
+    /** NL3 refuses how it is called: 500, a calm page that promises nothing, and a distinct problem type. */
+    Answer misconfigured(HttpServletRequest req, ClientKind kind) {
+        String detail = "This action cannot be approved right now: the approval service is not set up correctly for it. "
+                + "The cause is in the application's log. Nothing was changed.";
+        return switch (kind) {
+            case BROWSER -> html(500, nonce -> Pages.misconfigured(req.getContextPath() + "/", nonce));
+            case FACES_PARTIAL -> partialError("Approval not set up", detail);
+            case API -> problem(500, "misconfigured", "Approval not set up", detail, Map.of(), Map.of());
+        };
     }
 
     /** A reason first: browsers to the reason page; API clients 428, saying which header carries it. */
@@ -155,7 +166,7 @@ final class Responder {
         m.put("continueUrl", links.proceed());
         m.put("sendNow", p.status() == ApprovalStatus.APPROVED && p.kept() != null);
         m.put("values", p.values());
-        m.put("unavailable", unavailable);
+        m.put("unavailable", unavailable || p.status() == ApprovalStatus.PENDING && p.failing() != null);
         return m;
     }
 

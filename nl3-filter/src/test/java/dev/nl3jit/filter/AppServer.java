@@ -64,6 +64,8 @@ final class AppServer implements AutoCloseable {
         login.setUserStore(users);
         security.setLoginService(login);
         security.setAuthenticator(new BasicAuthenticator());
+        // BASIC authenticates every request: renewing the session id each time would make sessions useless.
+        security.setSessionRenewedOnAuthentication(false);
         ctx.setSecurityHandler(security);
 
         for (String[] servlet : new String[][] {{"ADMIN", "/admin/*"}, {"PAYMENTS", "/payments/*"}, {"PUBLIC", "/public/*"}}) {

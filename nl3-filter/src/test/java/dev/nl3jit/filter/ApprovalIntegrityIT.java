@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nl3jit.sandbox.ApprovalView;
 import dev.nl3jit.sandbox.Call;
+import java.net.CookieManager;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -348,5 +353,32 @@ class ApprovalIntegrityIT extends AppTestBase {
         assertFalse(sandbox.pendingRequests().get(0).metaData().containsKey("reason"));
         assertEquals(202, Client.as("erin").get(app.uri("/admin/users"), "Accept", "application/json").status(),
                 "API clients are not stopped by an optional reason");
+    }
+
+    @Test
+    void aSessionBoundGrantServesOnlyTheSessionThatAsked() throws Exception {
+        app = start("nl3.grant-binding", "session");
+        HttpClient laptop = withCookies();
+        HttpClient phone = withCookies();
+        Client.Response first = get(laptop, "/admin/users");
+        assertEquals(303, first.status(), first.body());
+        approveLatest(null);
+        Client.Response status = get(laptop, "/nl3-approval/status?p=" + Fixtures.ticket(first.location()) + "&wait=5");
+        assertEquals("APPROVED", status.json().get("approvalStatus"), status.body());
+        assertEquals(200, get(laptop, "/admin/users").status(), "the session that asked passes");
+        assertEquals(303, get(phone, "/admin/users").status(), "another session of alice needs its own approval");
+        assertEquals(303, Client.as("alice").get(app.uri("/admin/users")).status(), "so does a client without a session");
+    }
+
+    private static HttpClient withCookies() {
+        return HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** A GET as alice (BASIC) through {@code http}, which keeps its own session cookie. */
+    private Client.Response get(HttpClient http, String path) {
+        return Client.send(http, HttpRequest.newBuilder(app.uri(path))
+                .header("Accept", path.contains("/status") ? "application/json" : "text/html")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8)))
+                .GET().build());
     }
 }

@@ -69,8 +69,13 @@ final class Client {
     }
 
     static Response send(HttpRequest request) {
+        return send(HTTP, request);
+    }
+
+    /** Through another client (e.g. one that keeps cookies). */
+    static Response send(HttpClient http, HttpRequest request) {
         try {
-            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -31,7 +31,7 @@ class PendingTrackerTest {
     static SandboxExtension nl3 = new SandboxExtension().withClock(CLOCK);
 
     private Sandbox sandbox;
-    private ExecutorService httpThreads;
+    private Nl3Http http;
     private Nl3Client client;
     private ApprovalStore store;
     private final List<ApprovalEvent> events = new ArrayList<>();
@@ -42,8 +42,8 @@ class PendingTrackerTest {
         sandbox = nl3.sandbox();
         CLOCK.resetOffset();
         Nl3Settings settings = Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS", "nl3.poll-interval", "1s"));
-        httpThreads = Executors.newCachedThreadPool();
-        client = new Nl3Client(settings, new TokenMinter(settings, CLOCK), Nl3Client.newHttpClient(settings, httpThreads));
+        http = Nl3Client.newHttp(settings);
+        client = new Nl3Client(settings, new TokenMinter(settings, CLOCK), http);
         store = ApprovalStore.inMemory(100, 10, CLOCK);
         tracker = new PendingTracker(store, client, CLOCK, settings.pollInterval(),
                 settings.connectTimeout().plus(settings.readTimeout()), new Events(events::add, CLOCK),
@@ -52,7 +52,7 @@ class PendingTrackerTest {
 
     @AfterEach
     void tearDown() {
-        httpThreads.shutdownNow();
+        http.close();
     }
 
     /** A real approval request at the sandbox, remembered as the gate would remember it. */

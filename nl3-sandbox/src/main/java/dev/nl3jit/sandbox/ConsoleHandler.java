@@ -157,6 +157,8 @@ final class ConsoleHandler {
                     .append("\">").append(sign ? "Sign and Approve" : "Approve").append("</span></h3>")
                     .append("<pre class=\"data\">").append(Html.escape(r.approvalData())).append("</pre>")
                     .append("<dl><dt>Requester</dt><dd class=\"requester\">").append(Html.escape(r.requester()))
+                    .append(r.metaData().get("reason") == null ? "" : "</dd><dt>Reason</dt><dd class=\"reason\">"
+                            + Html.escape(r.metaData().get("reason")))
                     .append("</dd><dt>Approvers</dt><dd>").append(Html.escape(String.join(", ", r.approvers())))
                     .append("</dd><dt>User agent</dt><dd>").append(Html.escape(r.userAgent() == null ? "unknown" : r.userAgent()))
                     .append("</dd><dt>IP</dt><dd>").append(Html.escape(r.userIp()))

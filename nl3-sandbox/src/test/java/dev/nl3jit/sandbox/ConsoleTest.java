@@ -66,6 +66,7 @@ class ConsoleTest {
         assertTrue(html.contains("&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;"));
         assertTrue(html.contains("at Example Corp."), "companyName filled");
         assertTrue(html.contains("class=\"requester\">alice<"), "requester shown");
+        assertTrue(html.contains("class=\"reason\">&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;<"), "the reason shown, escaped");
         Http.Response pageResponse = page(null);
         assertTrue(pageResponse.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
         assertTrue(pageResponse.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
