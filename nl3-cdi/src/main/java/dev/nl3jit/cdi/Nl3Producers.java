@@ -39,7 +39,7 @@ class Nl3Producers {
     @Produces
     @Singleton
     Nl3Settings settings() {
-        return Nl3Settings.fromSources(SettingsSource.microProfile());
+        return Nl3Settings.fromSources(SettingsSource.microProfile(), SettingsSource.microProfileNames(), "MicroProfile Config");
     }
 
     @Produces

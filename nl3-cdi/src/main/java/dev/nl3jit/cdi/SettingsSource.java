@@ -26,8 +26,33 @@ final class SettingsSource {
         return MicroProfile.lookup();
     }
 
+    /**
+     * Every {@code nl3.*} name MicroProfile Config holds that is not a system property (those are checked as system
+     * properties), so that a typo in microprofile-config.properties fails the deployment; empty without it.
+     */
+    static java.util.Collection<String> microProfileNames() {
+        if (!microProfileConfigPresent()) {
+            return java.util.List.of();
+        }
+        return MicroProfile.names();
+    }
+
     /** Touches the MicroProfile Config API only when it is present. */
     private static final class MicroProfile {
+        static java.util.Collection<String> names() {
+            try {
+                java.util.List<String> out = new java.util.ArrayList<>();
+                for (String name : ConfigProvider.getConfig().getPropertyNames()) {
+                    if (name.startsWith("nl3.") && System.getProperty(name) == null) {
+                        out.add(name);
+                    }
+                }
+                return out;
+            } catch (IllegalStateException | java.util.ServiceConfigurationError e) {
+                return java.util.List.of();
+            }
+        }
+
         static Function<String, String> lookup() {
             try {
                 org.eclipse.microprofile.config.Config config = ConfigProvider.getConfig();

@@ -102,6 +102,21 @@ class CdiConfigTest {
         }
     }
 
+    @Test
+    void unknownNamesInMicroProfileConfigAndSystemPropertiesFailTheStart() {
+        System.setProperty("nl3.pol-interval", "1s");
+        try (MpConfig mp = MpConfig.use(Map.of("nl3.signing-key", KEY, "nl3.app-uri", "app.example.com", "nl3.aproval-key", "X"))) {
+            Exception e = assertThrows(Exception.class, () -> weld().initialize().close());
+            String message = chain(e);
+            assertTrue(message.contains("nl3.aproval-key (MicroProfile Config): unknown setting; did you mean nl3.approval-key?"),
+                    message);
+            assertTrue(message.contains("nl3.pol-interval (system property): unknown setting; did you mean nl3.poll-interval?"),
+                    message);
+        } finally {
+            System.clearProperty("nl3.pol-interval");
+        }
+    }
+
     private static String chain(Throwable t) {
         StringBuilder b = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause()) {

@@ -99,6 +99,12 @@ final class ApprovalGate {
         } catch (Nl3Failure f) {
             return Optional.of(failed(key, "status check", protection(pending), f));
         }
+        if (current.status() == ApprovalStatus.PENDING && current.failing() != null) {
+            // The last status check failed and is not due again yet: the failure policy decides, not a silent wait.
+            String[] failing = current.failing().split(":", 2);
+            return Optional.of(failed(key, "status check", protection(pending), new Nl3Failure(
+                    Nl3Failure.Reason.valueOf(failing[0]), Integer.parseInt(failing[1]), "the last status check failed")));
+        }
         switch (current.status()) {
             case PENDING -> {
                 return Optional.of(new Decision.Pending(current));

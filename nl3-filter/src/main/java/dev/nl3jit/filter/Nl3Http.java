@@ -99,7 +99,6 @@ final class Nl3Http implements AutoCloseable {
         headers.forEach(c::setRequestProperty);
         if (body != null) {
             c.setDoOutput(true);
-            c.setFixedLengthStreamingMode(body.length);
             try (OutputStream out = c.getOutputStream()) {
                 out.write(body);
             }

@@ -114,7 +114,30 @@ public final class Nl3Settings {
      * @throws InvalidSettingsException listing every problem
      */
     public static Nl3Settings fromSources(Function<String, String> first) {
-        return parse(SettingsReader.withSystemAndEnvironment(first));
+        return fromSources(first, List.of(), "first source");
+    }
+
+    /**
+     * As {@link #fromSources(Function)}; {@code namesInFirst} are all the names the first source holds (e.g. every
+     * MicroProfile Config property name), so that an unknown {@code nl3.*} name there is a problem too, as are unknown
+     * {@code nl3.*} system properties and {@code NL3_*} environment variables.
+     *
+     * @param firstSource how the first source is called in messages, e.g. "MicroProfile Config"
+     * @throws InvalidSettingsException listing every problem
+     */
+    public static Nl3Settings fromSources(Function<String, String> first, java.util.Collection<String> namesInFirst,
+            String firstSource) {
+        List<String> problems = new ArrayList<>(SettingsReader.unknown(namesInFirst, firstSource));
+        problems.addAll(SettingsReader.unknownInSystemAndEnvironment(System.getenv()));
+        try {
+            Nl3Settings s = parse(SettingsReader.withSystemAndEnvironment(first));
+            if (problems.isEmpty()) {
+                return s;
+            }
+        } catch (InvalidSettingsException e) {
+            problems.addAll(e.problems());
+        }
+        throw new InvalidSettingsException(problems);
     }
 
     /** {@link #parse(Function)} over a map; names under {@code nl3.} that no setting has are problems too. */

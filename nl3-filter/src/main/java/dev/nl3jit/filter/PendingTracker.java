@@ -107,7 +107,7 @@ final class PendingTracker {
             // only after the poll interval.
             store.putPending(current.with(d -> {
                 d.checkedAt = now;
-                d.failing = f.reason().name();
+                d.failing = f.reason().name() + ":" + f.status();
             }));
             warnings.warn("status-" + f.reason(), "NL3 status check failed ({0}: {1}); the pending pages say so and keep trying",
                     f.reason(), f.getMessage());

@@ -40,6 +40,7 @@ final class SettingsReader {
         List<String> problems = new ArrayList<>();
         problems.addAll(unknown(Collections.list(config.getInitParameterNames()), "init-param of filter " + config.getFilterName()));
         problems.addAll(unknown(Collections.list(ctx.getInitParameterNames()), "context-param"));
+        problems.addAll(unknownInSystemAndEnvironment(System.getenv()));
         try {
             Nl3Settings s = new SettingsReader(withSystemAndEnvironment(name -> {
                 String v = config.getInitParameter(name);
@@ -52,6 +53,26 @@ final class SettingsReader {
             problems.addAll(e.problems());
         }
         throw new InvalidSettingsException(problems);
+    }
+
+    /**
+     * {@code nl3.*} system properties and {@code NL3_*} environment variables that no setting has: a typo there would
+     * otherwise be silently ignored.
+     */
+    static List<String> unknownInSystemAndEnvironment(Map<String, String> env) {
+        List<String> problems = new ArrayList<>(unknown(System.getProperties().stringPropertyNames(), "system property"));
+        Map<String, String> known = new java.util.HashMap<>();
+        for (String name : SettingsTable.NAMES) {
+            known.put(Setting.envName(name), name);
+        }
+        for (String var : new java.util.TreeSet<>(env.keySet())) {
+            if (var.startsWith("NL3_") && !known.containsKey(var)) {
+                String guess = closest(var, known.keySet());
+                problems.add(var + " (environment variable): unknown setting; " + (guess == null
+                        ? "known settings are listed in the Nl3ApprovalFilter documentation" : "did you mean " + guess + "?"));
+            }
+        }
+        return problems;
     }
 
     /** One setting from the context-params, system properties and environment, before any filter exists. */
@@ -104,16 +125,22 @@ final class SettingsReader {
     }
 
     private static String suggestion(String name) {
+        String best = closest(name, SettingsTable.NAMES);
+        return best != null ? "did you mean " + best + "?" : "known settings are listed in the Nl3ApprovalFilter documentation";
+    }
+
+    /** The candidate within four edits of {@code name}, the closest one, or {@code null}. */
+    private static String closest(String name, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : SettingsTable.NAMES) {
+        for (String candidate : new java.util.TreeSet<>(candidates)) {
             int d = distance(name, candidate);
             if (d < bestDistance) {
                 bestDistance = d;
                 best = candidate;
             }
         }
-        return bestDistance <= 4 ? "did you mean " + best + "?" : "known settings are listed in the Nl3ApprovalFilter documentation";
+        return bestDistance <= 4 ? best : null;
     }
 
     private static int distance(String a, String b) {

@@ -62,7 +62,7 @@ class DeploymentIT {
         assertTrue(messageChain(e).contains("no Nl3ApprovalFilter is mapped to /nl3-approval/*"), messageChain(e));
     }
 
-    private static String messageChain(Throwable t) {
+    static String messageChain(Throwable t) {
         StringBuilder b = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause()) {
             b.append(c.getMessage()).append('\n');

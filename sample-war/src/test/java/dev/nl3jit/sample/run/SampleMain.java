@@ -14,7 +14,7 @@ import org.eclipse.jetty.util.security.Credential;
 
 /**
  * Runs the sample for people: the seeded NL3 sandbox and an embedded Jetty 12 serving the exploded WAR with
- * FORM login (alice, bob, carol; password "pw"). Environment: {@code PORT} (8080), {@code NL3_SANDBOX_PORT}
+ * FORM login (alice, bob, carol; password "pw"). Environment: {@code PORT} (8080), {@code SANDBOX_PORT}
  * (8089), {@code HOST} (127.0.0.1). With {@code NL3_API_BASE_URL} set, no sandbox starts and the application
  * talks to that NL3 (give {@code NL3_SIGNING_KEY} and {@code NL3_APP_URI} too). Ctrl-C stops both.
  */
@@ -31,7 +31,7 @@ public final class SampleMain {
         }
         Sandbox sandbox = null;
         if (System.getenv("NL3_API_BASE_URL") == null) {
-            sandbox = Sandbox.builder().host(host).port(Integer.parseInt(env("NL3_SANDBOX_PORT", "8089"))).start();
+            sandbox = Sandbox.builder().host(host).port(Integer.parseInt(env("SANDBOX_PORT", "8089"))).start();
             System.setProperty("nl3.signing-key", sandbox.signingKey());
             System.setProperty("nl3.app-uri", sandbox.issuer());
             System.setProperty("nl3.api-base-url", sandbox.baseUri().toString());
