@@ -58,7 +58,7 @@ class CdiJaxRsOnGlassFishIT {
                         jarOf(org.jose4j.jws.JsonWebSignature.class), jarOf(org.slf4j.LoggerFactory.class));
     }
 
-    private static File jarOf(Class<?> c) {
+    static File jarOf(Class<?> c) {
         try {
             return new File(c.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (java.net.URISyntaxException e) {
