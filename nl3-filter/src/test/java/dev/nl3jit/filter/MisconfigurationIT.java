@@ -128,6 +128,29 @@ class MisconfigurationIT extends AppTestBase {
     }
 
     @Test
+    void unknownInitParamsAndContextParamsFailTheDeployment(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String webXml = WarServer.contextParams(sandbox, "nl3.aproval-key", "ADMIN_ACCESS") + """
+                  <filter>
+                    <filter-name>nl3-admin</filter-name>
+                    <filter-class>dev.nl3jit.filter.Nl3ApprovalFilter</filter-class>
+                    <init-param><param-name>nl3.approval-key</param-name><param-value>ADMIN_ACCESS</param-value></init-param>
+                    <init-param><param-name>nl3.grant-scop</param-name><param-value>request</param-value></init-param>
+                  </filter>
+                  <filter-mapping><filter-name>nl3-admin</filter-name><url-pattern>/admin/*</url-pattern>
+                    <url-pattern>/nl3-approval/*</url-pattern></filter-mapping>
+                """;
+        Exception e = assertThrows(Exception.class, () -> {
+            try (WarServer war = WarServer.deploy(dir, webXml)) {
+                assertFalse(war.uri("/").toString().isEmpty());
+            }
+        });
+        String message = DeploymentIT.messageChain(e);
+        assertTrue(message.contains("nl3.grant-scop (init-param of filter nl3-admin): unknown setting; did you mean "
+                + "nl3.grant-scope?"), message);
+        assertTrue(message.contains("nl3.aproval-key (context-param): unknown setting; did you mean nl3.approval-key?"), message);
+    }
+
+    @Test
     void anUnknownSystemPropertyFailsTheDeployment() {
         System.setProperty("nl3.grant-duraton", "5m");
         System.setProperty("nl3.signing-key", sandbox.signingKey());
