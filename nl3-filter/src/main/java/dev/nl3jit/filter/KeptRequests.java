@@ -1,9 +1,7 @@
 package dev.nl3jit.filter;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -40,7 +38,7 @@ final class KeptRequests {
         }
         String contentType = req.getContentType();
         try {
-            byte[] body = isForm(contentType) ? formBody(req) : read(req.getInputStream(), maxBytes);
+            byte[] body = isForm(contentType) ? formBody(req) : Streams.readAtMost(req.getInputStream(), maxBytes);
             if (body == null || body.length > maxBytes) {
                 return null;
             }
@@ -74,19 +72,6 @@ final class KeptRequests {
             }
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] read(InputStream in, int maxBytes) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            out.write(buf, 0, n);
-            if (out.size() > maxBytes) {
-                return null;
-            }
-        }
-        return out.toByteArray();
     }
 
     /** {@code a=1&b=2&a=3} → a:[1,3], b:[2] (UTF-8). */

@@ -1,6 +1,5 @@
 package dev.nl3jit.filter;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -109,17 +108,12 @@ final class Nl3Http implements AutoCloseable {
             return new Answer(status, new byte[0]);
         }
         try (in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
-                if (out.size() > maxBytes) {
-                    c.disconnect();
-                    throw new Nl3Failure(Nl3Failure.Reason.TOO_LARGE, 0, "response larger than " + maxBytes + " bytes");
-                }
+            byte[] answer = Streams.readAtMost(in, maxBytes);
+            if (answer == null) {
+                c.disconnect();
+                throw new Nl3Failure(Nl3Failure.Reason.TOO_LARGE, 0, "response larger than " + maxBytes + " bytes");
             }
-            return new Answer(status, out.toByteArray());
+            return new Answer(status, answer);
         }
     }
 
