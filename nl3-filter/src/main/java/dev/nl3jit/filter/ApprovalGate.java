@@ -87,7 +87,7 @@ final class ApprovalGate {
             return firstRequests.run(key, wait, () -> startNew(protection, facts, key, values));
         } catch (TimeoutException e) {
             return failed(key, "approval request", protection.approvalKey(),
-                    new Nl3Failure(Nl3Failure.Reason.TIMEOUT, 0, "a shared NL3 call did not finish"));
+                    new Nl3Failure(Nl3Failure.Reason.TIMEOUT, 0, "a shared NL3 call did not finish"), true);
         }
     }
 
@@ -97,13 +97,13 @@ final class ApprovalGate {
         try {
             current = tracker.refresh(pending);
         } catch (Nl3Failure f) {
-            return Optional.of(failed(key, "status check", protection(pending), f));
+            return Optional.of(failed(key, "status check", protection(pending), f, false));
         }
         if (current.status() == ApprovalStatus.PENDING && current.failing() != null) {
             // The last status check failed and is not due again yet: the failure policy decides, not a silent wait.
             String[] failing = current.failing().split(":", 2);
             return Optional.of(failed(key, "status check", protection(pending), new Nl3Failure(
-                    Nl3Failure.Reason.valueOf(failing[0]), Integer.parseInt(failing[1]), "the last status check failed")));
+                    Nl3Failure.Reason.valueOf(failing[0]), Integer.parseInt(failing[1]), "the last status check failed"), false));
         }
         switch (current.status()) {
             case PENDING -> {
@@ -172,7 +172,7 @@ final class ApprovalGate {
                 events.emit(ApprovalEvent.Kind.LOCKED, key, null);
                 return new Decision.Locked();
             }
-            return failed(key, "approval request", protection.approvalKey(), f);
+            return failed(key, "approval request", protection.approvalKey(), f, true);
         }
         Instant created0 = clock.instant();
         Instant expires = created0.plus(settings.pendingTimeout());
@@ -251,13 +251,18 @@ final class ApprovalGate {
      * The failure policy: open lets the request through (logged, an event); closed refuses it. A misconfiguration always
      * refuses: NL3 answered, and letting everyone through because a key is wrong would make the filter decorative.
      */
-    private Decision failed(GrantKey key, String call, String approvalKey, Nl3Failure f) {
+    /** @param report whether to log it here (status checks are logged by the tracker, where they happen) */
+    private Decision failed(GrantKey key, String call, String approvalKey, Nl3Failure f, boolean report) {
         events.emit(ApprovalEvent.Kind.FAILURE, key, call + ": " + f.reason() + " (" + f.getMessage() + ")");
         if (settings.approvalFailure() == FailurePolicy.OPEN && f.kind() != Nl3Failure.Kind.MISCONFIGURED) {
-            failures.report(f, call, approvalKey, key.user(), "letting " + key.user() + " through (nl3.approval-failure: open)");
+            if (report) {
+                failures.report(f, call, approvalKey, key.user(), "letting " + key.user() + " through (nl3.approval-failure: open)");
+            }
             return new Decision.Pass(true);
         }
-        failures.report(f, call, approvalKey, key.user(), "refusing " + key.user() + " (nl3.approval-failure: closed)");
+        if (report) {
+            failures.report(f, call, approvalKey, key.user(), "refusing " + key.user() + " (nl3.approval-failure: closed)");
+        }
         return new Decision.Unavailable(f.kind());
     }
 }

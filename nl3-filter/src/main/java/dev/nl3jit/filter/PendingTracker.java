@@ -25,7 +25,7 @@ final class PendingTracker {
     private final Events events;
     private final GrantCheck grantCheck;
     private final SingleFlight<String, PendingApproval> refreshes = new SingleFlight<>();
-    private final LogOnce warnings = new LogOnce(LOG, Duration.ofMinutes(1));
+    private final FailureLog failures;
 
     /** Asked before a grant is recorded: {@code true} when the user may have it (not locked). */
     @FunctionalInterface
@@ -36,7 +36,7 @@ final class PendingTracker {
     }
 
     PendingTracker(ApprovalStore store, Nl3Client client, Clock clock, Duration pollInterval, Duration callBudget,
-            Events events, GrantCheck grantCheck) {
+            Events events, GrantCheck grantCheck, FailureLog failures) {
         this.store = store;
         this.client = client;
         this.clock = clock;
@@ -44,6 +44,7 @@ final class PendingTracker {
         this.callBudget = callBudget;
         this.events = events;
         this.grantCheck = grantCheck;
+        this.failures = failures;
     }
 
     /** The longest one NL3 call may take: connect plus read timeout. */
@@ -109,8 +110,8 @@ final class PendingTracker {
                 d.checkedAt = now;
                 d.failing = f.reason().name() + ":" + f.status();
             }));
-            warnings.warn("status-" + f.reason(), "NL3 status check failed ({0}: {1}); the pending pages say so and keep trying",
-                    f.reason(), f.getMessage());
+            failures.report(f, "status check", current.key().approvalKey(), current.key().user(),
+                    "the pending pages say so and keep trying");
             throw f;
         }
         Instant decidedAt = report.status().isFinal() ? (report.decidedAt() == null ? now : report.decidedAt()) : null;
