@@ -33,6 +33,14 @@ final class Deployments {
         return sandbox;
     }
 
+    private static String tomcatVersion() {
+        try {
+            return (String) Class.forName("org.apache.catalina.util.ServerInfo").getMethod("getServerNumber").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no Tomcat on the class path", e);
+        }
+    }
+
     static void stop(Sandbox sandbox) {
         for (String name : SETTINGS) {
             System.clearProperty(name);
@@ -45,6 +53,15 @@ final class Deployments {
     /** The WAR `mvn package` built; on Tomcat, with a realm holding the demo users. */
     static WebArchive packagedWar() {
         WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("sample.war.file")));
+        String expected = System.getProperty("expected.tomcat");
+        if (expected != null) {
+            // Each Tomcat run names the version it must run on: a class path mix-up fails loudly.
+            String running = tomcatVersion();
+            if (!running.startsWith(expected)) {
+                throw new IllegalStateException("expected Tomcat " + expected + "x on the class path, found " + running);
+            }
+            System.out.println("deploying to Apache Tomcat " + running);
+        }
         if ("tomcat".equals(System.getProperty("arquillian.launch"))) {
             try {
                 Path users = Files.createTempFile("tomcat-users", ".xml");
