@@ -57,6 +57,16 @@ public interface ApprovalStore {
      */
     Duration takeRequestToken(String user, int capacity, Duration window, Instant now);
 
+    /** How many grants are held now, for operators; -1 when this store cannot tell cheaply. */
+    default long grantCount() {
+        return -1;
+    }
+
+    /** How many pending approvals are held now, for operators; -1 when this store cannot tell cheaply. */
+    default long pendingCount() {
+        return -1;
+    }
+
     /** Drops what ended before {@code now}; called in the background, never on a request. */
     void purge(Instant now);
 

@@ -33,17 +33,26 @@ final class Engine implements AutoCloseable {
     private final java.util.List<String> apiPaths;
     /** The HTTP transport and its threads: stopped and awaited on {@link #close()}, so undeploys leave none behind. */
     private final Nl3Http http;
+    /** What operators see over JMX. */
+    private final Metrics metrics;
 
     Engine(String name, Nl3Settings settings, Clock clock, ApprovalStore store, UsernameMapper usernames,
+            Consumer<ApprovalEvent> listener) {
+        this(name, "-", settings, clock, store, usernames, listener);
+    }
+
+    /** @param application where the engine serves (its context path), for the JMX name */
+    Engine(String name, String application, Nl3Settings settings, Clock clock, ApprovalStore store, UsernameMapper usernames,
             Consumer<ApprovalEvent> listener) {
         this.tag = Tickets.tag(name);
         this.usernames = usernames;
         this.minter = new TokenMinter(settings, clock);
         this.http = Nl3Client.newHttp(settings);
-        Nl3Client client = new Nl3Client(settings, minter, http);
+        this.metrics = new Metrics(store, clock);
+        Nl3Client client = new Nl3Client(settings, minter, http, metrics);
         this.store = store;
         this.clock = clock;
-        this.events = new Events(listener, clock);
+        this.events = new Events(listener, clock, metrics);
         this.maxKeptBody = settings.maxKeptBody();
         this.sessionBound = settings.grantBinding() == GrantBinding.SESSION;
         this.locks = new LockWatch(store, client, clock, settings, events);
@@ -52,6 +61,7 @@ final class Engine implements AutoCloseable {
         this.drafts = new ReasonDrafts(tag, clock);
         this.gate = new ApprovalGate(settings, tag, clock, store, client, tracker, locks, drafts, events);
         locks.start();
+        metrics.register(application, name);
         this.responder = new Responder(settings, clock);
         this.apiPaths = settings.apiPaths();
     }
@@ -154,6 +164,10 @@ final class Engine implements AutoCloseable {
         return events;
     }
 
+    Metrics metrics() {
+        return metrics;
+    }
+
     LockWatch locks() {
         return locks;
     }
@@ -163,6 +177,7 @@ final class Engine implements AutoCloseable {
     public void close() {
         locks.close();
         http.close();
+        metrics.close();
     }
 
     RequestFacts facts(HttpServletRequest req, Protection protection, String user, Map<String, String> known) {

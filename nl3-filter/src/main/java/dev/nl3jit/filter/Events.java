@@ -18,9 +18,17 @@ final class Events {
     private final Consumer<ApprovalEvent> listener;
     private final Clock clock;
 
+    private final Metrics metrics;
+
     Events(Consumer<ApprovalEvent> listener, Clock clock) {
+        this(listener, clock, null);
+    }
+
+    /** @param metrics counts decisions for operators, or {@code null} */
+    Events(Consumer<ApprovalEvent> listener, Clock clock, Metrics metrics) {
         this.listener = listener;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     void emit(ApprovalEvent.Kind kind, GrantKey key, String detail) {
@@ -33,6 +41,9 @@ final class Events {
 
     void emit(ApprovalEvent.Kind kind, GrantKey key, String detail, PendingApproval p, Grant grant) {
         ApprovalEvent event = new ApprovalEvent(kind, key, detail, clock.instant(), p, grant);
+        if (metrics != null) {
+            metrics.event(event, p);
+        }
         if (AUDIT.isLoggable(Level.INFO)) {
             AUDIT.log(Level.INFO, auditLine(event));
         }

@@ -40,7 +40,8 @@ final class FilterSetup {
         ServletContext ctx = config.getServletContext();
         checkPendingPathIsMapped(config, settings.pendingPath());
         EngineRegistry registry = EngineRegistry.of(ctx);
-        Nl3Approvals approvals = Nl3Approvals.builder(settings).name("filter:" + config.getFilterName()).clock(clock)
+        Nl3Approvals approvals = Nl3Approvals.builder(settings).name("filter:" + config.getFilterName())
+                .application(ctx.getContextPath()).clock(clock)
                 .usernames(usernames).listener(listener)
                 .store(store != null ? store : registry.sharedStore(settings, clock)).build();
         try {

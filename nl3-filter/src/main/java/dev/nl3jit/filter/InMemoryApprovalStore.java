@@ -244,6 +244,16 @@ final class InMemoryApprovalStore implements ApprovalStore {
         }
     }
 
+    @Override
+    public long grantCount() {
+        return grants.size();
+    }
+
+    @Override
+    public long pendingCount() {
+        return pendingByTicket.size();
+    }
+
     // --- users ---
 
     @Override

@@ -24,7 +24,7 @@ public final class Nl3Approvals implements AutoCloseable {
     private Nl3Approvals(Builder b) {
         this.settings = b.settings;
         ApprovalStore store = b.store != null ? b.store : ApprovalStore.inMemory(settings.maxEntries(), settings.maxEntriesPerUser(), b.clock);
-        this.engine = new Engine(b.name, settings, b.clock, store, b.usernames, b.listener);
+        this.engine = new Engine(b.name, b.application, settings, b.clock, store, b.usernames, b.listener);
     }
 
     /** With the in-memory store, the system clock, principal names as usernames and no listener. */
@@ -40,6 +40,7 @@ public final class Nl3Approvals implements AutoCloseable {
     public static final class Builder {
         private final Nl3Settings settings;
         private String name = "application";
+        private String application = "-";
         private Clock clock = Clock.systemUTC();
         private ApprovalStore store;
         private UsernameMapper usernames = UsernameMapper.PRINCIPAL_NAME;
@@ -56,6 +57,12 @@ public final class Nl3Approvals implements AutoCloseable {
          */
         public Builder name(String value) {
             this.name = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Where the engine serves, e.g. the web application's context path; names its JMX MBean. */
+        Builder application(String value) {
+            this.application = value == null || value.isEmpty() ? "/" : value;
             return this;
         }
 

@@ -33,7 +33,15 @@ final class Nl3Client {
     private final TokenMinter minter;
     private final String base;
 
+    private final Metrics metrics;
+
     Nl3Client(Nl3Settings settings, TokenMinter minter, Nl3Http http) {
+        this(settings, minter, http, null);
+    }
+
+    /** @param metrics counts calls and failures for operators, or {@code null} */
+    Nl3Client(Nl3Settings settings, TokenMinter minter, Nl3Http http, Metrics metrics) {
+        this.metrics = metrics;
         this.http = http;
         this.minter = minter;
         String b = settings.apiBaseUrl().toString();
@@ -51,6 +59,17 @@ final class Nl3Client {
     }
 
     Nl3Json.Lock lockCheck(String user, Device caller) throws Nl3Failure {
+        try {
+            return doLockCheck(user, caller);
+        } catch (Nl3Failure f) {
+            if (metrics != null) {
+                metrics.failed(f, "lock check");
+            }
+            throw f;
+        }
+    }
+
+    private Nl3Json.Lock doLockCheck(String user, Device caller) throws Nl3Failure {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("userIP", nullToEmpty(caller.ip()));
         body.put("userDevice", nullToEmpty(caller.userAgent()));
@@ -66,6 +85,18 @@ final class Nl3Client {
 
     /** Creates an approval request; a 403 means NL3 refuses this requester (locked). */
     Created create(String user, String templateId, List<String> approvers, Map<String, String> metaData, Device caller)
+            throws Nl3Failure {
+        try {
+            return doCreate(user, templateId, approvers, metaData, caller);
+        } catch (Nl3Failure f) {
+            if (metrics != null) {
+                metrics.failed(f, "approval request");
+            }
+            throw f;
+        }
+    }
+
+    private Created doCreate(String user, String templateId, List<String> approvers, Map<String, String> metaData, Device caller)
             throws Nl3Failure {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("templateId", templateId);
@@ -88,6 +119,17 @@ final class Nl3Client {
     }
 
     Report status(String user, String requestId) throws Nl3Failure {
+        try {
+            return doStatus(user, requestId);
+        } catch (Nl3Failure f) {
+            if (metrics != null) {
+                metrics.failed(f, "status check");
+            }
+            throw f;
+        }
+    }
+
+    private Report doStatus(String user, String requestId) throws Nl3Failure {
         Nl3Http.Answer r = send("GET", "approvalRequest/" + encode(requestId), user, null, null);
         if (r.status() == 404) {
             // NL3 forgot it: as good as expired, start over.
@@ -105,6 +147,17 @@ final class Nl3Client {
     }
 
     void cancel(String user, String requestId) throws Nl3Failure {
+        try {
+            doCancel(user, requestId);
+        } catch (Nl3Failure f) {
+            if (metrics != null) {
+                metrics.failed(f, "cancel");
+            }
+            throw f;
+        }
+    }
+
+    private void doCancel(String user, String requestId) throws Nl3Failure {
         Nl3Http.Answer r = send("POST", "approvalRequest/" + encode(requestId) + "/cancel", user, null, null);
         if (r.status() != 200 && r.status() != 204 && r.status() != 404 && r.status() != 409) {
             throw refused(endpoint("approvalRequest/{id}/cancel"), r);
@@ -131,6 +184,9 @@ final class Nl3Client {
             bytes = Nl3Json.write(body).getBytes(StandardCharsets.UTF_8);
         } else if (method.equals("POST")) {
             bytes = new byte[0];
+        }
+        if (metrics != null) {
+            metrics.call();
         }
         return http.exchange(method, URI.create(base + API + path), headers, bytes);
     }
