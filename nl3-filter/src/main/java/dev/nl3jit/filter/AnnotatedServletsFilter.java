@@ -20,18 +20,21 @@ final class AnnotatedServletsFilter extends HttpFilter {
     private static final System.Logger LOG = System.getLogger(AnnotatedServletsFilter.class.getName());
 
     private final transient Map<String, RequiresApproval> annotated;
+    private final transient Nl3Settings given;
     private transient Map<String, Protection> byServlet;
     private transient Nl3Approvals approvals;
     private transient RequestGuard guard;
 
-    AnnotatedServletsFilter(Map<String, RequiresApproval> annotated) {
+    /** @param given the settings, or {@code null} to read them from the application's sources at {@code init} */
+    AnnotatedServletsFilter(Map<String, RequiresApproval> annotated, Nl3Settings given) {
         this.annotated = Map.copyOf(annotated);
+        this.given = given;
     }
 
     @Override
     public void init(FilterConfig config) throws ServletException {
         super.init(config);
-        Nl3Settings settings = FilterSetup.settings(config, null);
+        Nl3Settings settings = FilterSetup.settings(config, given);
         try {
             byServlet = Protections.of(annotated, settings);
         } catch (InvalidSettingsException e) {

@@ -24,14 +24,28 @@ public final class Nl3Initializer implements ServletContainerInitializer {
     static final String FILTER_NAME = "nl3-approval-annotations";
     static final String ENDPOINT_NAME = "nl3-approval-pending";
     private static final System.Logger LOG = System.getLogger(Nl3Initializer.class.getName());
+    private final Nl3Settings given;
+
+    /** For the container: the settings come from context-params, system properties and the environment. */
+    public Nl3Initializer() {
+        this(null);
+    }
+
+    /**
+     * For frameworks that do not run a jar's {@code ServletContainerInitializer} (Spring Boot): call
+     * {@link #onStartup(Set, ServletContext)} yourself with the settings read your way.
+     */
+    public Nl3Initializer(Nl3Settings settings) {
+        this.given = settings;
+    }
 
     @Override
     public void onStartup(Set<Class<?>> annotated, ServletContext ctx) {
-        if (!SettingsReader.contextValue(ctx, SettingsTable.AUTO_REGISTER)) {
+        if (given != null ? !given.autoRegister() : !SettingsReader.contextValue(ctx, SettingsTable.AUTO_REGISTER)) {
             LOG.log(Level.INFO, "nl3.auto-register is off: @RequiresApproval servlets are not wired automatically");
             return;
         }
-        String pendingPath = SettingsReader.contextValue(ctx, SettingsTable.PENDING_PATH);
+        String pendingPath = given != null ? given.pendingPath() : SettingsReader.contextValue(ctx, SettingsTable.PENDING_PATH);
         EnumSet<DispatcherType> request = EnumSet.of(DispatcherType.REQUEST);
         if (ctx.getFilterRegistration(ENDPOINT_NAME) == null) {
             FilterRegistration.Dynamic endpoint = ctx.addFilter(ENDPOINT_NAME, new PendingPathFilter(pendingPath));
@@ -52,7 +66,7 @@ public final class Nl3Initializer implements ServletContainerInitializer {
         if (byServlet.isEmpty() || ctx.getFilterRegistration(FILTER_NAME) != null) {
             return;
         }
-        FilterRegistration.Dynamic f = ctx.addFilter(FILTER_NAME, new AnnotatedServletsFilter(byServlet));
+        FilterRegistration.Dynamic f = ctx.addFilter(FILTER_NAME, new AnnotatedServletsFilter(byServlet, given));
         if (f == null) {
             return;
         }

@@ -117,7 +117,8 @@ final class SettingsReader {
     static List<String> unknown(Collection<String> names, String where) {
         List<String> unknown = new ArrayList<>();
         for (String n : names) {
-            if (n.startsWith("nl3.") && !SettingsTable.NAMES.contains(n)) {
+            // nl3.boot.* belongs to the Spring Boot module, which checks it itself.
+            if (n.startsWith("nl3.") && !n.startsWith("nl3.boot.") && !SettingsTable.NAMES.contains(n)) {
                 unknown.add(n + " (" + where + "): unknown setting; " + suggestion(n));
             }
         }
