@@ -63,7 +63,9 @@ final class ApprovalGate {
     }
 
     Decision decide(Protection protection, RequestFacts facts) {
-        ApprovedValues values = ApprovedValues.of(protection.parameterMetadata().keySet(), facts.parameters());
+        // The digest is part of the key only for request-scoped grants; the grant path computes nothing else.
+        ApprovedValues values = protection.scope() == GrantScope.REQUEST
+                ? ApprovedValues.of(protection.parameterMetadata().keySet(), facts.parameters()) : ApprovedValues.NONE;
         GrantKey key = grantKey(protection, facts, values, settings.grantBinding());
         Instant now = clock.instant();
         if (store.useGrant(key, now)) {
@@ -144,7 +146,7 @@ final class ApprovalGate {
         if (protection.reason() != Reason.NONE && facts.reason() == null && (facts.canAsk()
                 || protection.reason() == Reason.REQUIRED)) {
             // Nothing is sent before the user said why (or, where it is optional, chose not to).
-            return new Decision.ReasonNeeded(facts.canAsk() ? drafts.put(protection, facts.resolved(null)) : null,
+            return new Decision.ReasonNeeded(facts.canAsk() ? drafts.put(protection, facts.resolved(null, true)) : null,
                     protection.reason());
         }
         RateLimit limit = settings.requestLimit();
@@ -181,6 +183,8 @@ final class ApprovalGate {
         }
         Instant expiresAt = expires;
         KeptRequest kept = facts.kept().get();
+        ApprovedValues shown = values != ApprovedValues.NONE ? values
+                : ApprovedValues.of(protection.parameterMetadata().keySet(), facts.parameters());
         PendingApproval pending = PendingApproval.create(d -> {
             d.ticket = Tickets.next(engineTag);
             d.key = key;
@@ -191,7 +195,7 @@ final class ApprovalGate {
             d.expiresAt = expiresAt;
             d.method = facts.method();
             d.target = facts.target();
-            d.values = values.display();
+            d.values = shown.display();
             d.grantFor = protection.grantDuration();
             d.uses = protection.uses();
             d.kept = kept;

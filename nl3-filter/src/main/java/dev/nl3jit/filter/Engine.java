@@ -130,9 +130,7 @@ final class Engine implements AutoCloseable {
      */
     Optional<CheckResult> withReason(HttpServletRequest req, String draftId, String user, String reason) {
         return drafts.take(draftId, user).map(d -> {
-            RequestFacts facts = d.facts().resolved(reason);
-            facts = new RequestFacts(facts.user(), facts.method(), facts.path(), facts.target(), facts.ip(), facts.userAgent(),
-                    facts.parameters(), facts.session(), facts.kept(), reason, false);
+            RequestFacts facts = d.facts().resolved(reason, false);
             Decision decision = gate.decide(d.protection(), facts);
             CheckResult.Outcome outcome = outcome(decision);
             if (outcome == CheckResult.Outcome.PASSED || outcome == CheckResult.Outcome.PASSED_DEGRADED) {
@@ -146,7 +144,7 @@ final class Engine implements AutoCloseable {
     /** Checks on behalf of application code; no HTTP answer is rendered. */
     CheckResult check(Caller caller, Protection protection) {
         RequestFacts facts = new RequestFacts(caller.user(), caller.method(), caller.path(), SafePaths.safe(caller.path()),
-                caller.ip(), caller.userAgent(), caller.parameters(), null, RequestFacts.NOTHING_KEPT,
+                caller.ip(), caller.userAgent(), caller.parameters(), RequestFacts.NO_SESSION, RequestFacts.NOTHING_KEPT,
                 RequestFacts.cleanReason(caller.parameters().get("reason")), false);
         Decision d = gate.decide(protection, facts);
         return CheckResult.of(outcome(d), approvalOf(d), null);
@@ -192,8 +190,22 @@ final class Engine implements AutoCloseable {
             }
         }
         return new RequestFacts(user, req.getMethod(), SafePaths.pathInApp(req), SafePaths.target(req), req.getRemoteAddr(),
-                req.getHeader("User-Agent"), params, Sessions.hash(req, sessionBound), () -> KeptRequests.keep(req, maxKeptBody),
+                req.getHeader("User-Agent"), params, once(() -> Sessions.hash(req, sessionBound)), () -> KeptRequests.keep(req, maxKeptBody),
                 RequestFacts.cleanReason(req.getHeader(REASON_HEADER)), kindOf(req) == ClientKind.BROWSER);
+    }
+
+    /** A supplier that computes at most once, on first use. */
+    private static <T> java.util.function.Supplier<T> once(java.util.function.Supplier<T> s) {
+        Object[] cell = new Object[2];
+        return () -> {
+            if (cell[0] == null) {
+                cell[1] = s.get();
+                cell[0] = Boolean.TRUE;
+            }
+            @SuppressWarnings("unchecked")
+            T t = (T) cell[1];
+            return t;
+        };
     }
 
     private static CheckResult.Outcome outcome(Decision d) {

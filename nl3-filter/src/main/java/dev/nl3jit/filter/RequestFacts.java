@@ -14,20 +14,32 @@ import java.util.function.Supplier;
  * @param ip         the end user's address
  * @param userAgent  the end user's browser
  * @param parameters values a protection may copy into metadata and bind a request-scoped grant to (first value each)
- * @param session    the SHA-256 of the HTTP session id, or {@code null} without a session
+ * @param sessionHash gives the SHA-256 of the HTTP session id, or {@code null} without a session; asked only when a
+ *                    grant is bound to the session or a ticket is made, never on a request a user-bound grant covers
  * @param kept       reads the request to keep for Send now (state-changing methods only), or gives {@code null}
  * @param reason     the reason the user gave ({@code NL3-Reason} header or the reason page), or {@code null}
  * @param canAsk     whether a page can ask the user for a reason (a browser), else a missing required one is refused
  */
 record RequestFacts(String user, String method, String path, String target, String ip, String userAgent,
-        Map<String, String> parameters, String session, Supplier<KeptRequest> kept, String reason, boolean canAsk) {
+        Map<String, String> parameters, Supplier<String> sessionHash, Supplier<KeptRequest> kept, String reason,
+        boolean canAsk) {
     static final Supplier<KeptRequest> NOTHING_KEPT = () -> null;
+    static final Supplier<String> NO_SESSION = () -> null;
+
+    /** The SHA-256 of the HTTP session id, or {@code null}. */
+    String session() {
+        return sessionHash.get();
+    }
     static final int MAX_REASON = 500;
 
-    /** The same facts with the request to keep read now (it can no longer be read later) and the given reason. */
-    RequestFacts resolved(String newReason) {
+    /**
+     * The same facts with the request to keep and the session read now (the request is gone later), the given reason,
+     * and whether a page may still ask for one.
+     */
+    RequestFacts resolved(String newReason, boolean mayAsk) {
         KeptRequest k = kept.get();
-        return new RequestFacts(user, method, path, target, ip, userAgent, parameters, session, () -> k, newReason, canAsk);
+        String s = session();
+        return new RequestFacts(user, method, path, target, ip, userAgent, parameters, () -> s, () -> k, newReason, mayAsk);
     }
 
     /** A reason as typed: trimmed, at most {@value #MAX_REASON} characters, {@code null} when blank. */

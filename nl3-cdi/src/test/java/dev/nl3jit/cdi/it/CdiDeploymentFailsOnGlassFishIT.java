@@ -2,6 +2,7 @@ package dev.nl3jit.cdi.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -80,7 +81,8 @@ class CdiDeploymentFailsOnGlassFishIT {
             String log = String.join("\n", severe);
             assertTrue(log.contains("CDI deployment failure: NL3 approval settings are invalid"), log);
             assertTrue(log.contains("nl3.signing-key: missing; expected the application's Base64 signing key"), log);
-            int port = Integer.getInteger("arq.container.glassfish-embedded.configuration.bindHttpPort", 18181);
+            Integer port = Integer.getInteger("glassfish.it.port");
+            assertNotNull(port, "glassfish.it.port: the build reserves a free port and sets it; outside Maven set it yourself");
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/no-key/api/transfers")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(404, r.statusCode(), "the application must not be serving: " + r.body());
