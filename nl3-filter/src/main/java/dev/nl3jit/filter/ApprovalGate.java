@@ -16,6 +16,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class ApprovalGate {
     private static final System.Logger LOG = System.getLogger(ApprovalGate.class.getName());
+    /** How often a request waiting for another node's approval request looks for its outcome. */
+    static final long CLAIM_POLL_MILLIS = 25;
 
     private final Nl3Settings settings;
     private final String engineTag;
@@ -26,7 +28,7 @@ final class ApprovalGate {
     private final LockWatch locks;
     private final ReasonDrafts drafts;
     private final Events events;
-    private final LogOnce warnings = new LogOnce(LOG, Duration.ofMinutes(1));
+    private final LogOnce storeFailures = new LogOnce(LOG, Duration.ofMinutes(5));
     private final FailureLog failures;
     private final SingleFlight<GrantKey, Decision> firstRequests = new SingleFlight<>();
 
@@ -63,6 +65,19 @@ final class ApprovalGate {
     }
 
     Decision decide(Protection protection, RequestFacts facts) {
+        try {
+            return decideWithStore(protection, facts);
+        } catch (ApprovalStoreException e) {
+            // Fail closed: never a per-node fallback that would let a single-use grant be used once per node.
+            storeFailures.log(Level.ERROR, String.valueOf(e.getMessage()), "the approval store is unreachable ({0}); "
+                    + "refusing protected requests with 503 until it answers (nl3.store: {1})", e.getMessage(), settings.store());
+            events.emit(ApprovalEvent.Kind.FAILURE, new GrantKey(facts.user(), protection.approvalKey(), ""),
+                    "approval store: " + e.getMessage());
+            return new Decision.Unavailable(Nl3Failure.Kind.UNAVAILABLE);
+        }
+    }
+
+    private Decision decideWithStore(Protection protection, RequestFacts facts) {
         // The digest is part of the key only for request-scoped grants; the grant path computes nothing else.
         ApprovedValues values = protection.scope() == GrantScope.REQUEST
                 ? ApprovedValues.of(protection.parameterMetadata().keySet(), facts.parameters()) : ApprovedValues.NONE;
@@ -84,9 +99,8 @@ final class ApprovalGate {
             }
         }
         // Two NL3 calls at most (lock check and create), each bounded by connect + read timeouts.
-        Duration wait = settings.connectTimeout().plus(settings.readTimeout()).multipliedBy(2).plusSeconds(1);
         try {
-            return firstRequests.run(key, wait, () -> startNew(protection, facts, key, values));
+            return firstRequests.run(key, firstRequestWait(), () -> startNew(protection, facts, key, values));
         } catch (TimeoutException e) {
             return failed(key, "approval request", protection.approvalKey(),
                     new Nl3Failure(Nl3Failure.Reason.TIMEOUT, 0, "a shared NL3 call did not finish"), true);
@@ -149,6 +163,48 @@ final class ApprovalGate {
             return new Decision.ReasonNeeded(facts.canAsk() ? drafts.put(protection, facts.resolved(null, true)) : null,
                     protection.reason());
         }
+        // One approval request per grant key across every node sharing the store: the claimant asks, the others wait.
+        String claimant = Tickets.next(engineTag);
+        Duration wait = firstRequestWait();
+        long waitEnd = System.nanoTime() + wait.toNanos();
+        while (!store.claimRequest(key, claimant, now, now.plus(wait))) {
+            if (System.nanoTime() - waitEnd > 0) {
+                return failed(key, "approval request", protection.approvalKey(),
+                        new Nl3Failure(Nl3Failure.Reason.TIMEOUT, 0, "another node's approval request did not finish"), true);
+            }
+            sleep(CLAIM_POLL_MILLIS);
+            now = clock.instant();
+            if (store.useGrant(key, now)) {
+                return new Decision.Pass(false);
+            }
+            Optional<PendingApproval> other = store.pending(key);
+            if (other.isPresent() && other.get().status() == ApprovalStatus.PENDING) {
+                return new Decision.Pending(other.get());
+            }
+        }
+        try {
+            return ask(protection, facts, key, values, now);
+        } finally {
+            store.releaseRequest(key, claimant);
+        }
+    }
+
+    /** How long concurrent first requests wait for the one that asks: two NL3 calls at most, and a second to spare. */
+    private Duration firstRequestWait() {
+        return settings.connectTimeout().plus(settings.readTimeout()).multipliedBy(2).plusSeconds(1);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApprovalStoreException("interrupted while another node asked for the same approval");
+        }
+    }
+
+    /** The user's request limit, the lock check and the new approval request, under this node's claim. */
+    private Decision ask(Protection protection, RequestFacts facts, GrantKey key, ApprovedValues values, Instant now) {
         RateLimit limit = settings.requestLimit();
         Duration retryAfter = store.takeRequestToken(key.user(), limit.count(), limit.window(), now);
         if (!retryAfter.isZero()) {

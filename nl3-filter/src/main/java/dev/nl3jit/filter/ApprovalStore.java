@@ -7,14 +7,30 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where grants, pending approvals and per-user request counters live. Every operation that decides something is
- * atomic (use a grant, replace a pending approval, take a request token), so the same guarantees hold however many
- * requests race. The default keeps everything in memory, bounded, one store per web application shared by its
- * filters. Another implementation (values are {@link java.io.Serializable}) is passed to
+ * Where grants, pending approvals, per-user request counters, claims on new approval requests and what NL3 said about
+ * users' locks live. Every operation that decides something is atomic (use a grant, replace a pending approval, take
+ * a request token, claim a new request), so the same guarantees hold however many requests race, on one node or on
+ * many sharing one store. The default keeps everything in memory, bounded, one store per web application shared by
+ * its filters; {@code nl3.store=jcache} (module nl3-jcache) shares it across a cluster. Another implementation is
+ * named by {@code nl3.store} through an {@link ApprovalStoreFactory}, passed to
  * {@link Nl3ApprovalFilter#Nl3ApprovalFilter(Nl3Settings, ApprovalStore, UsernameMapper)}, to
- * {@link Nl3Approvals.Builder#store(ApprovalStore)}, or produced as a CDI bean. Implementations are thread-safe.
+ * {@link Nl3Approvals.Builder#store(ApprovalStore)}, or produced as a CDI bean. A distributed store keeps pending
+ * approvals in {@link PendingApproval#toStoredForm()}. Implementations are thread-safe and report an unreachable
+ * backend as {@link ApprovalStoreException}, on which the filter fails closed.
  */
 public interface ApprovalStore {
+
+    /**
+     * What NL3 last said about a user's lock, trusted until {@code until}.
+     *
+     * @param locked whether the user may not be approved (locked, or not enrolled where that is denied)
+     * @param until  when the answer is too old to rely on
+     */
+    record LockState(boolean locked, Instant until) {
+        public LockState {
+            java.util.Objects.requireNonNull(until, "until");
+        }
+    }
 
     /** The grant under {@code key}, if any (an expired one may be reported; callers compare). */
     Optional<Grant> grant(GrantKey key);
@@ -56,6 +72,25 @@ public interface ApprovalStore {
      * {@code window}: {@link Duration#ZERO} when one was taken, else how long until one is free.
      */
     Duration takeRequestToken(String user, int capacity, Duration window, Instant now);
+
+    /**
+     * Claims the right to ask NL3 for a new approval under {@code key} until {@code until}: {@code true} for exactly one
+     * claimant at a time across every node sharing this store (an ended claim may be taken over).
+     */
+    boolean claimRequest(GrantKey key, String claimant, Instant now, Instant until);
+
+    /** Gives up a claim made by {@code claimant} (the approval request was stored, or asking failed). */
+    void releaseRequest(GrantKey key, String claimant);
+
+    /** Remembers what NL3 said about {@code user}'s lock, for every node. */
+    void putLockState(String user, LockState state);
+
+    /** What NL3 last said about {@code user}'s lock, if that is still to be relied on at {@code now}. */
+    Optional<LockState> lockState(String user, Instant now);
+
+    /** Releases what the store holds open (connections to a cluster); called when the last filter using it ends. */
+    default void close() {
+    }
 
     /** How many grants are held now, for operators; -1 when this store cannot tell cheaply. */
     default long grantCount() {

@@ -14,7 +14,8 @@ final class EngineRegistry {
     private static final String ATTRIBUTE = EngineRegistry.class.getName();
 
     private final Map<String, Engine> byTag = new ConcurrentHashMap<>();
-    private ApprovalStore shared;
+    /** The stores the application's filters opened by their settings, by {@link Stores#spec}; closed with the last engine. */
+    private final Map<String, ApprovalStore> shared = new java.util.HashMap<>();
 
     static EngineRegistry of(ServletContext context) {
         synchronized (context) {
@@ -28,12 +29,19 @@ final class EngineRegistry {
         }
     }
 
-    /** One default store per application, so every filter instance sees the same grants. */
+    /**
+     * One store per application and {@code nl3.store*} settings, so every filter instance sees the same grants.
+     *
+     * @throws InvalidSettingsException the store the settings name cannot be opened
+     */
     synchronized ApprovalStore sharedStore(Nl3Settings settings, Clock clock) {
-        if (shared == null) {
-            shared = ApprovalStore.inMemory(settings.maxEntries(), settings.maxEntriesPerUser(), clock);
+        String spec = Stores.spec(settings);
+        ApprovalStore s = shared.get(spec);
+        if (s == null) {
+            s = Stores.open(settings, clock, Stores.loader());
+            shared.put(spec, s);
         }
-        return shared;
+        return s;
     }
 
     /** @throws IllegalStateException when another engine with the same name (tag) is here already */
@@ -45,8 +53,20 @@ final class EngineRegistry {
         }
     }
 
+    /** Removes an engine; with the last one the shared stores are closed (the application is going away). */
     void remove(Engine engine) {
         byTag.remove(engine.tag(), engine);
+        synchronized (this) {
+            if (byTag.isEmpty()) {
+                shared.values().forEach(ApprovalStore::close);
+                shared.clear();
+            }
+        }
+    }
+
+    /** Any engine of this application (to render an answer that belongs to none). */
+    Optional<Engine> any() {
+        return byTag.values().stream().findFirst();
     }
 
     /** The engine that created {@code ticket}. */

@@ -40,10 +40,15 @@ final class FilterSetup {
         ServletContext ctx = config.getServletContext();
         checkPendingPathIsMapped(config, settings.pendingPath());
         EngineRegistry registry = EngineRegistry.of(ctx);
-        Nl3Approvals approvals = Nl3Approvals.builder(settings).name("filter:" + config.getFilterName())
-                .application(ctx.getContextPath()).clock(clock)
-                .usernames(usernames).listener(listener)
-                .store(store != null ? store : registry.sharedStore(settings, clock)).build();
+        Nl3Approvals approvals;
+        try {
+            approvals = Nl3Approvals.builder(settings).name("filter:" + config.getFilterName())
+                    .application(ctx.getContextPath()).clock(clock)
+                    .usernames(usernames).listener(listener)
+                    .store(store != null ? store : registry.sharedStore(settings, clock)).build();
+        } catch (InvalidSettingsException e) {
+            throw failed("NL3 approval filter '" + config.getFilterName() + "' cannot open its store: " + e.getMessage(), e);
+        }
         try {
             approvals.serveIn(ctx);
         } catch (IllegalStateException e) {

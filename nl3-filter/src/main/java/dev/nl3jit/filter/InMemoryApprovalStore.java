@@ -30,12 +30,17 @@ final class InMemoryApprovalStore implements ApprovalStore {
     private final ConcurrentHashMap<GrantKey, PendingApproval> pendingByKey = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, PendingApproval> pendingByTicket = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<GrantKey, Claim> claims = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LockState> locks = new ConcurrentHashMap<>();
     /** Guarded by {@code this}. */
     private final Index grantIndex = new Index();
     /** Guarded by {@code this}; ids are tickets. */
     private final Index pendingIndex = new Index();
 
     private record Bucket(double tokens, Instant at) {
+    }
+
+    private record Claim(String claimant, Instant until) {
     }
 
     /** When each entry ends, in order, and whose it is. */
@@ -295,8 +300,34 @@ final class InMemoryApprovalStore implements ApprovalStore {
         return wait[0];
     }
 
+    // --- claims and locks ---
+
+    @Override
+    public boolean claimRequest(GrantKey key, String claimant, Instant now, Instant until) {
+        Claim mine = new Claim(claimant, until);
+        return claims.compute(key, (k, c) -> c == null || !c.until().isAfter(now) ? mine : c) == mine;
+    }
+
+    @Override
+    public void releaseRequest(GrantKey key, String claimant) {
+        claims.computeIfPresent(key, (k, c) -> c.claimant().equals(claimant) ? null : c);
+    }
+
+    @Override
+    public void putLockState(String user, LockState state) {
+        locks.put(user, state);
+    }
+
+    @Override
+    public Optional<LockState> lockState(String user, Instant now) {
+        LockState s = locks.get(user);
+        return s != null && s.until().isAfter(now) ? Optional.of(s) : Optional.empty();
+    }
+
     @Override
     public synchronized void purge(Instant now) {
+        claims.values().removeIf(c -> !c.until().isAfter(now));
+        locks.values().removeIf(l -> !l.until().isAfter(now));
         purgeEnded(grantIndex, now, this::dropGrant);
         purgeEnded(pendingIndex, now, this::dropPending);
         // A bucket refills within its window; one older than a day is full, as good as absent.

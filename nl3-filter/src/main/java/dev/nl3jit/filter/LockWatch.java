@@ -4,8 +4,6 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Honours an NL3 lock while grants live: every {@code nl3.lock-recheck} (jittered), one background thread asks NL3
  * for the lock state of each user holding a live grant; a lock revokes all of that user's grants and tickets in the
- * store. What it learns also serves the request path, which never calls NL3 for it: a user known locked is refused
+ * store. What it learns is kept in the store, so it serves every node, and also the request path, which never calls NL3 for it: a user known locked is refused
  * without a call, a user known unlocked (within one interval) skips the lock check before a new approval request.
  */
 final class LockWatch implements AutoCloseable {
@@ -30,15 +28,8 @@ final class LockWatch implements AutoCloseable {
     private final boolean allowNotEnrolled;
     private final FailurePolicy onFailure;
     private final Events events;
-    /** What NL3 said about users, shared by every engine of the same store (a lock revokes in the store for all). */
-    private final Map<String, Learnt> learnt;
-    private static final Map<ApprovalStore, Map<String, Learnt>> KNOWLEDGE = new java.util.WeakHashMap<>();
     private final LogOnce failures = new LogOnce(LOG, Duration.ofMinutes(5));
     private ScheduledExecutorService scheduler;
-
-    /** A lock state and when NL3 said it. */
-    private record Learnt(boolean locked, Instant at) {
-    }
 
     LockWatch(ApprovalStore store, Nl3Client client, Clock clock, Nl3Settings settings, Events events) {
         this.store = store;
@@ -49,9 +40,6 @@ final class LockWatch implements AutoCloseable {
         this.allowNotEnrolled = settings.allowNotEnrolled();
         this.onFailure = settings.lockCheckFailure();
         this.events = events;
-        synchronized (KNOWLEDGE) {
-            this.learnt = KNOWLEDGE.computeIfAbsent(store, s -> new ConcurrentHashMap<>());
-        }
     }
 
     /**
@@ -105,9 +93,8 @@ final class LockWatch implements AutoCloseable {
         try {
             Instant now = clock.instant();
             store.purge(now);
-            learnt.values().removeIf(l -> l.at().isBefore(now.minus(every.multipliedBy(2))));
             for (String user : store.usersWithGrants(now)) {
-                // Another engine of the same store may have asked within this interval already.
+                // Another engine or node of the same store may have asked within this interval already.
                 if (fresh(user) == null) {
                     check(user);
                 }
@@ -135,25 +122,25 @@ final class LockWatch implements AutoCloseable {
         }
     }
 
+    /** Remembers NL3's answer in the store, so every engine and every node sharing it relies on it for one interval. */
     void learn(String user, boolean locked) {
-        learnt.put(user, new Learnt(locked, clock.instant()));
+        store.putLockState(user, new ApprovalStore.LockState(locked, clock.instant().plus(every)));
     }
 
     /** NL3 said within the last interval that {@code user} is locked. */
     boolean knownLocked(String user) {
-        Learnt l = fresh(user);
+        ApprovalStore.LockState l = fresh(user);
         return l != null && l.locked();
     }
 
     /** NL3 said within the last interval that {@code user} is not locked. */
     boolean knownUnlocked(String user) {
-        Learnt l = fresh(user);
+        ApprovalStore.LockState l = fresh(user);
         return l != null && !l.locked();
     }
 
-    private Learnt fresh(String user) {
-        Learnt l = learnt.get(user);
-        return l != null && l.at().plus(every).isAfter(clock.instant()) ? l : null;
+    private ApprovalStore.LockState fresh(String user) {
+        return store.lockState(user, clock.instant()).orElse(null);
     }
 
     @Override

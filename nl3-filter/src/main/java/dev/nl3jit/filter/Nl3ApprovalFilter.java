@@ -55,6 +55,10 @@ import java.util.function.Consumer;
  * <tr><td>{@code nl3.grant-scope}</td><td>{@code key}</td><td>{@code key}: every request under the approval key; {@code request}: the same method, path and values of {@code nl3.parameters} only (a digest of the values the approver saw)</td></tr>
  * <tr><td>{@code nl3.grant-uses}</td><td>{@code auto}</td><td>requests one approval lets through: {@code auto} (1 for Sign and Approve, else unlimited), {@code unlimited}, or 1 to 1000000; taken atomically</td></tr>
  * <tr><td>{@code nl3.grant-binding}</td><td>{@code user}</td><td>{@code user}, or {@code session}: a grant serves only the HTTP session that asked</td></tr>
+ * <tr><td>{@code nl3.store}</td><td>{@code memory}</td><td>{@code memory}, or {@code jcache} (module {@code nl3-jcache}): grants, tickets, claims and limits shared by every node of a cluster</td></tr>
+ * <tr><td>{@code nl3.store-provider}</td><td>(the only provider)</td><td>JCache {@code CachingProvider} class, e.g. {@code com.hazelcast.cache.HazelcastMemberCachingProvider} or {@code com.hazelcast.client.cache.HazelcastClientCachingProvider}</td></tr>
+ * <tr><td>{@code nl3.store-uri}</td><td>(the provider's default)</td><td>JCache cache manager URI, e.g. {@code classpath:hazelcast-client.xml}</td></tr>
+ * <tr><td>{@code nl3.store-name}</td><td>{@code nl3}</td><td>prefix of the store's cache names, so several applications can share one cluster</td></tr>
  * <tr><td>{@code nl3.reason}</td><td>{@code none}</td><td>{@code none}, {@code optional} or {@code required}: the user types a reason before the request is sent; API clients use the {@code NL3-Reason} header</td></tr>
  * <tr><td>{@code nl3.request-limit}</td><td>{@code 5/10m}</td><td>new approval requests per user per window; over it {@code 429} and no NL3 call</td></tr>
  * <tr><td>{@code nl3.lock-recheck}</td><td>{@code 30s}</td><td>how often the lock state of users holding grants is re-checked in the background, 1 s to 1 h; a lock revokes their grants and tickets</td></tr>

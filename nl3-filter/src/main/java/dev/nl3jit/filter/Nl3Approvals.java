@@ -20,14 +20,17 @@ public final class Nl3Approvals implements AutoCloseable {
     private final Nl3Settings settings;
     private final Engine engine;
     private final Set<EngineRegistry> servedIn = new CopyOnWriteArraySet<>();
+    /** The store this engine opened itself from {@code nl3.store}, closed with it; {@code null} when one was given. */
+    private final ApprovalStore ownStore;
 
     private Nl3Approvals(Builder b) {
         this.settings = b.settings;
-        ApprovalStore store = b.store != null ? b.store : ApprovalStore.inMemory(settings.maxEntries(), settings.maxEntriesPerUser(), b.clock);
+        this.ownStore = b.store != null ? null : Stores.open(settings, b.clock, Stores.loader());
+        ApprovalStore store = b.store != null ? b.store : ownStore;
         this.engine = new Engine(b.name, b.application, settings, b.clock, store, b.usernames, b.listener);
     }
 
-    /** With the in-memory store, the system clock, principal names as usernames and no listener. */
+    /** With the store {@code nl3.store} names (default in memory), the system clock, principal names as usernames and no listener. */
     public static Nl3Approvals create(Nl3Settings settings) {
         return builder(settings).build();
     }
@@ -71,7 +74,7 @@ public final class Nl3Approvals implements AutoCloseable {
             return this;
         }
 
-        /** Where grants and pending approvals live; {@code null}: a new in-memory store. */
+        /** Where grants and pending approvals live; {@code null}: the store {@code nl3.store} names (default: a new in-memory one). */
         public Builder store(ApprovalStore value) {
             this.store = value;
             return this;
@@ -181,5 +184,8 @@ public final class Nl3Approvals implements AutoCloseable {
         }
         servedIn.clear();
         engine.close();
+        if (ownStore != null) {
+            ownStore.close();
+        }
     }
 }

@@ -52,6 +52,10 @@ public final class Nl3Settings {
     private final int maxKeptBody;
     private final int maxEntriesPerUser;
     private final GrantBinding grantBinding;
+    private final String store;
+    private final String storeProvider;
+    private final URI storeUri;
+    private final String storeName;
 
     private Nl3Settings(Map<Setting<?>, Object> v) {
         this.signingKey = (SigningKey) v.get(SettingsTable.SIGNING_KEY);
@@ -90,6 +94,10 @@ public final class Nl3Settings {
         this.maxKeptBody = (Integer) v.get(SettingsTable.MAX_KEPT_BODY);
         this.maxEntriesPerUser = (Integer) v.get(SettingsTable.MAX_ENTRIES_PER_USER);
         this.grantBinding = (GrantBinding) v.get(SettingsTable.GRANT_BINDING);
+        this.store = (String) v.get(SettingsTable.STORE);
+        this.storeProvider = (String) v.get(SettingsTable.STORE_PROVIDER);
+        this.storeUri = (URI) v.get(SettingsTable.STORE_URI);
+        this.storeName = (String) v.get(SettingsTable.STORE_NAME_SETTING);
     }
 
     /** A builder with every default of the settings table; the signing key and the issuer have none. */
@@ -183,6 +191,10 @@ public final class Nl3Settings {
         b.values.put(SettingsTable.MAX_KEPT_BODY, maxKeptBody);
         b.values.put(SettingsTable.MAX_ENTRIES_PER_USER, maxEntriesPerUser);
         b.values.put(SettingsTable.GRANT_BINDING, grantBinding);
+        b.values.put(SettingsTable.STORE, store);
+        b.values.put(SettingsTable.STORE_PROVIDER, storeProvider);
+        b.values.put(SettingsTable.STORE_URI, storeUri);
+        b.values.put(SettingsTable.STORE_NAME_SETTING, storeName);
         return b;
     }
 
@@ -354,6 +366,26 @@ public final class Nl3Settings {
     /** Whether a grant serves the user or only the HTTP session that asked ({@code nl3.grant-binding}). */
     GrantBinding grantBinding() {
         return grantBinding;
+    }
+
+    /** Where grants and pending approvals live: {@code memory}, or an installed store such as {@code jcache} ({@code nl3.store}). */
+    public String store() {
+        return store;
+    }
+
+    /** The JCache {@code CachingProvider} class name, or {@code null} for the default provider ({@code nl3.store-provider}). */
+    public String storeProvider() {
+        return storeProvider;
+    }
+
+    /** The JCache cache manager URI, or {@code null} for the provider's default ({@code nl3.store-uri}). */
+    public URI storeUri() {
+        return storeUri;
+    }
+
+    /** The prefix of the store's cache names, so several applications can share one cluster ({@code nl3.store-name}). */
+    public String storeName() {
+        return storeName;
     }
 
     @Override
@@ -550,6 +582,23 @@ public final class Nl3Settings {
          *
          * @throws InvalidSettingsException listing every problem, one per setting
          */
+        /** {@code memory} or an installed store such as {@code jcache}. */
+        public Builder store(String value) {
+            return value(SettingsTable.STORE, value);
+        }
+
+        public Builder storeProvider(String value) {
+            return value(SettingsTable.STORE_PROVIDER, value);
+        }
+
+        public Builder storeUri(URI value) {
+            return value(SettingsTable.STORE_URI, value);
+        }
+
+        public Builder storeName(String value) {
+            return value(SettingsTable.STORE_NAME_SETTING, value);
+        }
+
         public Nl3Settings build() {
             Map<Setting<?>, Object> v = new HashMap<>(values);
             String host = apiHost == null ? SettingsTable.API_HOST.defaultValue() : apiHost;

@@ -272,6 +272,108 @@ public final class PendingApproval implements Serializable {
         return signer != null;
     }
 
+    /**
+     * This approval as one line of JSON, for stores that keep values outside the JVM: a stable, versioned form with
+     * no Java serialisation and no secret (the Send now token and the session are SHA-256 digests). Unknown fields are
+     * ignored when read, so a newer library can add some. The kept request's body (at most {@code nl3.max-kept-body}
+     * bytes) is part of it.
+     */
+    public String toStoredForm() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("v", 1);
+        m.put("ticket", ticket);
+        m.put("user", key.user());
+        m.put("approvalKey", key.approvalKey());
+        m.put("scope", key.scope());
+        m.put("requestId", requestId);
+        m.put("approvalType", approvalType.name());
+        m.put("approvers", approvers);
+        m.put("createdAt", createdAt.toString());
+        m.put("expiresAt", expiresAt.toString());
+        putIf(m, "method", method);
+        putIf(m, "target", target);
+        m.put("status", status.name());
+        putIf(m, "comment", comment);
+        putIf(m, "decidedAt", decidedAt);
+        putIf(m, "decidedBy", decidedBy);
+        putIf(m, "signer", signer);
+        putIf(m, "signedAt", signedAt);
+        m.put("values", values);
+        putIf(m, "checkedAt", checkedAt);
+        m.put("grantFor", grantFor.toString());
+        m.put("uses", uses);
+        if (kept != null) {
+            Map<String, Object> k = new java.util.LinkedHashMap<>();
+            k.put("method", kept.method());
+            k.put("target", kept.target());
+            putIf(k, "contentType", kept.contentType());
+            k.put("body", java.util.Base64.getEncoder().encodeToString(kept.body()));
+            m.put("kept", k);
+        }
+        putIf(m, "sendToken", sendToken);
+        putIf(m, "session", session);
+        putIf(m, "failing", failing);
+        return Nl3Json.write(m);
+    }
+
+    private static void putIf(Map<String, Object> m, String name, Object value) {
+        if (value != null) {
+            m.put(name, value.toString());
+        }
+    }
+
+    /**
+     * Reads {@link #toStoredForm()}.
+     *
+     * @throws ApprovalStoreException the text is not a stored approval this library can read
+     */
+    @SuppressWarnings("unchecked")
+    public static PendingApproval fromStoredForm(String text) {
+        try {
+            Map<String, Object> m = org.jose4j.json.JsonUtil.parseJson(text);
+            if (!(m.get("v") instanceof Number v) || v.intValue() != 1) {
+                throw new ApprovalStoreException("stored approval of an unknown version: " + m.get("v"));
+            }
+            return create(d -> {
+                d.ticket = (String) m.get("ticket");
+                d.key = new GrantKey((String) m.get("user"), (String) m.get("approvalKey"), (String) m.get("scope"));
+                d.requestId = (String) m.get("requestId");
+                d.approvalType = ApprovalType.valueOf((String) m.get("approvalType"));
+                d.approvers = List.copyOf((List<String>) m.get("approvers"));
+                d.createdAt = Instant.parse((String) m.get("createdAt"));
+                d.expiresAt = Instant.parse((String) m.get("expiresAt"));
+                d.method = (String) m.get("method");
+                d.target = (String) m.get("target");
+                d.status = ApprovalStatus.valueOf((String) m.get("status"));
+                d.comment = (String) m.get("comment");
+                d.decidedAt = instant(m.get("decidedAt"));
+                d.decidedBy = (String) m.get("decidedBy");
+                d.signer = (String) m.get("signer");
+                d.signedAt = instant(m.get("signedAt"));
+                d.values = Map.copyOf((Map<String, String>) m.get("values"));
+                d.checkedAt = instant(m.get("checkedAt"));
+                d.grantFor = Duration.parse((String) m.get("grantFor"));
+                d.uses = ((Number) m.get("uses")).intValue();
+                if (m.get("kept") instanceof Map<?, ?> k) {
+                    d.kept = new KeptRequest((String) k.get("method"), (String) k.get("target"), (String) k.get("contentType"),
+                            java.util.Base64.getDecoder().decode((String) k.get("body")));
+                }
+                d.sendToken = (String) m.get("sendToken");
+                d.session = (String) m.get("session");
+                d.failing = (String) m.get("failing");
+            });
+        } catch (org.jose4j.lang.JoseException | RuntimeException e) {
+            if (e instanceof ApprovalStoreException a) {
+                throw a;
+            }
+            throw new ApprovalStoreException("unreadable stored approval (" + e + ")", e);
+        }
+    }
+
+    private static Instant instant(Object text) {
+        return text == null ? null : Instant.parse((String) text);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof PendingApproval p && ticket.equals(p.ticket) && status == p.status

@@ -17,6 +17,8 @@ import java.util.Optional;
  */
 final class PendingEndpoint implements AutoCloseable {
     static final Duration MAX_WAIT = Duration.ofSeconds(30);
+    private static final LogOnce STORE_FAILURES = new LogOnce(System.getLogger(PendingEndpoint.class.getName()),
+            Duration.ofMinutes(5));
 
     private final String pendingPath;
     private final EngineRegistry registry;
@@ -47,7 +49,16 @@ final class PendingEndpoint implements AutoCloseable {
         if (user == null) {
             return;
         }
-        Answer answer = answer(req, res, user, ClientKind.of(req, List.of()));
+        ClientKind kind = ClientKind.of(req, List.of());
+        Answer answer;
+        try {
+            answer = answer(req, res, user, kind);
+        } catch (ApprovalStoreException e) {
+            STORE_FAILURES.log(System.Logger.Level.ERROR, String.valueOf(e.getMessage()),
+                    "the approval store is unreachable ({0}); pending pages answer 503 until it answers", e.getMessage());
+            answer = registry.any().map(engine -> engine.responder().unavailable(req, kind))
+                    .orElseGet(() -> Answer.status(503).empty());
+        }
         if (answer != null) {
             answer.writeTo(res);
         }

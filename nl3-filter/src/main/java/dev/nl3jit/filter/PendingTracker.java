@@ -10,7 +10,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Keeps pending approvals up to date: asks NL3 for a ticket's status at most once per poll interval however
- * many requests wait for it (concurrent refreshes of one ticket share one call), expires tickets the application
+ * many requests wait for it, on however many nodes (concurrent refreshes of one ticket on one node share one call;
+ * across nodes, a conditional replace of the ticket's check time decides who calls), expires tickets the application
  * stopped waiting for, records the grant when an approver approved, long-polls, cancels and forgets. Holds no
  * per-ticket state of its own: what it knows lives in the {@link ApprovalStore}, so eviction leaves nothing behind.
  */
@@ -83,7 +84,10 @@ final class PendingTracker {
         return !now.isBefore(p.expiresAt()) || p.checkedAt() == null || !now.isBefore(p.checkedAt().plus(pollInterval));
     }
 
-    /** Runs once per ticket at a time. */
+    /**
+     * Runs once per ticket at a time on this node; across nodes, the one that moves the ticket's check time forward
+     * (a conditional replace in the store) makes the call, the others keep what is stored.
+     */
     private PendingApproval check(PendingApproval pending) throws Nl3Failure {
         PendingApproval current = store.pendingByTicket(pending.ticket()).orElse(pending);
         if (current.status().isFinal() || !needsCheck(current)) {
@@ -96,9 +100,16 @@ final class PendingTracker {
                 d.decidedAt = current.expiresAt();
                 d.checkedAt = now;
             });
-            store.putPending(expired);
+            if (!store.replacePending(current, expired)) {
+                return stored(current);
+            }
             events.emit(ApprovalEvent.Kind.EXPIRED, expired, null);
             return expired;
+        }
+        PendingApproval claimed = current.checked(now);
+        if (!claimed.equals(current) && !store.replacePending(current, claimed)) {
+            // Another node checked this interval's status, or is checking it now.
+            return stored(current);
         }
         Nl3Client.Report report;
         try {
@@ -106,23 +117,19 @@ final class PendingTracker {
         } catch (Nl3Failure f) {
             // Remembered on the ticket, so every waiting page says the service is not answering, and asked again
             // only after the poll interval.
-            store.putPending(current.with(d -> {
-                d.checkedAt = now;
-                d.failing = f.reason().name() + ":" + f.status();
-            }));
+            store.replacePending(claimed, claimed.with(d -> d.failing = f.reason().name() + ":" + f.status()));
             failures.report(f, "status check", current.key().approvalKey(), current.key().user(),
                     "the pending pages say so and keep trying");
             throw f;
         }
         Instant decidedAt = report.status().isFinal() ? (report.decidedAt() == null ? now : report.decidedAt()) : null;
-        PendingApproval updated = current.with(d -> {
+        PendingApproval updated = claimed.with(d -> {
             d.status = report.status();
             d.comment = report.comment();
             d.decidedAt = decidedAt;
             d.decidedBy = report.decidedBy();
             d.signer = report.signer();
             d.signedAt = report.signedAt();
-            d.checkedAt = now;
             d.failing = null;
             if (report.approvalType() != null) {
                 d.approvalType = report.approvalType();
@@ -130,20 +137,15 @@ final class PendingTracker {
         });
         if (report.status() == ApprovalStatus.APPROVED) {
             // The lock is NL3's panic button: an approval that arrives while the user is locked gives nothing.
-            boolean mayGrant;
-            try {
-                mayGrant = grantCheck.mayGrant(current.key().user());
-            } catch (Nl3Failure f) {
-                store.putPending(current.checked(now));
-                throw f;
-            }
+            boolean mayGrant = grantCheck.mayGrant(current.key().user());
             if (!mayGrant) {
                 LOG.log(Level.INFO, "approved while locked: no grant for {0} / {1}", current.key().user(),
                         current.key().approvalKey());
                 events.emit(ApprovalEvent.Kind.LOCKED, updated, "approved while locked: no grant");
-                store.putPending(updated);
+                store.replacePending(claimed, updated);
                 return updated;
             }
+            // The grant first: whoever sees the ticket approved finds the grant it leads to.
             Instant from = updated.decidedAt().isAfter(now) ? now : updated.decidedAt();
             Grant grant = new Grant(from.plus(current.grantFor()), ApprovalGate.grantUses(current.uses(), updated.approvalType()));
             store.putGrant(current.key(), grant);
@@ -154,8 +156,12 @@ final class PendingTracker {
         } else if (report.status().isFinal()) {
             events.emit(ApprovalEvent.Kind.EXPIRED, updated, null);
         }
-        store.putPending(updated);
-        return updated;
+        return store.replacePending(claimed, updated) ? updated : stored(updated);
+    }
+
+    /** What the store holds for this ticket now, or {@code fallback} when it holds nothing (evicted, revoked). */
+    private PendingApproval stored(PendingApproval fallback) {
+        return store.pendingByTicket(fallback.ticket()).orElse(fallback);
     }
 
     /**
