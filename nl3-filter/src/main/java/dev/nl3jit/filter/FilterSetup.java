@@ -46,8 +46,9 @@ final class FilterSetup {
                     .application(ctx.getContextPath()).clock(clock)
                     .usernames(usernames).listener(listener)
                     .store(store != null ? store : registry.sharedStore(settings, clock)).build();
-        } catch (InvalidSettingsException e) {
-            throw failed("NL3 approval filter '" + config.getFilterName() + "' cannot open its store: " + e.getMessage(), e);
+        } catch (InvalidSettingsException | ApprovalStoreException e) {
+            throw failed("NL3 approval filter '" + config.getFilterName() + "' cannot open its store (nl3.store="
+                    + settings.store() + "): " + e.getMessage(), e);
         }
         try {
             approvals.serveIn(ctx);

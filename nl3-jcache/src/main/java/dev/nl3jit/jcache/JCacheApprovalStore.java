@@ -1,0 +1,436 @@
+package dev.nl3jit.jcache;
+
+import dev.nl3jit.filter.ApprovalStore;
+import dev.nl3jit.filter.ApprovalStoreException;
+import dev.nl3jit.filter.Grant;
+import dev.nl3jit.filter.GrantKey;
+import dev.nl3jit.filter.PendingApproval;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+
+/**
+ * An {@link ApprovalStore} on the standard JCache API (JSR-107), so every node of a cluster sees the same grants,
+ * tickets, claims, request limits and lock knowledge. Works with any provider; tested with Hazelcast members.
+ *
+ * <p>Every decision is one conditional operation of the cache ({@code putIfAbsent}, {@code replace(k, old, new)},
+ * {@code remove(k, old)}) retried on contention, so nothing needs code deployed on the cluster's members (a
+ * Hazelcast client works as well as an embedded member). Keys and values are short strings in a stable form (the
+ * pending approval's is {@link PendingApproval#toStoredForm()}); nothing stored is secret. Values carry their own
+ * deadline: an ended entry is treated as absent when read and removed by {@link #purge(Instant)}, which the filter
+ * runs in the background; each cache also expires entries {@value #SAFETY_NET_DAYS} days after their last change.
+ *
+ * <p>Caches, all {@code String} to {@code String}, named {@code <name>.grants}, {@code .pending} (by ticket),
+ * {@code .pending-keys} (grant key to ticket), {@code .users} (each user's grants and tickets, for caps, revocation
+ * and the lock re-check), {@code .limits}, {@code .claims} and {@code .locks}. A cache the application's
+ * configuration already defines (with backups, a near cache, limits) is used as it is; a missing one is created.
+ */
+public final class JCacheApprovalStore implements ApprovalStore {
+    static final int SAFETY_NET_DAYS = 8;
+    /** A bucket untouched this long is full again: dropped. */
+    private static final Duration IDLE_BUCKET = Duration.ofDays(1);
+
+    private final CacheManager manager;
+    private final boolean ownsManager;
+    private final int perUser;
+    private final Cache<String, String> grants;
+    private final Cache<String, String> pending;
+    private final Cache<String, String> pendingKeys;
+    private final Cache<String, String> users;
+    private final Cache<String, String> limits;
+    private final Cache<String, String> claims;
+    private final Cache<String, String> locks;
+
+    private JCacheApprovalStore(CacheManager manager, boolean ownsManager, String name, int perUser) {
+        this.manager = manager;
+        this.ownsManager = ownsManager;
+        this.perUser = perUser;
+        this.grants = cache(manager, name + ".grants");
+        this.pending = cache(manager, name + ".pending");
+        this.pendingKeys = cache(manager, name + ".pending-keys");
+        this.users = cache(manager, name + ".users");
+        this.limits = cache(manager, name + ".limits");
+        this.claims = cache(manager, name + ".claims");
+        this.locks = cache(manager, name + ".locks");
+    }
+
+    /**
+     * A store in {@code manager}'s caches, which the caller keeps open and closes.
+     *
+     * @param name    the prefix of the cache names, the same on every node of one application ({@code nl3.store-name})
+     * @param perUser grants and tickets kept per user at most ({@code nl3.max-entries-per-user})
+     * @param clock   unused today; kept for symmetry with the in-memory store
+     */
+    public static JCacheApprovalStore open(CacheManager manager, String name, int perUser, Clock clock) {
+        return open(manager, false, name, perUser);
+    }
+
+    static JCacheApprovalStore open(CacheManager manager, boolean ownsManager, String name, int perUser) {
+        Objects.requireNonNull(manager, "manager");
+        if (perUser < 1) {
+            throw new IllegalArgumentException("perUser must be at least 1: " + perUser);
+        }
+        try {
+            return new JCacheApprovalStore(manager, ownsManager, name, perUser);
+        } catch (RuntimeException e) {
+            throw new ApprovalStoreException("cannot open the JCache caches " + name + ".*: " + e.getMessage(), e);
+        }
+    }
+
+    private static Cache<String, String> cache(CacheManager manager, String name) {
+        Cache<String, String> c = manager.getCache(name, String.class, String.class);
+        if (c != null) {
+            return c;
+        }
+        MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .setStoreByValue(true)
+                .setExpiryPolicyFactory(ModifiedExpiryPolicy.factoryOf(
+                        new javax.cache.expiry.Duration(java.util.concurrent.TimeUnit.DAYS, SAFETY_NET_DAYS)));
+        try {
+            return manager.createCache(name, config);
+        } catch (CacheException e) {
+            // Another node created it a moment ago.
+            c = manager.getCache(name, String.class, String.class);
+            if (c == null) {
+                throw e;
+            }
+            return c;
+        }
+    }
+
+    // --- the backend, guarded: any failure of it is an ApprovalStoreException ---
+
+    private static <T> T guard(Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (ApprovalStoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ApprovalStoreException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void run(Runnable op) {
+        guard(() -> {
+            op.run();
+            return null;
+        });
+    }
+
+    /**
+     * Changes the value under {@code key} atomically: {@code change} gets the current value (or {@code null}) and
+     * returns the new one ({@code null}: remove; the same string: leave it). Retried until no other node raced.
+     */
+    private static String update(Cache<String, String> cache, String key, UnaryOperator<String> change) {
+        return guard(() -> {
+            while (true) {
+                String old = cache.get(key);
+                String next = change.apply(old);
+                if (Objects.equals(old, next)) {
+                    return next;
+                }
+                boolean done;
+                if (old == null) {
+                    done = cache.putIfAbsent(key, next);
+                } else if (next == null) {
+                    done = cache.remove(key, old);
+                } else {
+                    done = cache.replace(key, old, next);
+                }
+                if (done) {
+                    return next;
+                }
+                Thread.onSpinWait();
+            }
+        });
+    }
+
+    // --- grants ---
+
+    @Override
+    public Optional<Grant> grant(GrantKey key) {
+        return Optional.ofNullable(guard(() -> grants.get(Codec.key(key)))).map(Codec::grant);
+    }
+
+    @Override
+    public boolean useGrant(GrantKey key, Instant now) {
+        String k = Codec.key(key);
+        return guard(() -> {
+            while (true) {
+                String v = grants.get(k);
+                if (v == null) {
+                    return false;
+                }
+                Grant g = Codec.grant(v);
+                if (!g.liveAt(now)) {
+                    grants.remove(k, v);
+                    return false;
+                }
+                Grant after = g.afterOneUse();
+                if (after == g) {
+                    return true; // unlimited: a read, no write
+                }
+                if (after == null ? grants.remove(k, v) : grants.replace(k, v, Codec.grant(after))) {
+                    return true;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void putGrant(GrantKey key, Grant grant) {
+        String k = Codec.key(key);
+        index(key.user(), UserIndex.GRANT, k, grant.until());
+        run(() -> grants.put(k, Codec.grant(grant)));
+    }
+
+    @Override
+    public void removeGrant(GrantKey key) {
+        run(() -> grants.remove(Codec.key(key)));
+    }
+
+    // --- pending approvals ---
+
+    @Override
+    public Optional<PendingApproval> pending(GrantKey key) {
+        String ticket = guard(() -> pendingKeys.get(Codec.key(key)));
+        return ticket == null ? Optional.empty() : pendingByTicket(ticket).filter(p -> p.key().equals(key));
+    }
+
+    @Override
+    public Optional<PendingApproval> pendingByTicket(String ticket) {
+        return Optional.ofNullable(guard(() -> pending.get(ticket))).map(PendingApproval::fromStoredForm);
+    }
+
+    @Override
+    public void putPending(PendingApproval p) {
+        String k = Codec.key(p.key());
+        index(p.key().user(), UserIndex.PENDING, p.ticket(), keepUntil(p));
+        run(() -> pending.put(p.ticket(), p.toStoredForm()));
+        String previous = guard(() -> pendingKeys.getAndPut(k, p.ticket()));
+        if (previous != null && !previous.equals(p.ticket())) {
+            run(() -> pending.remove(previous));
+        }
+    }
+
+    @Override
+    public boolean replacePending(PendingApproval expected, PendingApproval replacement) {
+        if (!expected.ticket().equals(replacement.ticket())) {
+            throw new IllegalArgumentException("a replacement keeps its ticket");
+        }
+        String ticket = expected.ticket();
+        String next = replacement.toStoredForm();
+        boolean replaced = guard(() -> {
+            while (true) {
+                String current = pending.get(ticket);
+                if (current == null || !PendingApproval.fromStoredForm(current).equals(expected)) {
+                    return false;
+                }
+                if (pending.replace(ticket, current, next)) {
+                    return true;
+                }
+            }
+        });
+        if (replaced && !keepUntil(expected).equals(keepUntil(replacement))) {
+            index(replacement.key().user(), UserIndex.PENDING, ticket, keepUntil(replacement));
+        }
+        return replaced;
+    }
+
+    @Override
+    public void removePending(PendingApproval p) {
+        run(() -> {
+            pending.remove(p.ticket());
+            pendingKeys.remove(Codec.key(p.key()), p.ticket());
+        });
+    }
+
+    /** Until when a pending approval is kept: an approved one as long as its grant may last. */
+    private static Instant keepUntil(PendingApproval p) {
+        if (p.decidedAt() != null && p.status() == dev.nl3jit.filter.ApprovalStatus.APPROVED) {
+            Instant grantEnd = p.decidedAt().plus(p.grantFor());
+            return grantEnd.isAfter(p.expiresAt()) ? grantEnd : p.expiresAt();
+        }
+        return p.expiresAt();
+    }
+
+    // --- users: caps, revocation, the lock re-check ---
+
+    /** Records an entry in its user's index; entries over the user's cap are dropped, soonest-ending first. */
+    private void index(String user, char kind, String id, Instant end) {
+        List<UserIndex.Entry> dropped = new java.util.ArrayList<>();
+        update(users, user, old -> {
+            dropped.clear();
+            UserIndex index = UserIndex.parse(old);
+            index.remove(kind, id);
+            dropped.addAll(index.overCap(kind, perUser - 1));
+            index.add(kind, id, end);
+            return index.format();
+        });
+        for (UserIndex.Entry e : dropped) {
+            drop(e);
+        }
+    }
+
+    private void drop(UserIndex.Entry e) {
+        if (e.kind() == UserIndex.GRANT) {
+            run(() -> grants.remove(e.id()));
+        } else {
+            String v = guard(() -> pending.get(e.id()));
+            if (v != null) {
+                removePending(PendingApproval.fromStoredForm(v));
+            }
+        }
+    }
+
+    @Override
+    public int revokeUser(String user) {
+        List<UserIndex.Entry> entries = new java.util.ArrayList<>();
+        update(users, user, old -> {
+            entries.clear();
+            entries.addAll(UserIndex.parse(old).entries());
+            return null;
+        });
+        int n = 0;
+        for (UserIndex.Entry e : entries) {
+            boolean present = guard(() -> e.kind() == UserIndex.GRANT ? grants.containsKey(e.id()) : pending.containsKey(e.id()));
+            drop(e);
+            n += present ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Override
+    public Set<String> usersWithGrants(Instant now) {
+        return guard(() -> {
+            Set<String> out = new HashSet<>();
+            for (Cache.Entry<String, String> e : users) {
+                if (UserIndex.parse(e.getValue()).hasLive(UserIndex.GRANT, now)) {
+                    out.add(e.getKey());
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Duration takeRequestToken(String user, int capacity, Duration window, Instant now) {
+        double perNano = (double) capacity / window.toNanos();
+        Duration[] wait = {Duration.ZERO};
+        update(limits, user, old -> {
+            double tokens = capacity;
+            if (old != null) {
+                Codec.Bucket b = Codec.bucket(old);
+                long elapsed = Math.max(0, Duration.between(b.at(), now).toNanos());
+                tokens = Math.min(capacity, b.tokens() + elapsed * perNano);
+            }
+            if (tokens >= 1) {
+                wait[0] = Duration.ZERO;
+                return Codec.bucket(new Codec.Bucket(tokens - 1, now));
+            }
+            wait[0] = Duration.ofNanos((long) Math.ceil((1 - tokens) / perNano));
+            return old;
+        });
+        return wait[0];
+    }
+
+    // --- claims and locks ---
+
+    @Override
+    public boolean claimRequest(GrantKey key, String claimant, Instant now, Instant until) {
+        String mine = Codec.claim(claimant, until);
+        return mine.equals(update(claims, Codec.key(key), old -> old == null || !Codec.claimUntil(old).isAfter(now) ? mine : old));
+    }
+
+    @Override
+    public void releaseRequest(GrantKey key, String claimant) {
+        update(claims, Codec.key(key), old -> old != null && Codec.claimant(old).equals(claimant) ? null : old);
+    }
+
+    @Override
+    public void putLockState(String user, LockState state) {
+        run(() -> locks.put(user, Codec.lock(state)));
+    }
+
+    @Override
+    public Optional<LockState> lockState(String user, Instant now) {
+        String v = guard(() -> locks.get(user));
+        if (v == null) {
+            return Optional.empty();
+        }
+        LockState s = Codec.lock(v);
+        return s.until().isAfter(now) ? Optional.of(s) : Optional.empty();
+    }
+
+    // --- housekeeping ---
+
+    /**
+     * Drops what ended before {@code now}: grants and tickets found through the users' indexes, and ended claims, lock
+     * states and idle request buckets. Every node runs it in the background; the conditional removes make that safe.
+     */
+    @Override
+    public void purge(Instant now) {
+        run(() -> {
+            for (Cache.Entry<String, String> e : users) {
+                List<UserIndex.Entry> ended = new java.util.ArrayList<>();
+                update(users, e.getKey(), old -> {
+                    ended.clear();
+                    if (old == null) {
+                        return null;
+                    }
+                    UserIndex index = UserIndex.parse(old);
+                    ended.addAll(index.removeEnded(now));
+                    return index.isEmpty() ? null : index.format();
+                });
+                ended.forEach(this::drop);
+            }
+            for (Cache.Entry<String, String> e : claims) {
+                if (!Codec.claimUntil(e.getValue()).isAfter(now)) {
+                    claims.remove(e.getKey(), e.getValue());
+                }
+            }
+            for (Cache.Entry<String, String> e : locks) {
+                if (!Codec.lock(e.getValue()).until().isAfter(now)) {
+                    locks.remove(e.getKey(), e.getValue());
+                }
+            }
+            for (Cache.Entry<String, String> e : limits) {
+                if (Codec.bucket(e.getValue()).at().isBefore(now.minus(IDLE_BUCKET))) {
+                    limits.remove(e.getKey(), e.getValue());
+                }
+            }
+        });
+    }
+
+    /** Closes the cache manager when this store opened it ({@code nl3.store=jcache}); else leaves it to its owner. */
+    @Override
+    public void close() {
+        if (ownsManager) {
+            try {
+                manager.close();
+                manager.getCachingProvider().close();
+            } catch (RuntimeException e) {
+                System.getLogger(JCacheApprovalStore.class.getName()).log(System.Logger.Level.DEBUG,
+                        "closing the cache manager failed: {0}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JCacheApprovalStore[" + manager.getURI() + ", " + grants.getName() + "]";
+    }
+}

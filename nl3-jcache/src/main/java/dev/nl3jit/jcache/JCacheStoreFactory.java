@@ -1,0 +1,72 @@
+package dev.nl3jit.jcache;
+
+import dev.nl3jit.filter.ApprovalStore;
+import dev.nl3jit.filter.ApprovalStoreFactory;
+import dev.nl3jit.filter.InvalidSettingsException;
+import dev.nl3jit.filter.Nl3Settings;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.spi.CachingProvider;
+
+/**
+ * {@code nl3.store=jcache}: opens a cache manager of {@code nl3.store-provider} (default: the only JCache provider on
+ * the class path) at {@code nl3.store-uri} (default: the provider's own) and keeps the store's caches in it, named
+ * {@code nl3.store-name}{@code .*}. The provider is instantiated for this store alone and closed with it. The
+ * manager is asked for with the provider's default class loader, so every node names the caches alike.
+ * Installed through {@link java.util.ServiceLoader}; applications do not call it.
+ */
+public final class JCacheStoreFactory implements ApprovalStoreFactory {
+
+    @Override
+    public String name() {
+        return "jcache";
+    }
+
+    @Override
+    public ApprovalStore create(Nl3Settings settings, Clock clock, ClassLoader loader) {
+        CachingProvider provider = provider(settings.storeProvider(), loader);
+        URI uri = settings.storeUri() != null ? settings.storeUri() : provider.getDefaultURI();
+        CacheManager manager;
+        try {
+            manager = provider.getCacheManager(uri, provider.getDefaultClassLoader());
+        } catch (RuntimeException e) {
+            provider.close();
+            throw new InvalidSettingsException(List.of("nl3.store-uri: the JCache provider " + provider.getClass().getName()
+                    + " cannot open a cache manager at " + uri + ": " + e.getMessage()));
+        }
+        try {
+            return JCacheApprovalStore.open(manager, true, settings.storeName(), settings.maxEntriesPerUser());
+        } catch (RuntimeException e) {
+            provider.close();
+            throw e;
+        }
+    }
+
+    private static CachingProvider provider(String className, ClassLoader loader) {
+        if (className == null) {
+            try {
+                return Caching.getCachingProvider(loader);
+            } catch (RuntimeException e) {
+                throw new InvalidSettingsException(List.of("nl3.store-provider: not set, and no single JCache provider is on the "
+                        + "class path (" + e.getMessage() + "); add one, e.g. com.hazelcast:hazelcast, and name its CachingProvider "
+                        + "class, e.g. com.hazelcast.cache.HazelcastMemberCachingProvider"));
+            }
+        }
+        try {
+            Class<?> type = Class.forName(className, true, loader);
+            if (!CachingProvider.class.isAssignableFrom(type)) {
+                throw new InvalidSettingsException(List.of("nl3.store-provider: " + className
+                        + " is not a javax.cache.spi.CachingProvider"));
+            }
+            return (CachingProvider) type.getDeclaredConstructor().newInstance();
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new InvalidSettingsException(List.of("nl3.store-provider: " + className + " is not on the application's class "
+                    + "path; add its jar (for Hazelcast: com.hazelcast:hazelcast) to WEB-INF/lib"));
+        } catch (ReflectiveOperationException e) {
+            throw new InvalidSettingsException(List.of("nl3.store-provider: " + className + " cannot be created: " + e));
+        }
+    }
+}

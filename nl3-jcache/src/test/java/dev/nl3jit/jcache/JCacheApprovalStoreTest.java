@@ -1,0 +1,183 @@
+package dev.nl3jit.jcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nl3jit.filter.ApprovalStore;
+import dev.nl3jit.filter.ApprovalStoreException;
+import dev.nl3jit.filter.Grant;
+import dev.nl3jit.filter.GrantKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store's atomic operations across two real Hazelcast members (TCP on 127.0.0.1): each operation is raced from
+ * both members at once and must decide exactly as the in-memory store does on one JVM.
+ */
+class JCacheApprovalStoreTest {
+    private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
+    private static Members members;
+    private static final AtomicInteger STORES = new AtomicInteger();
+    private ApprovalStore a;
+    private ApprovalStore b;
+
+    @BeforeAll
+    static void cluster() {
+        members = Members.start(2, 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        members.close();
+    }
+
+    /** Fresh caches per test: a store name of its own. */
+    @BeforeEach
+    void stores() {
+        String name = "t" + STORES.incrementAndGet();
+        a = JCacheApprovalStore.open(members.cacheManager(0), name, 3, Clock.systemUTC());
+        b = JCacheApprovalStore.open(members.cacheManager(1), name, 3, Clock.systemUTC());
+    }
+
+    private static <T> List<T> race(int n, java.util.function.IntFunction<Callable<T>> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<T>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Callable<T> c = task.apply(i);
+            futures.add(pool.submit(() -> {
+                go.await();
+                return c.call();
+            }));
+        }
+        go.countDown();
+        List<T> out = new ArrayList<>();
+        for (Future<T> f : futures) {
+            out.add(f.get(30, TimeUnit.SECONDS));
+        }
+        pool.shutdownNow();
+        return out;
+    }
+
+    @Test
+    void aGrantPutOnOneMemberIsSeenOnTheOther() {
+        GrantKey key = new GrantKey("alice", "ADMIN_ACCESS", "");
+        a.putGrant(key, new Grant(NOW.plusSeconds(60), Grant.UNLIMITED));
+        assertEquals(NOW.plusSeconds(60), b.grant(key).orElseThrow().until());
+        assertTrue(b.useGrant(key, NOW));
+        assertTrue(b.useGrant(key, NOW), "unlimited");
+        assertFalse(b.useGrant(key, NOW.plusSeconds(61)), "ended");
+        assertTrue(a.grant(key).isEmpty(), "an ended grant is gone once found ended");
+    }
+
+    @Test
+    void aSingleUseGrantIsUsedOnceUnderTwentyRacersOnTwoMembers() throws Exception {
+        GrantKey key = new GrantKey("alice", "PAYMENT", "POST /pay #abc");
+        a.putGrant(key, new Grant(NOW.plusSeconds(60), 1));
+        List<Boolean> used = race(20, i -> () -> (i % 2 == 0 ? a : b).useGrant(key, NOW));
+        assertEquals(1, used.stream().filter(u -> u).count(), "uses: " + used);
+    }
+
+    @Test
+    void aGrantOfThreeUsesGivesExactlyThree() throws Exception {
+        GrantKey key = new GrantKey("alice", "PAYMENT", "");
+        b.putGrant(key, new Grant(NOW.plusSeconds(60), 3));
+        List<Boolean> used = race(12, i -> () -> (i % 2 == 0 ? a : b).useGrant(key, NOW));
+        assertEquals(3, used.stream().filter(u -> u).count(), "uses: " + used);
+    }
+
+    @Test
+    void exactlyOneClaimOfANewRequestWinsAcrossMembers() throws Exception {
+        GrantKey key = new GrantKey("alice", "ADMIN_ACCESS", "");
+        List<Boolean> won = race(10, i -> () -> (i % 2 == 0 ? a : b).claimRequest(key, "c" + i, NOW, NOW.plusSeconds(5)));
+        assertEquals(1, won.stream().filter(w -> w).count(), "claims: " + won);
+        int winner = won.indexOf(true);
+        assertFalse(a.claimRequest(key, "late", NOW.plusSeconds(1), NOW.plusSeconds(6)), "held");
+        b.releaseRequest(key, "someone else");
+        assertFalse(a.claimRequest(key, "late", NOW.plusSeconds(1), NOW.plusSeconds(6)), "only its claimant releases it");
+        a.releaseRequest(key, "c" + winner);
+        assertTrue(b.claimRequest(key, "next", NOW.plusSeconds(1), NOW.plusSeconds(6)));
+        assertTrue(a.claimRequest(key, "after-end", NOW.plusSeconds(7), NOW.plusSeconds(12)), "an ended claim is taken over");
+    }
+
+    @Test
+    void requestLimitsCountAcrossMembers() throws Exception {
+        List<Duration> waits = race(10, i -> () -> (i % 2 == 0 ? a : b).takeRequestToken("mallory", 4, Duration.ofMinutes(10), NOW));
+        assertEquals(4, waits.stream().filter(Duration::isZero).count(), "tokens: " + waits);
+        assertEquals(Duration.ZERO, a.takeRequestToken("erin", 4, Duration.ofMinutes(10), NOW), "per user");
+    }
+
+    @Test
+    void aLockRevokesTheUsersGrantsAndTicketsEverywhereAndIsKnownEverywhere() {
+        GrantKey admin = new GrantKey("alice", "ADMIN_ACCESS", "");
+        GrantKey pay = new GrantKey("alice", "PAYMENT", "");
+        GrantKey bob = new GrantKey("bob", "ADMIN_ACCESS", "");
+        a.putGrant(admin, new Grant(NOW.plusSeconds(60), Grant.UNLIMITED));
+        b.putGrant(pay, new Grant(NOW.plusSeconds(60), 1));
+        a.putGrant(bob, new Grant(NOW.plusSeconds(60), 1));
+        assertEquals(Set.of("alice", "bob"), b.usersWithGrants(NOW));
+        assertEquals(2, b.revokeUser("alice"));
+        assertFalse(a.useGrant(admin, NOW));
+        assertFalse(a.useGrant(pay, NOW));
+        assertTrue(a.useGrant(bob, NOW), "another user's grant stays");
+
+        a.putLockState("alice", new ApprovalStore.LockState(true, NOW.plusSeconds(30)));
+        assertTrue(b.lockState("alice", NOW).orElseThrow().locked());
+        assertTrue(b.lockState("alice", NOW.plusSeconds(30)).isEmpty(), "too old to rely on");
+    }
+
+    @Test
+    void aUsersGrantsAreCappedSoonestEndingFirst() {
+        for (int i = 1; i <= 5; i++) {
+            (i % 2 == 0 ? a : b).putGrant(new GrantKey("mallory", "K" + i, ""), new Grant(NOW.plusSeconds(100 + i), 1));
+        }
+        int live = 0;
+        for (int i = 1; i <= 5; i++) {
+            live += a.grant(new GrantKey("mallory", "K" + i, "")).isPresent() ? 1 : 0;
+        }
+        assertEquals(3, live, "at most 3 per user");
+        assertTrue(a.grant(new GrantKey("mallory", "K5", "")).isPresent(), "the latest stays");
+        assertTrue(a.grant(new GrantKey("mallory", "K1", "")).isEmpty(), "the soonest-ending went");
+    }
+
+    @Test
+    void purgeDropsWhatEndedOnEveryMember() {
+        GrantKey key = new GrantKey("alice", "ADMIN_ACCESS", "");
+        a.putGrant(key, new Grant(NOW.plusSeconds(5), Grant.UNLIMITED));
+        a.claimRequest(key, "c", NOW, NOW.plusSeconds(5));
+        a.putLockState("alice", new ApprovalStore.LockState(false, NOW.plusSeconds(5)));
+        b.purge(NOW.plusSeconds(10));
+        assertTrue(a.grant(key).isEmpty());
+        assertTrue(b.usersWithGrants(NOW).isEmpty(), "the index went with it");
+        assertTrue(a.claimRequest(key, "d", NOW.plusSeconds(10), NOW.plusSeconds(15)));
+    }
+
+    @Test
+    void anUnreachableStoreIsAnApprovalStoreException() {
+        Members lone = Members.start(1, 0);
+        ApprovalStore s = JCacheApprovalStore.open(lone.cacheManager(0), "gone", 3, Clock.systemUTC());
+        GrantKey key = new GrantKey("alice", "ADMIN_ACCESS", "");
+        s.putGrant(key, new Grant(NOW.plusSeconds(60), 1));
+        lone.get(0).getLifecycleService().terminate();
+        ApprovalStoreException e = assertThrows(ApprovalStoreException.class, () -> s.useGrant(key, NOW));
+        assertTrue(e.getMessage().length() > 0);
+        lone.close();
+    }
+}
