@@ -70,7 +70,7 @@ final class ApprovalGate {
         } catch (ApprovalStoreException e) {
             // Fail closed: never a per-node fallback that would let a single-use grant be used once per node.
             storeFailures.log(Level.ERROR, String.valueOf(e.getMessage()), "the approval store is unreachable ({0}); "
-                    + "refusing protected requests with 503 until it answers (nl3.store: {1})", e.getMessage(), settings.store());
+                    + "refusing protected requests with 503 until it answers ({1})", e.getMessage(), store);
             events.emit(ApprovalEvent.Kind.FAILURE, new GrantKey(facts.user(), protection.approvalKey(), ""),
                     "approval store: " + e.getMessage());
             return new Decision.Unavailable(Nl3Failure.Kind.UNAVAILABLE);

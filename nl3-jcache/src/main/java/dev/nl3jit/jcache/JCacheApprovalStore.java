@@ -52,6 +52,18 @@ public final class JCacheApprovalStore implements ApprovalStore {
     private final Cache<String, String> limits;
     private final Cache<String, String> claims;
     private final Cache<String, String> locks;
+    /** Who holds anything, in {@value #SHARDS} entries by user hash: the lock re-check and the purge read these, not the caches. */
+    private final Cache<String, String> holders;
+    static final int SHARDS = 16;
+    private static final Set<String> SHARD_KEYS;
+
+    static {
+        Set<String> keys = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < SHARDS; i++) {
+            keys.add("h" + i);
+        }
+        SHARD_KEYS = java.util.Collections.unmodifiableSet(keys);
+    }
 
     private JCacheApprovalStore(CacheManager manager, boolean ownsManager, String name, int perUser) {
         this.manager = manager;
@@ -64,6 +76,7 @@ public final class JCacheApprovalStore implements ApprovalStore {
         this.limits = cache(manager, name + ".limits");
         this.claims = cache(manager, name + ".claims");
         this.locks = cache(manager, name + ".locks");
+        this.holders = cache(manager, name + ".holders");
     }
 
     /**
@@ -283,6 +296,24 @@ public final class JCacheApprovalStore implements ApprovalStore {
         for (UserIndex.Entry e : dropped) {
             drop(e);
         }
+        update(holders, shard(user), old -> {
+            Holders h = Holders.parse(old);
+            h.extend(user, kind == UserIndex.GRANT ? end : null, end);
+            return h.format();
+        });
+    }
+
+    private static String shard(String user) {
+        return "h" + Math.floorMod(user.hashCode(), SHARDS);
+    }
+
+    /** Every shard of holders, read at once. */
+    private Holders allHolders() {
+        Holders all = Holders.parse(null);
+        for (String v : guard(() -> holders.getAll(SHARD_KEYS)).values()) {
+            all.addAll(Holders.parse(v));
+        }
+        return all;
     }
 
     private void drop(UserIndex.Entry e) {
@@ -310,20 +341,17 @@ public final class JCacheApprovalStore implements ApprovalStore {
             drop(e);
             n += present ? 1 : 0;
         }
+        update(holders, shard(user), old -> {
+            Holders h = Holders.parse(old);
+            h.remove(user);
+            return h.isEmpty() ? null : h.format();
+        });
         return n;
     }
 
     @Override
     public Set<String> usersWithGrants(Instant now) {
-        return guard(() -> {
-            Set<String> out = new HashSet<>();
-            for (Cache.Entry<String, String> e : users) {
-                if (UserIndex.parse(e.getValue()).hasLive(UserIndex.GRANT, now)) {
-                    out.add(e.getKey());
-                }
-            }
-            return out;
-        });
+        return allHolders().withGrantAfter(now);
     }
 
     @Override
@@ -378,25 +406,34 @@ public final class JCacheApprovalStore implements ApprovalStore {
     // --- housekeeping ---
 
     /**
-     * Drops what ended before {@code now}: grants and tickets found through the users' indexes, and ended claims, lock
-     * states and idle request buckets. Every node runs it in the background; the conditional removes make that safe.
+     * Drops what ended before {@code now}: grants and tickets of the users whose entries ended (found through the
+     * holders' shards), and ended claims, lock states and idle request buckets (a walk over those three caches). Every
+     * node runs it in the background, at most once a minute; the conditional removes make that safe.
      */
     @Override
     public void purge(Instant now) {
+        for (String user : allHolders().users()) {
+            List<UserIndex.Entry> ended = new java.util.ArrayList<>();
+            boolean[] empty = {false};
+            update(users, user, old -> {
+                ended.clear();
+                if (old == null) {
+                    empty[0] = true;
+                    return null;
+                }
+                UserIndex index = UserIndex.parse(old);
+                ended.addAll(index.removeEnded(now));
+                empty[0] = index.isEmpty();
+                return empty[0] ? null : index.format();
+            });
+            ended.forEach(this::drop);
+            update(holders, shard(user), old -> {
+                Holders h = Holders.parse(old);
+                h.removeEnded(user, now);
+                return h.isEmpty() ? null : h.format();
+            });
+        }
         run(() -> {
-            for (Cache.Entry<String, String> e : users) {
-                List<UserIndex.Entry> ended = new java.util.ArrayList<>();
-                update(users, e.getKey(), old -> {
-                    ended.clear();
-                    if (old == null) {
-                        return null;
-                    }
-                    UserIndex index = UserIndex.parse(old);
-                    ended.addAll(index.removeEnded(now));
-                    return index.isEmpty() ? null : index.format();
-                });
-                ended.forEach(this::drop);
-            }
             for (Cache.Entry<String, String> e : claims) {
                 if (!Codec.claimUntil(e.getValue()).isAfter(now)) {
                     claims.remove(e.getKey(), e.getValue());

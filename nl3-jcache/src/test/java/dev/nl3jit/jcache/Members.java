@@ -42,7 +42,7 @@ public final class Members implements AutoCloseable {
         c.setClusterName(cluster);
         c.setInstanceName(cluster + "-" + i);
         c.setProperty("hazelcast.phone.home.enabled", "false");
-        c.setProperty("hazelcast.logging.type", "jdk");
+        c.setProperty("hazelcast.logging.type", "none");
         c.getNetworkConfig().setPort(ports.get(i)).setPortAutoIncrement(false);
         c.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         JoinConfig join = c.getNetworkConfig().getJoin();
