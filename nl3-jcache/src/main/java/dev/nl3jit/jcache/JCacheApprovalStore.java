@@ -457,12 +457,30 @@ public final class JCacheApprovalStore implements ApprovalStore {
     public void close() {
         if (ownsManager) {
             try {
+                Object instance = providerInstance(manager);
                 manager.close();
                 manager.getCachingProvider().close();
-            } catch (RuntimeException e) {
+                if (instance != null) {
+                    // A member or client the provider started from nl3.store-uri is the store's own: it leaves with it,
+                    // so a redeploy does not find a second member of its own JVM still in the cluster.
+                    Object lifecycle = instance.getClass().getMethod("getLifecycleService").invoke(instance);
+                    lifecycle.getClass().getMethod("shutdown").invoke(lifecycle);
+                }
+            } catch (RuntimeException | ReflectiveOperationException e) {
                 System.getLogger(JCacheApprovalStore.class.getName()).log(System.Logger.Level.DEBUG,
                         "closing the cache manager failed: {0}", e.toString());
             }
+        }
+    }
+
+    /** Hazelcast's cache manager names the instance it runs on; other providers close theirs with the provider. */
+    private static Object providerInstance(CacheManager manager) {
+        try {
+            java.lang.reflect.Method m = manager.getClass().getMethod("getHazelcastInstance");
+            m.setAccessible(true);
+            return m.invoke(manager);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 

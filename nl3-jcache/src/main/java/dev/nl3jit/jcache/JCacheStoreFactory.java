@@ -35,7 +35,7 @@ public final class JCacheStoreFactory implements ApprovalStoreFactory {
         } catch (RuntimeException e) {
             provider.close();
             throw new InvalidSettingsException(List.of("nl3.store-uri: the JCache provider " + provider.getClass().getName()
-                    + " cannot open a cache manager at " + uri + ": " + e.getMessage()));
+                    + " cannot open a cache manager at " + uri + ": " + causes(e)));
         }
         try {
             return JCacheApprovalStore.open(manager, true, settings.storeName(), settings.maxEntriesPerUser());
@@ -43,6 +43,18 @@ public final class JCacheStoreFactory implements ApprovalStoreFactory {
             provider.close();
             throw e;
         }
+    }
+
+    /** Each cause's message once, outermost first: providers often wrap the useful one. */
+    private static String causes(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (b.indexOf(m) < 0) {
+                b.append(b.length() == 0 ? "" : "; ").append(m);
+            }
+        }
+        return b.toString();
     }
 
     private static CachingProvider provider(String className, ClassLoader loader) {
