@@ -17,8 +17,16 @@ import org.eclipse.jetty.util.security.Credential;
  * FORM login (alice, bob, carol; password "pw"). Environment: {@code PORT} (8080), {@code SANDBOX_PORT}
  * (8089), {@code HOST} (127.0.0.1). With {@code NL3_API_BASE_URL} set, no sandbox starts and the application
  * talks to that NL3 (give {@code NL3_SIGNING_KEY} and {@code NL3_APP_URI} too). Ctrl-C stops both.
+ *
+ * <p>With {@code NODES=2} the sample runs as a cluster: this JVM serves node 1 on {@code PORT} and starts a second
+ * JVM for node 2 on {@code PORT2} (8081); each node's application gets nl3-jcache and Hazelcast, is set to
+ * {@code nl3.store=jcache}, and starts a Hazelcast member (ports from {@code HAZELCAST_PORT}, 5701) from one shared
+ * configuration file, so both nodes share grants, tickets and limits, and one sandbox.
  */
 public final class SampleMain {
+    /** The Hazelcast configuration file both nodes start their member from (one file: one cache namespace). */
+    static final String CLUSTER_CONFIG = "sample.cluster-config";
+
     private SampleMain() {
     }
 
@@ -29,8 +37,22 @@ public final class SampleMain {
         if (!Files.isDirectory(war.resolve("WEB-INF"))) {
             throw new IllegalStateException("no exploded WAR at " + war + ": run `mvn -pl sample-war -am -DskipTests package exec:java`");
         }
+        int nodes = Integer.parseInt(env("NODES", "1"));
+        if (nodes < 1 || nodes > 2) {
+            throw new IllegalArgumentException("NODES is 1 or 2, not " + nodes);
+        }
+        boolean cluster = nodes == 2 || System.getProperty(CLUSTER_CONFIG) != null;
+        if (cluster && System.getProperty(CLUSTER_CONFIG) == null) {
+            System.setProperty(CLUSTER_CONFIG, Cluster.writeConfig(war.getParent(), host,
+                    Integer.parseInt(env("HAZELCAST_PORT", "5701"))).toString());
+        }
+        if (cluster) {
+            System.setProperty("nl3.store", "jcache");
+            System.setProperty("nl3.store-provider", "com.hazelcast.cache.HazelcastMemberCachingProvider");
+            System.setProperty("nl3.store-uri", "file:" + System.getProperty(CLUSTER_CONFIG));
+        }
         Sandbox sandbox = null;
-        if (System.getenv("NL3_API_BASE_URL") == null) {
+        if (System.getenv("NL3_API_BASE_URL") == null && System.getProperty("nl3.api-base-url") == null) {
             sandbox = Sandbox.builder().host(host).port(Integer.parseInt(env("SANDBOX_PORT", "8089"))).start();
             System.setProperty("nl3.signing-key", sandbox.signingKey());
             System.setProperty("nl3.app-uri", sandbox.issuer());
@@ -51,12 +73,23 @@ public final class SampleMain {
         login.setUserStore(users);
         webapp.getSecurityHandler().setLoginService(login);
         webapp.setThrowUnavailableOnStartupException(true);
+        if (cluster) {
+            webapp.setExtraClasspath(Cluster.storeClasspath());
+        }
         server.setHandler(webapp);
         server.start();
 
+        Process second = null;
+        if (nodes == 2) {
+            second = Cluster.startSecondNode(war, host, Integer.parseInt(env("PORT2", "8081")));
+        }
         String appUrl = "http://localhost:" + connector.getLocalPort() + "/";
-        StringBuilder banner = new StringBuilder("\nOps Console sample running\n")
-                .append("  application      : ").append(appUrl).append('\n');
+        StringBuilder banner = new StringBuilder("\nOps Console sample running" + (cluster ? " (cluster node, nl3.store=jcache)" : "")
+                + "\n").append("  application      : ").append(appUrl).append('\n');
+        if (nodes == 2) {
+            banner.append("  second node      : http://localhost:").append(env("PORT2", "8081")).append("/   (same grants: approve once, "
+                    + "enter on both)\n");
+        }
         if (sandbox != null) {
             banner.append("  approver console : http://localhost:").append(sandbox.port()).append("/console   (sign in as bob)\n")
                     .append("  NL3 sandbox API  : ").append(sandbox.baseUri()).append('\n');
@@ -70,7 +103,16 @@ public final class SampleMain {
 
         CountDownLatch stopped = new CountDownLatch(1);
         Sandbox running = sandbox;
+        Process child = second;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (child != null) {
+                child.destroy();
+                try {
+                    child.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             try {
                 server.stop();
             } catch (Exception e) {
@@ -85,7 +127,7 @@ public final class SampleMain {
         stopped.await();
     }
 
-    private static String env(String name, String fallback) {
+    static String env(String name, String fallback) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? fallback : v.strip();
     }

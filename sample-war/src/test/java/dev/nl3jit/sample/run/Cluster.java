@@ -1,0 +1,103 @@
+package dev.nl3jit.sample.run;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The two-node run of the sample: a shared Hazelcast configuration, the store's jars, and the second JVM. */
+final class Cluster {
+    private Cluster() {
+    }
+
+    /**
+     * One configuration for every member: the same file (so the same JCache URI and cache names) on each node; each
+     * member takes the first free of two ports from {@code firstPort} and finds the other over TCP.
+     */
+    static Path writeConfig(Path dir, String host, int firstPort) throws IOException {
+        Path file = dir.resolve("sample-hazelcast.xml").toAbsolutePath();
+        Files.writeString(file, """
+                <hazelcast xmlns="http://www.hazelcast.com/schema/config">
+                  <cluster-name>nl3-sample</cluster-name>
+                  <properties>
+                    <property name="hazelcast.phone.home.enabled">false</property>
+                    <property name="hazelcast.logging.type">jdk</property>
+                  </properties>
+                  <network>
+                    <port auto-increment="true" port-count="2">%2$d</port>
+                    <join>
+                      <auto-detection enabled="false"/>
+                      <multicast enabled="false"/>
+                      <tcp-ip enabled="true">
+                        <member>%1$s:%2$d</member>
+                        <member>%1$s:%3$d</member>
+                      </tcp-ip>
+                    </join>
+                    <interfaces enabled="true"><interface>%1$s</interface></interfaces>
+                  </network>
+                </hazelcast>
+                """.formatted(host, firstPort, firstPort + 1));
+        return file;
+    }
+
+    /** nl3-jcache, the JCache API and Hazelcast, from this JVM's class path, for each node's web application. */
+    static String storeClasspath() {
+        List<String> out = new ArrayList<>();
+        for (String entry : classpath()) {
+            String e = entry.replace('\\', '/');
+            if (e.contains("/nl3-jcache/") || e.contains("nl3-jcache-") || e.contains("/cache-api/") || e.contains("/hazelcast/")) {
+                out.add(Files.isDirectory(Path.of(entry)) ? entry + File.separator : entry);
+            }
+        }
+        if (out.size() < 3) {
+            throw new IllegalStateException("nl3-jcache, cache-api and hazelcast are not on the class path: " + out);
+        }
+        return String.join(";", out);
+    }
+
+    /** This run's class path: exec:java runs the sample in a class loader of its own, not on java.class.path. */
+    static List<String> classpath() {
+        List<String> out = new ArrayList<>();
+        for (ClassLoader l = Cluster.class.getClassLoader(); l != null; l = l.getParent()) {
+            if (l instanceof java.net.URLClassLoader u) {
+                for (java.net.URL url : u.getURLs()) {
+                    try {
+                        out.add(Path.of(url.toURI()).toString());
+                    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                        // not a file: not for a class path
+                    }
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            out.addAll(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+        }
+        return out;
+    }
+
+    /** Node 2: this class path and WAR in a second JVM, on the same sandbox and the same Hazelcast configuration. */
+    static Process startSecondNode(Path war, String host, int port) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "-cp", String.join(File.pathSeparator, classpath()),
+                "-Dsample.war=" + war.toAbsolutePath(),
+                "-D" + SampleMain.CLUSTER_CONFIG + "=" + System.getProperty(SampleMain.CLUSTER_CONFIG)));
+        cmd.add(SampleMain.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        // The sandbox's settings by environment, not on the command line that every process listing shows.
+        for (String name : List.of("nl3.signing-key", "nl3.app-uri", "nl3.api-base-url")) {
+            if (System.getProperty(name) != null) {
+                pb.environment().put(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), System.getProperty(name));
+            }
+        }
+        pb.environment().put("PORT", Integer.toString(port));
+        pb.environment().put("HOST", host);
+        pb.environment().put("NODES", "1");
+        return pb.start();
+    }
+}
