@@ -54,7 +54,7 @@ public final class JCacheApprovalStore implements ApprovalStore {
     private final Cache<String, String> locks;
     /** Who holds anything, in {@value #SHARDS} entries by user hash: the lock re-check and the purge read these, not the caches. */
     private final Cache<String, String> holders;
-    static final int SHARDS = 16;
+    static final int SHARDS = 256;
     private static final Set<String> SHARD_KEYS;
 
     static {
