@@ -158,6 +158,25 @@ class ClusterIT extends AppTestBase {
     }
 
     @Test
+    void atMostOneStatusCallPerPollIntervalPerTicketAcrossTheCluster() throws Exception {
+        AppServer[] n = twoNodes();
+        Client alice = Client.as("alice");
+        String location = alice.get(n[0].uri("/admin/users")).location();
+        sandbox.clearCalls();
+        long start = System.nanoTime();
+        // 10 long polls of 2 s, split over both nodes, on a poll interval of 200 ms (Fixtures).
+        List<Map<String, Object>> polls = race(10, i -> () -> status(n[i % 2], alice, location, 2));
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        polls.forEach(p -> assertEquals("PENDING", p.get("approvalStatus")));
+        long statusCalls = sandbox.calls().stream().filter(c -> c.method().equals("GET")
+                && c.path().contains("/approvalRequest/")).count();
+        long allowed = elapsedMs / 200 + 1;
+        System.out.println("cluster status calls: " + statusCalls + " in " + elapsedMs + " ms (at most " + allowed + ")");
+        assertTrue(statusCalls >= 1, "someone asked");
+        assertTrue(statusCalls <= allowed, statusCalls + " status calls in " + elapsedMs + " ms by two nodes: more than one per interval");
+    }
+
+    @Test
     void fiftyConcurrentFirstRequestsSplitOverTwoNodesMakeOneApprovalRequest() throws Exception {
         AppServer[] n = twoNodes();
         Client alice = Client.as("alice");
