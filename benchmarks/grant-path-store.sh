@@ -22,27 +22,14 @@ JAVA_OPTS=(-Dhazelcast.logging.type=none -Dsun.net.httpserver.nodelay=true --add
     --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
     --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
 
-rps() { wrk -t1 -c"$CONNS" -d"${SECS}s" -H "$AUTH" "$1" | awk '/Requests\/sec/ {print $2}'; }
+# shellcheck source=benchmarks/lib.sh
+. benchmarks/lib.sh
 
-measure() { # store → "unfiltered granted ratio partition"
-    local fifo="$OUT/in-$1-$2"; rm -f "$fifo"; mkfifo "$fifo"
-    java "${JAVA_OPTS[@]}" -cp "$CP" dev.nl3jit.filter.StoreLoadRun "$1" <"$fifo" >"$OUT/run-$1-$2.log" 2>/dev/null &
-    local pid=$!
-    exec 7>"$fifo"
-    for _ in $(seq 1 200); do grep -q '^granted:' "$OUT/run-$1-$2.log" 2>/dev/null && break; sleep 0.2; done
-    local plain granted
-    plain=$(awk '/^unfiltered:/ {print $2}' "$OUT/run-$1-$2.log")
-    granted=$(awk '/^granted:/ {print $2}' "$OUT/run-$1-$2.log")
-    wrk -t1 -c"$CONNS" -d5s -H "$AUTH" "$plain" >/dev/null
-    wrk -t1 -c"$CONNS" -d5s -H "$AUTH" "$granted" >/dev/null
-    local us=() gs=()
-    for _ in 1 2 3; do us+=("$(rps "$plain")"); gs+=("$(rps "$granted")"); done
-    local u g
-    u=$(printf '%s\n' "${us[@]}" | sort -n | sed -n 2p); g=$(printf '%s\n' "${gs[@]}" | sort -n | sed -n 2p)
-    exec 7>&-
-    wait "$pid" || true
-    local where; where=$(grep '^grant partition' "$OUT/run-$1-$2.log" | cut -d: -f2- || true)
-    echo "$u $g $(awk -v u="$u" -v g="$g" 'BEGIN {printf "%.3f", g/u}') ${where:- -}"
+measure() { # store round → "unfiltered granted ratio partition"
+    local figures where
+    figures=$(load_run "$1-$2" java "${JAVA_OPTS[@]}" -cp "$CP" dev.nl3jit.filter.StoreLoadRun "$1")
+    where=$(grep '^grant partition' "$OUT/run-$1-$2.log" | cut -d: -f2- || true)
+    echo "$figures ${where:- -}"
 }
 
 echo "grant path per store, wrk -t1 -c$CONNS, 3 x ${SECS}s alternating per path and round, $ROUNDS rounds"
@@ -56,7 +43,6 @@ for r in $(seq 1 "$ROUNDS"); do
         echo "$g" >>"$OUT/granted-$s"
     done
 done
-summary() { sort -n "$1" | awk '{a[NR]=$1} END {printf "median %.3f, min %.3f, max %.3f", a[int((NR+1)/2)], a[1], a[NR]}'; }
 echo
 echo "memory, ratio to no filter: $(summary "$OUT/ratios-memory")"
 echo "jcache, ratio to no filter: $(summary "$OUT/ratios-jcache")"

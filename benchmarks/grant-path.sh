@@ -24,28 +24,11 @@ classpath() { # checkout → test classpath of its nl3-filter (compiled here; th
     echo "$1/nl3-filter/target/test-classes:$1/nl3-filter/target/classes:$(cat "$OUT/cp-$2.txt")"
 }
 
-rps() { # url → requests/s over SECS
-    wrk -t1 -c"$CONNS" -d"${SECS}s" -H "$AUTH" "$1" | awk '/Requests\/sec/ {print $2}'
-}
+# shellcheck source=benchmarks/lib.sh
+. benchmarks/lib.sh
 
 measure() { # label classpath → "unfiltered granted ratio calls"
-    local fifo="$OUT/in-$1"; rm -f "$fifo"; mkfifo "$fifo"
-    java -Dsun.net.httpserver.nodelay=true -cp "$2" dev.nl3jit.filter.LoadRun <"$fifo" >"$OUT/run-$1.log" 2>"$OUT/err-$1.log" &
-    local pid=$!
-    exec 7>"$fifo"
-    for _ in $(seq 1 100); do grep -q '^granted:' "$OUT/run-$1.log" 2>/dev/null && break; sleep 0.2; done
-    local plain granted u g
-    plain=$(awk '/^unfiltered:/ {print $2}' "$OUT/run-$1.log")
-    granted=$(awk '/^granted:/ {print $2}' "$OUT/run-$1.log")
-    # Warm both paths up (JIT), then alternate them three times; each figure is the median of its three.
-    wrk -t1 -c"$CONNS" -d5s -H "$AUTH" "$plain" >/dev/null
-    wrk -t1 -c"$CONNS" -d5s -H "$AUTH" "$granted" >/dev/null
-    local us=() gs=()
-    for _ in 1 2 3; do us+=("$(rps "$plain")"); gs+=("$(rps "$granted")"); done
-    u=$(printf '%s\n' "${us[@]}" | sort -n | sed -n 2p); g=$(printf '%s\n' "${gs[@]}" | sort -n | sed -n 2p)
-    exec 7>&-
-    wait "$pid" || true
-    echo "$u $g $(awk -v u="$u" -v g="$g" 'BEGIN {printf "%.3f", g/u}') $(grep 'NL3 calls' "$OUT/run-$1.log" | cut -d: -f2-)"
+    echo "$(load_run "$1" java -Dsun.net.httpserver.nodelay=true -cp "$2" dev.nl3jit.filter.LoadRun) $(grep 'NL3 calls' "$OUT/run-$1.log" | cut -d: -f2-)"
 }
 
 HERE=$(classpath . here)
@@ -61,7 +44,6 @@ for r in $(seq 1 "$ROUNDS"); do
     read -r u g ratio calls <<<"$(measure "here-$r" "$HERE")"; echo "| $r | this | $u | $g | $ratio | $calls |"
     echo "$ratio" >>"$OUT/ratios-here"
 done
-summary() { sort -n "$1" | awk '{a[NR]=$1} END {printf "median %.3f, min %.3f, max %.3f", a[int((NR+1)/2)], a[1], a[NR]}'; }
 echo
 echo "this checkout: $(summary "$OUT/ratios-here")"
 if [ -n "${BASELINE:-}" ]; then

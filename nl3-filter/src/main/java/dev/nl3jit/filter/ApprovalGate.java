@@ -69,7 +69,7 @@ final class ApprovalGate {
             return decideWithStore(protection, facts);
         } catch (ApprovalStoreException e) {
             // Fail closed: never a per-node fallback that would let a single-use grant be used once per node.
-            storeFailures.log(Level.ERROR, String.valueOf(e.getMessage()), "the approval store is unreachable ({0}); "
+            storeFailures.log(Level.ERROR, e.causeKey(), "the approval store is unreachable ({0}); "
                     + "refusing protected requests with 503 until it answers ({1})", e.getMessage(), store);
             events.emit(ApprovalEvent.Kind.FAILURE, new GrantKey(facts.user(), protection.approvalKey(), ""),
                     "approval store: " + e.getMessage());
@@ -150,12 +150,9 @@ final class ApprovalGate {
     private Decision startNew(Protection protection, RequestFacts facts, GrantKey key, ApprovedValues values) {
         // Another request may have finished the same work a moment ago.
         Instant now = clock.instant();
-        if (store.useGrant(key, now)) {
-            return new Decision.Pass(false);
-        }
-        Optional<PendingApproval> raced = store.pending(key);
-        if (raced.isPresent() && raced.get().status() == ApprovalStatus.PENDING) {
-            return new Decision.Pending(raced.get());
+        Optional<Decision> raced = settled(key, now);
+        if (raced.isPresent()) {
+            return raced.get();
         }
         if (protection.reason() != Reason.NONE && facts.reason() == null && (facts.canAsk()
                 || protection.reason() == Reason.REQUIRED)) {
@@ -168,25 +165,31 @@ final class ApprovalGate {
         Duration wait = firstRequestWait();
         long waitEnd = System.nanoTime() + wait.toNanos();
         while (!store.claimRequest(key, claimant, now, now.plus(wait))) {
-            if (System.nanoTime() - waitEnd > 0) {
+            if (System.nanoTime() - waitEnd > 0 || !pause(CLAIM_POLL_MILLIS)) {
                 return failed(key, "approval request", protection.approvalKey(),
                         new Nl3Failure(Nl3Failure.Reason.TIMEOUT, 0, "another node's approval request did not finish"), true);
             }
-            sleep(CLAIM_POLL_MILLIS);
             now = clock.instant();
-            if (store.useGrant(key, now)) {
-                return new Decision.Pass(false);
-            }
-            Optional<PendingApproval> other = store.pending(key);
-            if (other.isPresent() && other.get().status() == ApprovalStatus.PENDING) {
-                return new Decision.Pending(other.get());
+            Optional<Decision> done = settled(key, now);
+            if (done.isPresent()) {
+                return done.get();
             }
         }
         try {
-            return ask(protection, facts, key, values, now);
+            // The claim may have been released just after the check above: what that claimant stored decides.
+            Optional<Decision> done = settled(key, now);
+            return done.isPresent() ? done.get() : ask(protection, facts, key, values, now);
         } finally {
             store.releaseRequest(key, claimant);
         }
+    }
+
+    /** A live grant (one use taken) or a waiting approval another request made under {@code key}, if any. */
+    private Optional<Decision> settled(GrantKey key, Instant now) {
+        if (store.useGrant(key, now)) {
+            return Optional.of(new Decision.Pass(false));
+        }
+        return store.pending(key).filter(p -> p.status() == ApprovalStatus.PENDING).map(Decision.Pending::new);
     }
 
     /** How long concurrent first requests wait for the one that asks: two NL3 calls at most, and a second to spare. */
@@ -194,12 +197,14 @@ final class ApprovalGate {
         return settings.connectTimeout().plus(settings.readTimeout()).multipliedBy(2).plusSeconds(1);
     }
 
-    private static void sleep(long millis) {
+    /** Sleeps; {@code false} when interrupted (the flag is kept). */
+    private static boolean pause(long millis) {
         try {
             Thread.sleep(millis);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApprovalStoreException("interrupted while another node asked for the same approval");
+            return false;
         }
     }
 

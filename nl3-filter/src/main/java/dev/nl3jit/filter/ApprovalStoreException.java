@@ -15,4 +15,9 @@ public class ApprovalStoreException extends RuntimeException {
     public ApprovalStoreException(String message) {
         super(message);
     }
+
+    /** What kind of failure this is, for logging once per cause: the backend's exception type, or the message. */
+    String causeKey() {
+        return getCause() != null ? getCause().getClass().getName() : String.valueOf(getMessage());
+    }
 }

@@ -145,7 +145,7 @@ final class Engine implements AutoCloseable {
     CheckResult check(Caller caller, Protection protection) {
         RequestFacts facts = new RequestFacts(caller.user(), caller.method(), caller.path(), SafePaths.safe(caller.path()),
                 caller.ip(), caller.userAgent(), caller.parameters(), RequestFacts.NO_SESSION, RequestFacts.NOTHING_KEPT,
-                RequestFacts.cleanReason(caller.parameters().get("reason")), false);
+                RequestFacts.cleanReason(caller.parameters().get("reason")), () -> false);
         Decision d = gate.decide(protection, facts);
         return CheckResult.of(outcome(d), approvalOf(d), null);
     }
@@ -191,7 +191,7 @@ final class Engine implements AutoCloseable {
         }
         return new RequestFacts(user, req.getMethod(), SafePaths.pathInApp(req), SafePaths.target(req), req.getRemoteAddr(),
                 req.getHeader("User-Agent"), params, once(() -> Sessions.hash(req, sessionBound)), () -> KeptRequests.keep(req, maxKeptBody),
-                RequestFacts.cleanReason(req.getHeader(REASON_HEADER)), kindOf(req) == ClientKind.BROWSER);
+                RequestFacts.cleanReason(req.getHeader(REASON_HEADER)), () -> kindOf(req) == ClientKind.BROWSER);
     }
 
     /** A supplier that computes at most once, on first use. */

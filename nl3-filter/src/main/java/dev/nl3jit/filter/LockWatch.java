@@ -109,7 +109,10 @@ final class LockWatch implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "lock re-check round failed", e);
+            // With the store down this fails every round: said once per cause, not once a second.
+            String cause = e instanceof ApprovalStoreException a ? a.causeKey() : e.getClass().getName();
+            failures.warn("round-" + cause, "lock re-check round failed ({0}); grants stay until they end or a round succeeds",
+                    e.toString());
         }
     }
 

@@ -75,8 +75,8 @@ import java.util.function.Consumer;
  * <tr><td>{@code nl3.pending-page}</td><td>none</td><td>the application's own pending page to forward to; it gets request attributes {@code nl3.approval.status}, {@code .type}, {@code .approvers}, {@code .expiresAt}, {@code .comment}, {@code .replay}, {@code .statusUrl}, {@code .cancelUrl}, {@code .retryUrl}, {@code .continueUrl}, {@code .ticket}</td></tr>
  * <tr><td>{@code nl3.api-paths}</td><td>none</td><td>path prefixes whose callers always get problem+json, e.g. {@code /api/}</td></tr>
  * <tr><td>{@code nl3.max-response-size}</td><td>{@code 65536}</td><td>bytes read from an NL3 answer at most</td></tr>
- * <tr><td>{@code nl3.max-entries}</td><td>{@code 100000}</td><td>grants and pending approvals held in memory at most</td></tr>
- * <tr><td>{@code nl3.max-entries-per-user}</td><td>{@code 20}</td><td>grants and pending approvals held per user at most</td></tr>
+ * <tr><td>{@code nl3.max-entries}</td><td>{@code 100000}</td><td>grants and pending approvals held in memory at most; the in-memory store only</td></tr>
+ * <tr><td>{@code nl3.max-entries-per-user}</td><td>{@code 20}</td><td>grants and pending approvals held per user at most, in every store</td></tr>
  * <tr><td>{@code nl3.auto-register}</td><td>{@code true}</td><td>whether the jar wires itself into the application at startup</td></tr>
  * </table>
  *

@@ -97,7 +97,7 @@ public final class Nl3Settings {
         this.store = (String) v.get(SettingsTable.STORE);
         this.storeProvider = (String) v.get(SettingsTable.STORE_PROVIDER);
         this.storeUri = (URI) v.get(SettingsTable.STORE_URI);
-        this.storeName = (String) v.get(SettingsTable.STORE_NAME_SETTING);
+        this.storeName = (String) v.get(SettingsTable.STORE_NAME);
     }
 
     /** A builder with every default of the settings table; the signing key and the issuer have none. */
@@ -194,7 +194,7 @@ public final class Nl3Settings {
         b.values.put(SettingsTable.STORE, store);
         b.values.put(SettingsTable.STORE_PROVIDER, storeProvider);
         b.values.put(SettingsTable.STORE_URI, storeUri);
-        b.values.put(SettingsTable.STORE_NAME_SETTING, storeName);
+        b.values.put(SettingsTable.STORE_NAME, storeName);
         return b;
     }
 
@@ -596,7 +596,7 @@ public final class Nl3Settings {
         }
 
         public Builder storeName(String value) {
-            return value(SettingsTable.STORE_NAME_SETTING, value);
+            return value(SettingsTable.STORE_NAME, value);
         }
 
         public Nl3Settings build() {
@@ -613,6 +613,15 @@ public final class Nl3Settings {
             for (Setting<?> s : SettingsTable.ALL) {
                 if (s != SettingsTable.API_HOST && all.stream().noneMatch(p -> p.startsWith(s.name() + ": "))) {
                     check(s, v.get(s), all);
+                }
+            }
+            if (Stores.MEMORY.equals(v.get(SettingsTable.STORE))) {
+                // Set for a shared store but without choosing one: each node would keep grants of its own, silently.
+                for (Setting<?> s : List.of(SettingsTable.STORE_PROVIDER, SettingsTable.STORE_URI)) {
+                    if (v.get(s) != null) {
+                        all.add(s.name() + ": set, but nl3.store is memory, which uses no JCache provider or URI; set "
+                                + "nl3.store=jcache to share grants across nodes, or remove " + s.name());
+                    }
                 }
             }
             if (!all.isEmpty()) {

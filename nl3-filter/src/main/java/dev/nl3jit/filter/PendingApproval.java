@@ -143,8 +143,11 @@ public final class PendingApproval implements Serializable {
         return with(d -> d.checkedAt = at);
     }
 
-    /** Until when the store keeps it: an approved one as long as its grant may last, else until the wait ends. */
-    Instant keepUntil() {
+    /**
+     * Until when a store keeps it: an approved one as long as its grant may last, else until the wait ends. Stores
+     * drop it afterwards.
+     */
+    public Instant keepUntil() {
         if (status == ApprovalStatus.APPROVED && decidedAt != null) {
             Instant grantEnd = decidedAt.plus(grantFor);
             return grantEnd.isAfter(expiresAt) ? grantEnd : expiresAt;

@@ -54,7 +54,7 @@ final class PendingEndpoint implements AutoCloseable {
         try {
             answer = answer(req, res, user, kind);
         } catch (ApprovalStoreException e) {
-            STORE_FAILURES.log(System.Logger.Level.ERROR, String.valueOf(e.getMessage()),
+            STORE_FAILURES.log(System.Logger.Level.ERROR, e.causeKey(),
                     "the approval store is unreachable ({0}); pending pages answer 503 until it answers", e.getMessage());
             answer = registry.any().map(engine -> engine.responder().unavailable(req, kind))
                     .orElseGet(() -> Answer.status(503).empty());

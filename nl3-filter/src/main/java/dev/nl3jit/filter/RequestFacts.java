@@ -1,6 +1,7 @@
 package dev.nl3jit.filter;
 
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -18,13 +19,19 @@ import java.util.function.Supplier;
  *                    grant is bound to the session or a ticket is made, never on a request a user-bound grant covers
  * @param kept       reads the request to keep for Send now (state-changing methods only), or gives {@code null}
  * @param reason     the reason the user gave ({@code NL3-Reason} header or the reason page), or {@code null}
- * @param canAsk     whether a page can ask the user for a reason (a browser), else a missing required one is refused
+ * @param browser    tells whether a page can ask the user for a reason (a browser), else a missing required one is
+ *                   refused; asked only when a protection wants a reason, never on the grant path
  */
 record RequestFacts(String user, String method, String path, String target, String ip, String userAgent,
         Map<String, String> parameters, Supplier<String> sessionHash, Supplier<KeptRequest> kept, String reason,
-        boolean canAsk) {
+        BooleanSupplier browser) {
     static final Supplier<KeptRequest> NOTHING_KEPT = () -> null;
     static final Supplier<String> NO_SESSION = () -> null;
+
+    /** Whether a page can ask the user for a reason. */
+    boolean canAsk() {
+        return browser.getAsBoolean();
+    }
 
     /** The SHA-256 of the HTTP session id, or {@code null}. */
     String session() {
@@ -39,7 +46,7 @@ record RequestFacts(String user, String method, String path, String target, Stri
     RequestFacts resolved(String newReason, boolean mayAsk) {
         KeptRequest k = kept.get();
         String s = session();
-        return new RequestFacts(user, method, path, target, ip, userAgent, parameters, () -> s, () -> k, newReason, mayAsk);
+        return new RequestFacts(user, method, path, target, ip, userAgent, parameters, () -> s, () -> k, newReason, () -> mayAsk);
     }
 
     /** A reason as typed: trimmed, at most {@value #MAX_REASON} characters, {@code null} when blank. */

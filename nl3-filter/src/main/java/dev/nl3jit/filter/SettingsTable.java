@@ -93,7 +93,7 @@ final class SettingsTable {
     static final Setting<Integer> MAX_ENTRIES_PER_USER = integer("nl3.max-entries-per-user", "20", 1, 10_000, "");
     static final Setting<GrantBinding> GRANT_BINDING = choice("nl3.grant-binding", "user", GrantBinding.class);
     private static final Pattern STORE_WORD = Pattern.compile("[a-z][a-z0-9-]{0,31}");
-    private static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern STORE_NAME_FORM = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
     /** {@code memory}, or the name of an installed {@link ApprovalStoreFactory} such as {@code jcache}. */
     static final Setting<String> STORE = new Setting<>("nl3.store", "memory", s -> s.toLowerCase(Locale.ROOT),
@@ -102,15 +102,15 @@ final class SettingsTable {
             v -> v == null || CLASS_NAME.matcher(v).matches() ? null : shown(v)
                     + "; expected a JCache CachingProvider class name, e.g. com.hazelcast.cache.HazelcastMemberCachingProvider");
     static final Setting<URI> STORE_URI = new Setting<>("nl3.store-uri", null, SettingsTable::anyUri, v -> null);
-    static final Setting<String> STORE_NAME_SETTING = new Setting<>("nl3.store-name", "nl3", s -> s,
-            v -> STORE_NAME.matcher(v).matches() ? null : shown(v)
+    static final Setting<String> STORE_NAME = new Setting<>("nl3.store-name", "nl3", s -> s,
+            v -> STORE_NAME_FORM.matcher(v).matches() ? null : shown(v)
                     + "; expected letters, digits, '.', '_' or '-' (the prefix of the store's cache names)");
 
     static final List<Setting<?>> ALL = List.of(SIGNING_KEY, APP_URI, API_HOST, API_BASE_URL, AUDIENCE, TOKEN_TTL, TOKEN_SKEW,
             TOKEN_CLAIMS, APPROVAL_KEY, APPROVERS, METADATA, PARAMETERS, GRANT_DURATION, GRANT_SCOPE, POLL_INTERVAL, PENDING_TIMEOUT,
             LOCK_CHECK, LOCK_CHECK_FAILURE, NOT_ENROLLED, APPROVAL_FAILURE, CONNECT_TIMEOUT, READ_TIMEOUT, PENDING_PATH,
             PENDING_PAGE, API_PATHS, MAX_RESPONSE_SIZE, MAX_ENTRIES, AUTO_REGISTER, GRANT_USES, REASON, LOCK_RECHECK,
-            REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING, STORE, STORE_PROVIDER, STORE_URI, STORE_NAME_SETTING);
+            REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING, STORE, STORE_PROVIDER, STORE_URI, STORE_NAME);
 
     static final Set<String> NAMES;
 

@@ -17,9 +17,18 @@ public final class LoadRun {
 
     public static void main(String[] args) throws Exception {
         MovableClock clock = new MovableClock();
+        serve(null, clock, () -> { });
+    }
+
+    /**
+     * The load run on {@code store} ({@code null}: the filter's default in-memory store); {@code granted} runs once
+     * alice's grant is live, before the URLs are printed.
+     */
+    static void serve(ApprovalStore store, MovableClock clock, Runnable granted) throws Exception {
         try (Sandbox sandbox = Sandbox.builder().clock(clock).port(0).start();
-                AppServer app = AppServer.start(new AppServer.Mapping("nl3-admin",
-                        Fixtures.filter(sandbox, clock, "ADMIN_ACCESS", "nl3.grant-duration", "7d", "nl3.lock-recheck", "1s"),
+                AppServer app = AppServer.start(new AppServer.Mapping("nl3-admin", new Nl3ApprovalFilter(
+                        Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS", "nl3.grant-duration", "7d",
+                                "nl3.lock-recheck", "1s")), store, UsernameMapper.PRINCIPAL_NAME, clock, event -> { }),
                         List.of("/admin/*", "/nl3-approval/*")))) {
             Client alice = Client.as("alice");
             String pending = alice.get(app.uri("/admin/users")).location();
@@ -28,6 +37,7 @@ public final class LoadRun {
             if (alice.get(app.uri("/admin/users")).status() != 200) {
                 throw new IllegalStateException("no grant");
             }
+            granted.run();
             sandbox.clearCalls();
             System.out.println("unfiltered: " + app.uri("/public/users"));
             System.out.println("granted:    " + app.uri("/admin/users"));

@@ -46,6 +46,20 @@ class SettingsTest {
     }
 
     @Test
+    void aStoreProviderOrUriWithoutAStoreThatUsesThemIsAProblem() {
+        Map<String, String> m = minimal();
+        m.put("nl3.store-uri", "classpath:hazelcast.xml");
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class, () -> Nl3Settings.fromMap(m));
+        assertEquals(List.of("nl3.store-uri: set, but nl3.store is memory, which uses no JCache provider or URI; set "
+                + "nl3.store=jcache to share grants across nodes, or remove nl3.store-uri"), e.problems());
+        m.put("nl3.store", "jcache");
+        assertEquals("jcache", Nl3Settings.fromMap(m).store());
+        m.put("nl3.store", "Mem ory");
+        assertTrue(assertThrows(InvalidSettingsException.class, () -> Nl3Settings.fromMap(m)).problems().get(0)
+                .startsWith("nl3.store: 'mem ory'; expected memory, or jcache"), "a bad store name says what is expected");
+    }
+
+    @Test
     void apiHostDrivesBaseUrlAndAudience() {
         Map<String, String> m = minimal();
         m.put("nl3.api-host", "https://api.eu.nextlevel3.com/");

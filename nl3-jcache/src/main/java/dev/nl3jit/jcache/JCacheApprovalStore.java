@@ -5,7 +5,6 @@ import dev.nl3jit.filter.ApprovalStoreException;
 import dev.nl3jit.filter.Grant;
 import dev.nl3jit.filter.GrantKey;
 import dev.nl3jit.filter.PendingApproval;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -33,8 +32,9 @@ import javax.cache.expiry.ModifiedExpiryPolicy;
  * runs in the background; each cache also expires entries {@value #SAFETY_NET_DAYS} days after their last change.
  *
  * <p>Caches, all {@code String} to {@code String}, named {@code <name>.grants}, {@code .pending} (by ticket),
- * {@code .pending-keys} (grant key to ticket), {@code .users} (each user's grants and tickets, for caps, revocation
- * and the lock re-check), {@code .limits}, {@code .claims} and {@code .locks}. A cache the application's
+ * {@code .pending-keys} (grant key to ticket), {@code .users} (each user's grants and tickets, for caps and
+ * revocation), {@code .holders} (who holds anything, in shards: for the lock re-check and the purge),
+ * {@code .limits}, {@code .claims} and {@code .locks}. A cache the application's
  * configuration already defines (with backups, a near cache, limits) is used as it is; a missing one is created.
  */
 public final class JCacheApprovalStore implements ApprovalStore {
@@ -84,9 +84,8 @@ public final class JCacheApprovalStore implements ApprovalStore {
      *
      * @param name    the prefix of the cache names, the same on every node of one application ({@code nl3.store-name})
      * @param perUser grants and tickets kept per user at most ({@code nl3.max-entries-per-user})
-     * @param clock   unused today; kept for symmetry with the in-memory store
      */
-    public static JCacheApprovalStore open(CacheManager manager, String name, int perUser, Clock clock) {
+    public static JCacheApprovalStore open(CacheManager manager, String name, int perUser) {
         return open(manager, false, name, perUser);
     }
 
@@ -231,7 +230,7 @@ public final class JCacheApprovalStore implements ApprovalStore {
     @Override
     public void putPending(PendingApproval p) {
         String k = Codec.key(p.key());
-        index(p.key().user(), UserIndex.PENDING, p.ticket(), keepUntil(p));
+        index(p.key().user(), UserIndex.PENDING, p.ticket(), p.keepUntil());
         run(() -> pending.put(p.ticket(), p.toStoredForm()));
         String previous = guard(() -> pendingKeys.getAndPut(k, p.ticket()));
         if (previous != null && !previous.equals(p.ticket())) {
@@ -257,8 +256,8 @@ public final class JCacheApprovalStore implements ApprovalStore {
                 }
             }
         });
-        if (replaced && !keepUntil(expected).equals(keepUntil(replacement))) {
-            index(replacement.key().user(), UserIndex.PENDING, ticket, keepUntil(replacement));
+        if (replaced && !expected.keepUntil().equals(replacement.keepUntil())) {
+            index(replacement.key().user(), UserIndex.PENDING, ticket, replacement.keepUntil());
         }
         return replaced;
     }
@@ -269,15 +268,6 @@ public final class JCacheApprovalStore implements ApprovalStore {
             pending.remove(p.ticket());
             pendingKeys.remove(Codec.key(p.key()), p.ticket());
         });
-    }
-
-    /** Until when a pending approval is kept: an approved one as long as its grant may last. */
-    private static Instant keepUntil(PendingApproval p) {
-        if (p.decidedAt() != null && p.status() == dev.nl3jit.filter.ApprovalStatus.APPROVED) {
-            Instant grantEnd = p.decidedAt().plus(p.grantFor());
-            return grantEnd.isAfter(p.expiresAt()) ? grantEnd : p.expiresAt();
-        }
-        return p.expiresAt();
     }
 
     // --- users: caps, revocation, the lock re-check ---

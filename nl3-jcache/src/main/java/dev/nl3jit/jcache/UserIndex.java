@@ -92,8 +92,4 @@ final class UserIndex {
         }
         return ended;
     }
-
-    boolean hasLive(char kind, Instant now) {
-        return entries.stream().anyMatch(e -> e.kind() == kind && e.end().isAfter(now));
-    }
 }

@@ -6,18 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nl3jit.jcache.JCacheApprovalStore;
 import dev.nl3jit.jcache.Members;
+import dev.nl3jit.jcache.Race;
 import dev.nl3jit.sandbox.ApprovalView;
 import dev.nl3jit.sandbox.Call;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -68,7 +63,7 @@ class ClusterIT extends AppTestBase {
 
     /** One node: the usual application on member {@code member}'s store named {@code store}, with these overrides. */
     private AppServer node(int member, String store, String... overrides) throws Exception {
-        ApprovalStore s = JCacheApprovalStore.open(members.cacheManager(member), store, 20, Clock.systemUTC());
+        ApprovalStore s = JCacheApprovalStore.open(members.cacheManager(member), store, 20);
         List<String> payments = new ArrayList<>(List.of("nl3.grant-scope", "request", "nl3.parameters", "amount,to=recipient",
                 "nl3.lock-recheck", "1h"));
         payments.addAll(List.of(overrides));
@@ -101,26 +96,6 @@ class ClusterIT extends AppTestBase {
                 "Accept", "application/json");
         assertEquals(200, r.status(), r.body());
         return r.json();
-    }
-
-    private static <T> List<T> race(int n, java.util.function.IntFunction<Callable<T>> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Callable<T> c = task.apply(i);
-            futures.add(pool.submit(() -> {
-                go.await();
-                return c.call();
-            }));
-        }
-        go.countDown();
-        List<T> out = new ArrayList<>();
-        for (Future<T> f : futures) {
-            out.add(f.get(60, TimeUnit.SECONDS));
-        }
-        pool.shutdownNow();
-        return out;
     }
 
     @Test
@@ -165,7 +140,7 @@ class ClusterIT extends AppTestBase {
         sandbox.clearCalls();
         long start = System.nanoTime();
         // 10 long polls of 2 s, split over both nodes, on a poll interval of 200 ms (Fixtures).
-        List<Map<String, Object>> polls = race(10, i -> () -> status(n[i % 2], alice, location, 2));
+        List<Map<String, Object>> polls = Race.of(10, i -> () -> status(n[i % 2], alice, location, 2));
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         polls.forEach(p -> assertEquals("PENDING", p.get("approvalStatus")));
         long statusCalls = sandbox.calls().stream().filter(c -> c.method().equals("GET")
@@ -180,7 +155,7 @@ class ClusterIT extends AppTestBase {
     void fiftyConcurrentFirstRequestsSplitOverTwoNodesMakeOneApprovalRequest() throws Exception {
         AppServer[] n = twoNodes();
         Client alice = Client.as("alice");
-        List<Client.Response> all = race(50, i -> () -> alice.get(n[i % 2].uri("/admin/users")));
+        List<Client.Response> all = Race.of(50, i -> () -> alice.get(n[i % 2].uri("/admin/users")));
         List<String> tickets = new ArrayList<>();
         for (Client.Response r : all) {
             assertEquals(303, r.status(), r.body());
@@ -199,7 +174,7 @@ class ClusterIT extends AppTestBase {
         sandbox.approve(r.requestId(), "bob", null, "Bob Approver");
         assertEquals("APPROVED", status(n[1], alice, location, 5).get("approvalStatus"));
 
-        List<Client.Response> all = race(20, i -> () -> transfer(n[i % 2], alice, "EUR 1200", "ACME"));
+        List<Client.Response> all = Race.of(20, i -> () -> transfer(n[i % 2], alice, "EUR 1200", "ACME"));
         int passed = 0;
         for (Client.Response resp : all) {
             if (resp.status() == 200) {
@@ -295,7 +270,7 @@ class ClusterIT extends AppTestBase {
         };
         log.addHandler(h);
         try {
-            ApprovalStore s = JCacheApprovalStore.open(lone.cacheManager(0), "gone", 20, Clock.systemUTC());
+            ApprovalStore s = JCacheApprovalStore.open(lone.cacheManager(0), "gone", 20);
             AppServer node = AppServer.start(new AppServer.Mapping("nl3-admin", filter("ADMIN_ACCESS", s,
                     List.of("nl3.approval-failure", "open")), List.of("/admin/*", "/nl3-approval/*")));
             nodes.add(node);

@@ -5,7 +5,6 @@ import dev.nl3jit.jcache.Members;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -29,7 +28,7 @@ public final class StoreOpsRun {
         Members members = Members.start(2, 0);
         try {
             ApprovalStore memory = ApprovalStore.inMemory(1_000_000, 20, Clock.systemUTC());
-            ApprovalStore jcache = JCacheApprovalStore.open(members.cacheManager(0), "ops", 20, Clock.systemUTC());
+            ApprovalStore jcache = JCacheApprovalStore.open(members.cacheManager(0), "ops", 20);
             List<String> names = List.of("useGrant (unlimited: a read)", "putGrant + useGrant (single use)",
                     "claimRequest + releaseRequest", "takeRequestToken", "lockState (read)");
             List<Op> all = List.of(

@@ -9,18 +9,10 @@ import dev.nl3jit.filter.ApprovalStore;
 import dev.nl3jit.filter.ApprovalStoreException;
 import dev.nl3jit.filter.Grant;
 import dev.nl3jit.filter.GrantKey;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,28 +44,8 @@ class JCacheApprovalStoreTest {
     @BeforeEach
     void stores() {
         String name = "t" + STORES.incrementAndGet();
-        a = JCacheApprovalStore.open(members.cacheManager(0), name, 3, Clock.systemUTC());
-        b = JCacheApprovalStore.open(members.cacheManager(1), name, 3, Clock.systemUTC());
-    }
-
-    private static <T> List<T> race(int n, java.util.function.IntFunction<Callable<T>> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Callable<T> c = task.apply(i);
-            futures.add(pool.submit(() -> {
-                go.await();
-                return c.call();
-            }));
-        }
-        go.countDown();
-        List<T> out = new ArrayList<>();
-        for (Future<T> f : futures) {
-            out.add(f.get(30, TimeUnit.SECONDS));
-        }
-        pool.shutdownNow();
-        return out;
+        a = JCacheApprovalStore.open(members.cacheManager(0), name, 3);
+        b = JCacheApprovalStore.open(members.cacheManager(1), name, 3);
     }
 
     @Test
@@ -91,7 +63,7 @@ class JCacheApprovalStoreTest {
     void aSingleUseGrantIsUsedOnceUnderTwentyRacersOnTwoMembers() throws Exception {
         GrantKey key = new GrantKey("alice", "PAYMENT", "POST /pay #abc");
         a.putGrant(key, new Grant(NOW.plusSeconds(60), 1));
-        List<Boolean> used = race(20, i -> () -> (i % 2 == 0 ? a : b).useGrant(key, NOW));
+        List<Boolean> used = Race.of(20, i -> () -> (i % 2 == 0 ? a : b).useGrant(key, NOW));
         assertEquals(1, used.stream().filter(u -> u).count(), "uses: " + used);
     }
 
@@ -99,14 +71,14 @@ class JCacheApprovalStoreTest {
     void aGrantOfThreeUsesGivesExactlyThree() throws Exception {
         GrantKey key = new GrantKey("alice", "PAYMENT", "");
         b.putGrant(key, new Grant(NOW.plusSeconds(60), 3));
-        List<Boolean> used = race(12, i -> () -> (i % 2 == 0 ? a : b).useGrant(key, NOW));
+        List<Boolean> used = Race.of(12, i -> () -> (i % 2 == 0 ? a : b).useGrant(key, NOW));
         assertEquals(3, used.stream().filter(u -> u).count(), "uses: " + used);
     }
 
     @Test
     void exactlyOneClaimOfANewRequestWinsAcrossMembers() throws Exception {
         GrantKey key = new GrantKey("alice", "ADMIN_ACCESS", "");
-        List<Boolean> won = race(10, i -> () -> (i % 2 == 0 ? a : b).claimRequest(key, "c" + i, NOW, NOW.plusSeconds(5)));
+        List<Boolean> won = Race.of(10, i -> () -> (i % 2 == 0 ? a : b).claimRequest(key, "c" + i, NOW, NOW.plusSeconds(5)));
         assertEquals(1, won.stream().filter(w -> w).count(), "claims: " + won);
         int winner = won.indexOf(true);
         assertFalse(a.claimRequest(key, "late", NOW.plusSeconds(1), NOW.plusSeconds(6)), "held");
@@ -119,7 +91,7 @@ class JCacheApprovalStoreTest {
 
     @Test
     void requestLimitsCountAcrossMembers() throws Exception {
-        List<Duration> waits = race(10, i -> () -> (i % 2 == 0 ? a : b).takeRequestToken("mallory", 4, Duration.ofMinutes(10), NOW));
+        List<Duration> waits = Race.of(10, i -> () -> (i % 2 == 0 ? a : b).takeRequestToken("mallory", 4, Duration.ofMinutes(10), NOW));
         assertEquals(4, waits.stream().filter(Duration::isZero).count(), "tokens: " + waits);
         assertEquals(Duration.ZERO, a.takeRequestToken("erin", 4, Duration.ofMinutes(10), NOW), "per user");
     }
@@ -172,7 +144,7 @@ class JCacheApprovalStoreTest {
     @Test
     void anUnreachableStoreIsAnApprovalStoreException() {
         Members lone = Members.start(1, 0);
-        ApprovalStore s = JCacheApprovalStore.open(lone.cacheManager(0), "gone", 3, Clock.systemUTC());
+        ApprovalStore s = JCacheApprovalStore.open(lone.cacheManager(0), "gone", 3);
         GrantKey key = new GrantKey("alice", "ADMIN_ACCESS", "");
         s.putGrant(key, new Grant(NOW.plusSeconds(60), 1));
         lone.get(0).getLifecycleService().terminate();
