@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,9 +20,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.EmptyAsset;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,14 +33,7 @@ class CdiDeploymentFailsOnGlassFishIT {
 
     @Deployment(name = "no-key", managed = false, testable = false)
     static WebArchive withoutSettings() {
-        return ShrinkWrap.create(WebArchive.class, "no-key.war")
-                .addClasses(TransferResource.class, RestApplication.class, DemoSecurity.class)
-                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
-                .addAsWebInfResource(new StringAsset("<glassfish-web-app><class-loader delegate=\"false\"/></glassfish-web-app>"),
-                        "glassfish-web.xml")
-                .addAsLibraries(new File(System.getProperty("test.filter.jar")), new File(System.getProperty("test.cdi.jar")),
-                        CdiJaxRsOnGlassFishIT.jarOf(org.jose4j.jws.JsonWebSignature.class),
-                        CdiJaxRsOnGlassFishIT.jarOf(org.slf4j.LoggerFactory.class));
+        return CdiJaxRsOnGlassFishIT.onGlassFish(CdiJaxRsFlow.application("no-key.war"));
     }
 
     @Test
