@@ -14,7 +14,7 @@ enum ClientKind {
     FACES_PARTIAL;
 
     static ClientKind of(HttpServletRequest request, List<String> apiPaths) {
-        if ("partial/ajax".equalsIgnoreCase(request.getHeader("Faces-Request"))) {
+        if (isFacesPartial(request)) {
             return FACES_PARTIAL;
         }
         if ("XMLHttpRequest".equalsIgnoreCase(request.getHeader("X-Requested-With"))) {
@@ -34,5 +34,9 @@ enum ClientKind {
             }
         }
         return BROWSER;
+    }
+
+    static boolean isFacesPartial(HttpServletRequest request) {
+        return "partial/ajax".equalsIgnoreCase(request.getHeader("Faces-Request"));
     }
 }

@@ -26,10 +26,14 @@ final class KeptRequests {
     private KeptRequests() {
     }
 
-    /** The request to keep, or {@code null}. Reads the body: call only when the request will not run now. */
+    /**
+     * The request to keep, or {@code null}. Reads the body: call only when the request will not run now. A Jakarta
+     * Faces Ajax request is never kept: its answer is a partial response for the page's script, which Send now
+     * could only show as raw XML; after approval the user submits again from the page.
+     */
     static KeptRequest keep(HttpServletRequest req, int maxBytes) {
         String method = req.getMethod();
-        if (maxBytes <= 0 || !STATE_CHANGING.contains(method)) {
+        if (maxBytes <= 0 || !STATE_CHANGING.contains(method) || ClientKind.isFacesPartial(req)) {
             return null;
         }
         long declared = req.getContentLengthLong();

@@ -74,6 +74,7 @@ import java.util.function.Consumer;
  * <tr><td>{@code nl3.pending-path}</td><td>{@code /nl3-approval}</td><td>where the pending page, {@code /status}, {@code /continue}, {@code /cancel} and {@code /retry} are served; auto-registration maps it, else map a filter there too</td></tr>
  * <tr><td>{@code nl3.pending-page}</td><td>none</td><td>the application's own pending page to forward to; it gets request attributes {@code nl3.approval.status}, {@code .type}, {@code .approvers}, {@code .expiresAt}, {@code .comment}, {@code .replay}, {@code .statusUrl}, {@code .cancelUrl}, {@code .retryUrl}, {@code .continueUrl}, {@code .ticket}</td></tr>
  * <tr><td>{@code nl3.api-paths}</td><td>none</td><td>path prefixes whose callers always get problem+json, e.g. {@code /api/}</td></tr>
+ * <tr><td>{@code nl3.methods}</td><td>every method</td><td>the HTTP methods a mapped filter protects, comma-separated, e.g. {@code POST,PUT,PATCH,DELETE}; {@code GET} brings {@code HEAD}; other methods pass unchecked</td></tr>
  * <tr><td>{@code nl3.max-response-size}</td><td>{@code 65536}</td><td>bytes read from an NL3 answer at most</td></tr>
  * <tr><td>{@code nl3.max-entries}</td><td>{@code 100000}</td><td>grants and pending approvals held in memory at most; the in-memory store only</td></tr>
  * <tr><td>{@code nl3.max-entries-per-user}</td><td>{@code 20}</td><td>grants and pending approvals held per user at most, in every store</td></tr>
@@ -106,6 +107,7 @@ public class Nl3ApprovalFilter extends HttpFilter {
     private final transient Consumer<ApprovalEvent> listener;
 
     private transient Protection protection;
+    private transient java.util.Set<String> methods;
     private transient Nl3Approvals approvals;
     private transient RequestGuard guard;
     private transient PendingEndpoint pending;
@@ -150,11 +152,12 @@ public class Nl3ApprovalFilter extends HttpFilter {
                     + "'; expected the template's Approval Key, e.g. ADMIN_ACCESS", null);
         }
         protection = Protection.of(settings);
+        methods = settings.methods();
         approvals = FilterSetup.engine(config, settings, givenStore, usernames, clock, listener);
         guard = new RequestGuard(approvals.engine(), settings.apiPaths());
         pending = new PendingEndpoint(settings.pendingPath(), EngineRegistry.of(config.getServletContext()));
-        LOG.log(Level.INFO, "NL3 approval filter ''{0}'' protects approval key {1} via {2}", config.getFilterName(),
-                settings.approvalKey(), settings.apiBaseUrl());
+        LOG.log(Level.INFO, "NL3 approval filter ''{0}'' protects approval key {1} ({2}) via {3}", config.getFilterName(),
+                settings.approvalKey(), methods.isEmpty() ? "every method" : String.join(",", methods), settings.apiBaseUrl());
     }
 
     /** The pending path, when this filter is mapped there too; otherwise the protected request's flow. */
@@ -163,6 +166,10 @@ public class Nl3ApprovalFilter extends HttpFilter {
             throws IOException, ServletException {
         if (pending.handles(SafePaths.pathInApp(req))) {
             pending.serve(req, res);
+            return;
+        }
+        if (!methods.isEmpty() && !methods.contains(req.getMethod())) {
+            chain.doFilter(req, res);
             return;
         }
         guard.guard(req, res, chain, protection);

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -41,6 +42,7 @@ public final class Nl3Settings {
     private final String pendingPath;
     private final String pendingPage;
     private final List<String> apiPaths;
+    private final Set<String> methods;
     private final int maxResponseBytes;
     private final int maxEntries;
     private final boolean autoRegister;
@@ -81,6 +83,7 @@ public final class Nl3Settings {
         this.pendingPath = (String) v.get(SettingsTable.PENDING_PATH);
         this.pendingPage = (String) v.get(SettingsTable.PENDING_PAGE);
         this.apiPaths = (List<String>) v.get(SettingsTable.API_PATHS);
+        this.methods = (Set<String>) v.get(SettingsTable.METHODS);
         this.maxResponseBytes = (Integer) v.get(SettingsTable.MAX_RESPONSE_SIZE);
         this.maxEntries = (Integer) v.get(SettingsTable.MAX_ENTRIES);
         this.autoRegister = (Boolean) v.get(SettingsTable.AUTO_REGISTER);
@@ -180,6 +183,7 @@ public final class Nl3Settings {
         b.values.put(SettingsTable.PENDING_PATH, pendingPath);
         b.values.put(SettingsTable.PENDING_PAGE, pendingPage);
         b.values.put(SettingsTable.API_PATHS, apiPaths);
+        b.values.put(SettingsTable.METHODS, methods);
         b.values.put(SettingsTable.MAX_RESPONSE_SIZE, maxResponseBytes);
         b.values.put(SettingsTable.MAX_ENTRIES, maxEntries);
         b.values.put(SettingsTable.AUTO_REGISTER, autoRegister);
@@ -311,6 +315,14 @@ public final class Nl3Settings {
     /** Path prefixes whose callers always get problem+json answers ({@code nl3.api-paths}). */
     public List<String> apiPaths() {
         return apiPaths;
+    }
+
+    /**
+     * The HTTP methods a mapped filter protects ({@code nl3.methods}), upper case; empty: every method. {@code GET}
+     * brings {@code HEAD}, which containers answer by running the {@code GET} code. Other methods pass unchecked.
+     */
+    public Set<String> methods() {
+        return methods;
     }
 
     /** Cap on an NL3 response body, in bytes ({@code nl3.max-response-size}). */
@@ -542,6 +554,11 @@ public final class Nl3Settings {
 
         public Builder apiPaths(List<String> value) {
             return value(SettingsTable.API_PATHS, List.copyOf(value));
+        }
+
+        /** {@code nl3.methods}: as the setting's text, e.g. {@code List.of("POST", "DELETE")}; empty: every method. */
+        public Builder methods(java.util.Collection<String> value) {
+            return read(SettingsTable.METHODS, String.join(",", value));
         }
 
         public Builder maxResponseBytes(int value) {

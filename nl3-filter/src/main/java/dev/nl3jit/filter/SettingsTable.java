@@ -79,6 +79,9 @@ final class SettingsTable {
                     + "; expected a path inside the application to forward to, e.g. /approval-pending.jsp");
     static final Setting<List<String>> API_PATHS = new Setting<>("nl3.api-paths", "", SettingsTable::list,
             SettingsTable::checkApiPaths);
+    /** Empty: every method; GET brings HEAD, which containers answer by running GET's code. */
+    static final Setting<Set<String>> METHODS = new Setting<>("nl3.methods", "", SettingsTable::methods,
+            SettingsTable::checkMethods);
     static final Setting<Integer> MAX_RESPONSE_SIZE = integer("nl3.max-response-size", "65536", 1024, 16 * 1024 * 1024,
             " bytes");
     static final Setting<Integer> MAX_ENTRIES = integer("nl3.max-entries", "100000", 10, 10_000_000, "");
@@ -110,7 +113,7 @@ final class SettingsTable {
             TOKEN_CLAIMS, APPROVAL_KEY, APPROVERS, METADATA, PARAMETERS, GRANT_DURATION, GRANT_SCOPE, POLL_INTERVAL, PENDING_TIMEOUT,
             LOCK_CHECK, LOCK_CHECK_FAILURE, NOT_ENROLLED, APPROVAL_FAILURE, CONNECT_TIMEOUT, READ_TIMEOUT, PENDING_PATH,
             PENDING_PAGE, API_PATHS, MAX_RESPONSE_SIZE, MAX_ENTRIES, AUTO_REGISTER, GRANT_USES, REASON, LOCK_RECHECK,
-            REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING, STORE, STORE_PROVIDER, STORE_URI, STORE_NAME);
+            REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING, STORE, STORE_PROVIDER, STORE_URI, STORE_NAME, METHODS);
 
     static final Set<String> NAMES;
 
@@ -367,6 +370,28 @@ final class SettingsTable {
         if (v == null || !PATH.matcher(v).matches() || v.equals("/") || v.endsWith("/") || v.contains("//")
                 || v.contains("/../") || v.contains("/./")) {
             return shown(v) + "; expected a path inside the application, e.g. /nl3-approval";
+        }
+        return null;
+    }
+
+    private static Set<String> methods(String text) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (String m : list(text)) {
+            out.add(m.toUpperCase(java.util.Locale.ROOT));
+        }
+        if (out.contains("GET")) {
+            out.add("HEAD");
+        }
+        return Set.copyOf(out);
+    }
+
+    private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
+
+    private static String checkMethods(Set<String> methods) {
+        for (String m : new java.util.TreeSet<>(methods)) {
+            if (!METHOD.matcher(m).matches()) {
+                return shown(m) + "; expected HTTP methods, comma-separated, e.g. POST,PUT,PATCH,DELETE (empty: every method)";
+            }
         }
         return null;
     }

@@ -68,6 +68,30 @@ class ClientKindsIT extends AppTestBase {
     }
 
     @Test
+    void nl3MethodsLeavesOtherMethodsUncheckedAndAFacesAjaxPostIsNotKept() throws Exception {
+        app.close();
+        app = Fixtures.app(sandbox, CLOCK, "nl3.methods", "POST");
+        Client alice = Client.as("alice");
+        assertEquals(200, alice.get(app.uri("/admin/users.xhtml")).status(), "GET is not in nl3.methods");
+        assertTrue(sandbox.calls().isEmpty(), "an unprotected method called NL3");
+
+        Client.Response ajax = alice.postForm(app.uri("/admin/users.xhtml"), "jakarta.faces.partial.ajax=true&amount=5",
+                "Faces-Request", "partial/ajax");
+        assertEquals(200, ajax.status());
+        assertTrue(ajax.body().contains("<partial-response><redirect url=\"/app/nl3-approval?p="), ajax.body());
+        String page = ajax.body().replaceAll("(?s).*<redirect url=\"/app([^\"]+)\".*", "$1");
+        sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
+        CLOCK.advance(java.time.Duration.ofSeconds(2));
+        Client.Response approved = alice.get(app.uri(page.replace("nl3-approval?", "nl3-approval/status?")),
+                "Accept", "application/json");
+        assertEquals(200, approved.status(), approved.body());
+        assertEquals("APPROVED", approved.json().get("approvalStatus"), approved.body());
+        assertEquals(false, approved.json().get("sendNow"), "a Faces Ajax request was kept for Send now: " + approved.body());
+        assertEquals(200, alice.postForm(app.uri("/admin/users.xhtml"), "jakarta.faces.partial.ajax=true&amount=5",
+                "Faces-Request", "partial/ajax").status());
+    }
+
+    @Test
     void postIsNotReplayedSilently() {
         Client alice = Client.as("alice");
         Client.Response post = alice.postForm(app.uri("/admin/users/delete"), "id=7");

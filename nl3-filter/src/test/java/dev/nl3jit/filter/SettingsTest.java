@@ -83,7 +83,10 @@ class SettingsTest {
         m.put("nl3.approval-failure", "OPEN");
         m.put("nl3.lock-check", "off");
         m.put("nl3.api-paths", "/api/, /rest/");
+        m.put("nl3.methods", "post, get");
         Nl3Settings s = Nl3Settings.fromMap(m);
+        assertEquals(java.util.Set.of("POST", "GET", "HEAD"), s.methods(), "GET brings HEAD; case does not matter");
+        assertEquals(java.util.Set.of(), Nl3Settings.fromMap(minimal()).methods(), "default: every method");
         assertEquals(List.of("bob@example.com", "carol@example.com"), s.approvers());
         assertEquals(Map.of("team", "ops", "env", "prod"), s.metadata());
         assertEquals(Duration.ofMinutes(30), s.grantDuration());
@@ -106,16 +109,18 @@ class SettingsTest {
         m.put("nl3.api-base-url", "ftp://x");
         m.put("nl3.pending-path", "nl3");
         m.put("nl3.lock-check", "perhaps");
+        m.put("nl3.methods", "POST, GET /admin");
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class, () -> Nl3Settings.fromMap(m));
         String msg = e.getMessage();
         for (String expected : List.of("nl3.signing-key: missing", "nl3.app-uri: 'not a host!'",
                 "nl3.connect-timeout: 2000s is out of range; expected between 100ms and 1m",
                 "nl3.read-timeout: 'soon' is not a duration", "nl3.approval-failure: 'maybe'; expected one of closed, open",
                 "nl3.approval-key: 'bad key'", "nl3.api-base-url: 'ftp://x'", "nl3.pending-path: 'nl3'",
-                "nl3.lock-check: 'perhaps'; expected true or false")) {
+                "nl3.lock-check: 'perhaps'; expected true or false",
+                "nl3.methods: 'GET /ADMIN'; expected HTTP methods, comma-separated")) {
             assertTrue(msg.contains(expected), () -> "missing <" + expected + "> in\n" + msg);
         }
-        assertEquals(9, e.problems().size(), msg);
+        assertEquals(10, e.problems().size(), msg);
     }
 
     @Test
