@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nl3jit.sandbox.Sandbox;
+import dev.nl3jit.filter.PayaraMicro;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,10 +28,13 @@ class CdiJaxRsOnPayaraMicroIT {
         sandbox = Sandbox.builder().port(0).start();
         String settings = "nl3.signing-key=" + sandbox.signingKey() + "\nnl3.app-uri=" + sandbox.issuer()
                 + "\nnl3.api-base-url=" + sandbox.baseUri() + "\nnl3.poll-interval=200ms\n";
-        payara = PayaraMicro.start(Path.of(System.getProperty("test.work.dir", "target"), "payara-micro"),
-                CdiJaxRsFlow.application("transfers.war")
-                        .addAsResource(new StringAsset(settings), "META-INF/microprofile-config.properties"),
-                CdiJaxRsFlow.application("no-key.war"));
+        Path work = Files.createDirectories(Path.of(System.getProperty("test.work.dir", "target"), "payara-micro"));
+        Path transfers = work.resolve("transfers.war");
+        Path noKey = work.resolve("no-key.war");
+        CdiJaxRsFlow.application("transfers.war").addAsResource(new StringAsset(settings), "META-INF/microprofile-config.properties")
+                .as(ZipExporter.class).exportTo(transfers.toFile(), true);
+        CdiJaxRsFlow.application("no-key.war").as(ZipExporter.class).exportTo(noKey.toFile(), true);
+        payara = PayaraMicro.start(work, transfers, noKey);
     }
 
     @AfterAll

@@ -1,4 +1,4 @@
-package dev.nl3jit.cdi.it;
+package dev.nl3jit.filter;
 
 import java.io.File;
 import java.io.IOException;
@@ -13,14 +13,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.jboss.shrinkwrap.api.exporter.ZipExporter;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
  * Payara Micro 6 as its operators run it: {@code java -jar payara-micro.jar --deploy app.war}, in its own JVM on a
- * free port, its output kept in a log file the tests read.
+ * free port, its output kept in a log file the tests read. The jar's path comes from {@code test.payara.micro.jar}, which
+ * the build sets ({@code fish.payara.extras:payara-micro}, kept off the test's class path).
  */
-final class PayaraMicro implements AutoCloseable {
+public final class PayaraMicro implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
@@ -32,7 +31,7 @@ final class PayaraMicro implements AutoCloseable {
     }
 
     /** Starts Payara Micro with these WARs deployed and returns once it says it is ready (or fails if it exits). */
-    static PayaraMicro start(Path work, WebArchive... wars) throws IOException, InterruptedException {
+    public static PayaraMicro start(Path work, Path... wars) throws IOException, InterruptedException {
         String jar = System.getProperty("test.payara.micro.jar");
         if (jar == null || !new File(jar).isFile()) {
             throw new IllegalStateException("test.payara.micro.jar: not set or not a file (" + jar + "); the build sets it");
@@ -42,11 +41,9 @@ final class PayaraMicro implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", jar, "--nocluster", "--port", String.valueOf(port), "--rootdir",
                 work.resolve("root").toString()));
-        for (WebArchive war : wars) {
-            File file = work.resolve(war.getName()).toFile();
-            war.as(ZipExporter.class).exportTo(file, true);
+        for (Path war : wars) {
             command.add("--deploy");
-            command.add(file.getPath());
+            command.add(war.toString());
         }
         Path log = work.resolve("payara-micro.log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -71,16 +68,16 @@ final class PayaraMicro implements AutoCloseable {
         }
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
     /** Everything the server printed so far. */
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
-    int get(String path) throws IOException, InterruptedException {
+    public int get(String path) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
