@@ -15,10 +15,12 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** A Spring Boot 3.5 application adopts the filter with a few properties; the approval walk on a free port. */
+/**
+ * A Spring Boot application adopts the filter with a few properties; the approval walk on a free port. Runs on Spring
+ * Boot 3.5 here, and on Spring Boot 4.0 in module spring-boot-4-it (the same starter jar).
+ */
 class SpringBootIT {
     @RegisterExtension
     static SandboxExtension nl3 = new SandboxExtension();
@@ -26,6 +28,12 @@ class SpringBootIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     private static ConfigurableApplicationContext start(Sandbox sandbox, String... extra) {
+        // Each module names the Boot line it must run on: a class path mix-up fails loudly.
+        String expected = System.getProperty("expected.spring.boot", "3.5.");
+        String running = org.springframework.boot.SpringBootVersion.getVersion();
+        if (running == null || !running.startsWith(expected)) {
+            throw new IllegalStateException("expected Spring Boot " + expected + "x on the class path, found " + running);
+        }
         String[] args = new String[6 + extra.length];
         args[0] = "--server.port=0";
         args[1] = "--nl3.signing-key=" + sandbox.signingKey();
@@ -37,6 +45,11 @@ class SpringBootIT {
         return SpringApplication.run(DemoApp.class, args);
     }
 
+    /** The port the embedded server bound ({@code server.port=0}), the same way on Boot 3 and Boot 4. */
+    private static int port(ConfigurableApplicationContext app) {
+        return Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
+    }
+
     private static HttpResponse<String> send(String user, HttpRequest.Builder b) throws Exception {
         b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":pw").getBytes(StandardCharsets.UTF_8)));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -46,7 +59,7 @@ class SpringBootIT {
     void propertiesProtectAControllerAndAnAnnotatedServlet() throws Exception {
         Sandbox sandbox = nl3.sandbox();
         try (ConfigurableApplicationContext app = start(sandbox)) {
-            int port = ((ServletWebServerApplicationContext) app).getWebServer().getPort();
+            int port = port(app);
             URI base = URI.create("http://127.0.0.1:" + port);
 
             HttpResponse<String> first = send("alice", HttpRequest.newBuilder(base.resolve("/admin/users")));
