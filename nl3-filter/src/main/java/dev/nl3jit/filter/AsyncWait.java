@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
- * Long polls that hold no container thread while they wait: where the request supports async, the status
- * is re-checked on a small scheduler (at the poll interval, one NL3 call per interval per ticket as always)
- * and the answer is written when the status is final or the wait is over.
+ * Long polls that hold no thread while they wait: where the request supports async, the ticket is watched (checked at
+ * the watched pace, within the node's budget of status calls), each check is a non-blocking NL3 call shared by every
+ * waiter of the ticket, and the answer is written the moment the status is final, or when the wait is over, on the
+ * dot, whatever call is in flight.
  */
 final class AsyncWait implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AsyncWait.class.getName());
@@ -26,11 +27,86 @@ final class AsyncWait implements AutoCloseable {
 
     AsyncWait() {
         AtomicInteger n = new AtomicInteger();
-        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+        this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "nl3-long-poll-" + n.incrementAndGet());
             t.setDaemon(true);
+            t.setContextClassLoader(null);
             return t;
         });
+    }
+
+    /** One open long poll. */
+    private final class Waiter {
+        private final AsyncContext async;
+        private final PendingTracker tracker;
+        private final BiFunction<PendingApproval, Boolean, Answer> render;
+        private final long deadline;
+        private final AtomicBoolean done = new AtomicBoolean();
+        private volatile PendingApproval last;
+        private volatile boolean unavailable;
+
+        Waiter(AsyncContext async, PendingTracker tracker, PendingApproval pending, Duration wait,
+                BiFunction<PendingApproval, Boolean, Answer> render) {
+            this.async = async;
+            this.tracker = tracker;
+            this.render = render;
+            this.last = pending;
+            this.deadline = System.nanoTime() + wait.toNanos();
+        }
+
+        void finish() {
+            if (done.compareAndSet(false, true)) {
+                tracker.unwatch(last.ticket());
+                try {
+                    render.apply(last, unavailable).writeTo((HttpServletResponse) async.getResponse());
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.DEBUG, "long poll answer not delivered: {0}", e.toString());
+                } finally {
+                    try {
+                        async.complete();
+                    } catch (IllegalStateException e) {
+                        // the container already ended it
+                    }
+                }
+            }
+        }
+
+        void abandon() {
+            if (done.compareAndSet(false, true)) {
+                tracker.unwatch(last.ticket());
+            }
+        }
+
+        void tick() {
+            if (done.get()) {
+                return;
+            }
+            tracker.refreshAsync(last).whenComplete((p, e) -> {
+                if (p != null) {
+                    last = p;
+                    unavailable = false;
+                } else {
+                    unavailable = true;
+                    if (!(e instanceof Nl3Failure)) {
+                        LOG.log(Level.WARNING, "long poll check failed", e);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (last.status().isFinal() || left <= 0) {
+                    finish();
+                } else if (!done.get()) {
+                    schedule(this::tick, tracker.nextCheckInMillis(last, left));
+                }
+            });
+        }
+    }
+
+    private void schedule(Runnable task, long millis) {
+        try {
+            scheduler.schedule(task, millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // undeployed: the container ends the request
+        }
     }
 
     /**
@@ -41,35 +117,22 @@ final class AsyncWait implements AutoCloseable {
             BiFunction<PendingApproval, Boolean, Answer> render) {
         AsyncContext async = req.startAsync();
         async.setTimeout(wait.plus(tracker.callBudget()).plus(Duration.ofSeconds(5)).toMillis());
-        long deadline = System.nanoTime() + wait.toNanos();
-        AtomicBoolean done = new AtomicBoolean();
-        PendingApproval[] last = {pending};
-        boolean[] unavailable = {false};
-        Runnable finish = () -> {
-            if (done.compareAndSet(false, true)) {
-                try {
-                    render.apply(last[0], unavailable[0]).writeTo((HttpServletResponse) async.getResponse());
-                } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.DEBUG, "long poll answer not delivered: {0}", e.toString());
-                } finally {
-                    async.complete();
-                }
-            }
-        };
+        Waiter waiter = new Waiter(async, tracker, pending, wait, render);
+        tracker.watch(pending.ticket());
         async.addListener(new AsyncListener() {
             @Override
             public void onTimeout(AsyncEvent event) {
-                finish.run();
+                waiter.finish();
             }
 
             @Override
             public void onError(AsyncEvent event) {
-                done.set(true);
+                waiter.abandon();
             }
 
             @Override
             public void onComplete(AsyncEvent event) {
-                done.set(true);
+                waiter.abandon();
             }
 
             @Override
@@ -77,30 +140,9 @@ final class AsyncWait implements AutoCloseable {
                 // nothing to do
             }
         });
-        Runnable tick = new Runnable() {
-            @Override
-            public void run() {
-                if (done.get()) {
-                    return;
-                }
-                try {
-                    last[0] = tracker.refresh(last[0]);
-                    unavailable[0] = false;
-                } catch (Nl3Failure f) {
-                    unavailable[0] = true;
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "long poll check failed", e);
-                    unavailable[0] = true;
-                }
-                long left = deadline - System.nanoTime();
-                if (last[0].status().isFinal() || left <= 0) {
-                    finish.run();
-                } else {
-                    scheduler.schedule(this, tracker.nextCheckInMillis(left), TimeUnit.MILLISECONDS);
-                }
-            }
-        };
-        scheduler.execute(tick);
+        // The answer is due when the wait is over, whatever check is in flight then.
+        schedule(waiter::finish, wait.toMillis());
+        scheduler.execute(waiter::tick);
     }
 
     @Override

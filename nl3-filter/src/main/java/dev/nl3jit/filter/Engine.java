@@ -57,7 +57,8 @@ final class Engine implements AutoCloseable {
         this.sessionBound = settings.grantBinding() == GrantBinding.SESSION;
         this.locks = new LockWatch(store, client, clock, settings, events);
         this.tracker = new PendingTracker(store, client, clock, settings.pollInterval(),
-                settings.connectTimeout().plus(settings.readTimeout()), events, locks::mayGrant, new FailureLog(settings));
+                settings.connectTimeout().plus(settings.readTimeout()), events, locks::mayGrant, new FailureLog(settings),
+                settings.maxStatusCalls());
         this.drafts = new ReasonDrafts(tag, clock);
         this.gate = new ApprovalGate(settings, tag, clock, store, client, tracker, locks, drafts, events);
         locks.start();

@@ -129,8 +129,37 @@ final class Nl3Client {
         }
     }
 
+    /**
+     * As {@link #status}, holding no thread while NL3 answers (waiting pages). The future fails with an
+     * {@link Nl3Failure}.
+     */
+    java.util.concurrent.CompletableFuture<Report> statusAsync(String user, String requestId) {
+        if (metrics != null) {
+            metrics.call();
+        }
+        return http.exchangeAsync("GET", URI.create(base + API + "approvalRequest/" + encode(requestId)),
+                headers(user, null), null).thenApply(r -> {
+                    try {
+                        return report(r);
+                    } catch (Nl3Failure f) {
+                        throw new java.util.concurrent.CompletionException(f);
+                    }
+                }).whenComplete((r, e) -> {
+                    if (e != null && metrics != null) {
+                        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                ? e.getCause() : e;
+                        if (cause instanceof Nl3Failure f) {
+                            metrics.failed(f, "status check");
+                        }
+                    }
+                });
+    }
+
     private Report doStatus(String user, String requestId) throws Nl3Failure {
-        Nl3Http.Answer r = send("GET", "approvalRequest/" + encode(requestId), user, null, null);
+        return report(send("GET", "approvalRequest/" + encode(requestId), user, null, null));
+    }
+
+    private Report report(Nl3Http.Answer r) throws Nl3Failure {
         if (r.status() == 404) {
             // NL3 forgot it: as good as expired, start over.
             return new Report(ApprovalStatus.EXPIRED, null, null, null, null, null, null, null);
@@ -167,17 +196,7 @@ final class Nl3Client {
     /** One request: a fresh token for {@code user}, the end user's device where known, a JSON body or none. */
     private Nl3Http.Answer send(String method, String path, String user, Device caller, Map<String, Object> body)
             throws Nl3Failure {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(TOKEN_HEADER, minter.mint(user));
-        headers.put("Accept", "application/json");
-        if (caller != null) {
-            if (caller.ip() != null && !caller.ip().isBlank()) {
-                headers.put("x-forwarded-for", clean(caller.ip()));
-            }
-            if (caller.userAgent() != null && !caller.userAgent().isBlank()) {
-                headers.put("User-Agent", clean(caller.userAgent()));
-            }
-        }
+        Map<String, String> headers = headers(user, caller);
         byte[] bytes = null;
         if (body != null) {
             headers.put("Content-Type", "application/json");
@@ -189,6 +208,21 @@ final class Nl3Client {
             metrics.call();
         }
         return http.exchange(method, URI.create(base + API + path), headers, bytes);
+    }
+
+    private Map<String, String> headers(String user, Device caller) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(TOKEN_HEADER, minter.mint(user));
+        headers.put("Accept", "application/json");
+        if (caller != null) {
+            if (caller.ip() != null && !caller.ip().isBlank()) {
+                headers.put("x-forwarded-for", clean(caller.ip()));
+            }
+            if (caller.userAgent() != null && !caller.userAgent().isBlank()) {
+                headers.put("User-Agent", clean(caller.userAgent()));
+            }
+        }
+        return headers;
     }
 
     /** A refusal or an error of NL3, with NL3's own reason (bounded) and its kind. */

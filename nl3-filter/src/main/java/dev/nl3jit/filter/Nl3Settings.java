@@ -43,6 +43,7 @@ public final class Nl3Settings {
     private final String pendingPage;
     private final List<String> apiPaths;
     private final Set<String> methods;
+    private final int maxStatusCalls;
     private final int maxResponseBytes;
     private final int maxEntries;
     private final boolean autoRegister;
@@ -84,6 +85,7 @@ public final class Nl3Settings {
         this.pendingPage = (String) v.get(SettingsTable.PENDING_PAGE);
         this.apiPaths = (List<String>) v.get(SettingsTable.API_PATHS);
         this.methods = (Set<String>) v.get(SettingsTable.METHODS);
+        this.maxStatusCalls = (Integer) v.get(SettingsTable.MAX_STATUS_CALLS);
         this.maxResponseBytes = (Integer) v.get(SettingsTable.MAX_RESPONSE_SIZE);
         this.maxEntries = (Integer) v.get(SettingsTable.MAX_ENTRIES);
         this.autoRegister = (Boolean) v.get(SettingsTable.AUTO_REGISTER);
@@ -184,6 +186,7 @@ public final class Nl3Settings {
         b.values.put(SettingsTable.PENDING_PAGE, pendingPage);
         b.values.put(SettingsTable.API_PATHS, apiPaths);
         b.values.put(SettingsTable.METHODS, methods);
+        b.values.put(SettingsTable.MAX_STATUS_CALLS, maxStatusCalls);
         b.values.put(SettingsTable.MAX_RESPONSE_SIZE, maxResponseBytes);
         b.values.put(SettingsTable.MAX_ENTRIES, maxEntries);
         b.values.put(SettingsTable.AUTO_REGISTER, autoRegister);
@@ -323,6 +326,14 @@ public final class Nl3Settings {
      */
     public Set<String> methods() {
         return methods;
+    }
+
+    /**
+     * Status calls this node makes per second at most ({@code nl3.max-status-calls}); the tickets watched by long
+     * polls share it, each checked every 200 ms while it lasts.
+     */
+    public int maxStatusCalls() {
+        return maxStatusCalls;
     }
 
     /** Cap on an NL3 response body, in bytes ({@code nl3.max-response-size}). */
@@ -559,6 +570,10 @@ public final class Nl3Settings {
         /** {@code nl3.methods}: as the setting's text, e.g. {@code List.of("POST", "DELETE")}; empty: every method. */
         public Builder methods(java.util.Collection<String> value) {
             return read(SettingsTable.METHODS, String.join(",", value));
+        }
+
+        public Builder maxStatusCalls(int value) {
+            return value(SettingsTable.MAX_STATUS_CALLS, value);
         }
 
         public Builder maxResponseBytes(int value) {

@@ -5,18 +5,31 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Keeps pending approvals up to date: asks NL3 for a ticket's status at most once per poll interval however
- * many requests wait for it, on however many nodes (concurrent refreshes of one ticket on one node share one call;
- * across nodes, a conditional replace of the ticket's check time decides who calls), expires tickets the application
- * stopped waiting for, records the grant when an approver approved, long-polls, cancels and forgets. Holds no
- * per-ticket state of its own: what it knows lives in the {@link ApprovalStore}, so eviction leaves nothing behind.
+ * Keeps pending approvals up to date: asks NL3 for a ticket's status at most once per interval however many requests
+ * wait for it, on however many nodes (concurrent refreshes of one ticket on one node share one call; across nodes, a
+ * conditional replace of the ticket's check time decides who calls), expires tickets the application stopped waiting
+ * for, records the grant when an approver approved, long-polls, cancels and forgets.
+ *
+ * <p>The interval adapts: a ticket someone is long-polling (a pending page, an API client with {@code wait}) is checked
+ * every {@link #WATCHED} or as often as the node's budget of status calls ({@code nl3.max-status-calls}) allows for
+ * all the tickets watched on it, whichever is longer; a ticket nobody watches, at most once per
+ * {@code nl3.poll-interval}. No status call ever exceeds the budget: a due check without budget waits for the next
+ * tick. The call itself holds no thread while NL3 answers. What the tracker knows of a ticket lives in the
+ * {@link ApprovalStore}; its own maps hold only calls in flight and open long polls.
  */
 final class PendingTracker {
     private static final System.Logger LOG = System.getLogger(PendingTracker.class.getName());
+    /** How often a watched ticket is checked while the budget allows: the fastest poll interval. */
+    static final Duration WATCHED = Duration.ofMillis(200);
 
     private final ApprovalStore store;
     private final Nl3Client client;
@@ -25,8 +38,10 @@ final class PendingTracker {
     private final Duration callBudget;
     private final Events events;
     private final GrantCheck grantCheck;
-    private final SingleFlight<String, PendingApproval> refreshes = new SingleFlight<>();
     private final FailureLog failures;
+    private final StatusBudget budget;
+    private final ConcurrentHashMap<String, CompletableFuture<PendingApproval>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> watchers = new ConcurrentHashMap<>();
 
     /** Asked before a grant is recorded: {@code true} when the user may have it (not locked). */
     @FunctionalInterface
@@ -37,7 +52,7 @@ final class PendingTracker {
     }
 
     PendingTracker(ApprovalStore store, Nl3Client client, Clock clock, Duration pollInterval, Duration callBudget,
-            Events events, GrantCheck grantCheck, FailureLog failures) {
+            Events events, GrantCheck grantCheck, FailureLog failures, int maxStatusCalls) {
         this.store = store;
         this.client = client;
         this.clock = clock;
@@ -46,6 +61,7 @@ final class PendingTracker {
         this.events = events;
         this.grantCheck = grantCheck;
         this.failures = failures;
+        this.budget = new StatusBudget(maxStatusCalls);
     }
 
     /** The longest one NL3 call may take: connect plus read timeout. */
@@ -61,37 +77,108 @@ final class PendingTracker {
         return store.pendingByTicket(ticket).filter(p -> p.key().user().equals(user));
     }
 
+    // --- watching ---
+
+    /** A long poll on this ticket starts: it is checked at the watched pace until {@link #unwatch}. */
+    void watch(String ticket) {
+        watchers.computeIfAbsent(ticket, t -> new AtomicInteger()).incrementAndGet();
+    }
+
+    void unwatch(String ticket) {
+        watchers.computeIfPresent(ticket, (t, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    /** Tickets with an open long poll on this node. */
+    int watchedTickets() {
+        return watchers.size();
+    }
+
+    /** How often this ticket is checked now: fast while watched (within the budget), else the poll interval. */
+    Duration interval(String ticket) {
+        if (!watchers.containsKey(ticket)) {
+            return pollInterval;
+        }
+        long budgetNanos = 1_000_000_000L * watchers.size() / budget.perSecond();
+        Duration fast = WATCHED.compareTo(pollInterval) < 0 ? WATCHED : pollInterval;
+        return budgetNanos > fast.toNanos() ? Duration.ofNanos(budgetNanos) : fast;
+    }
+
+    // --- refreshing ---
+
     /**
-     * The pending approval brought up to date: asks NL3 when the last check is older than the poll interval,
-     * records the grant on approval.
+     * The pending approval brought up to date: asks NL3 when the last check is older than the ticket's interval and
+     * the budget allows, records the grant on approval. Waits for the call (bounded by connect + read timeout).
      *
      * @throws Nl3Failure NL3 gave no usable answer (the ticket stays pending)
      */
     PendingApproval refresh(PendingApproval pending) throws Nl3Failure {
-        PendingApproval current = store.pendingByTicket(pending.ticket()).orElse(pending);
-        if (current.status().isFinal() || !needsCheck(current)) {
-            return current;
-        }
         try {
-            return refreshes.run(pending.ticket(), callBudget.plusSeconds(1), () -> check(pending));
+            return refreshAsync(pending).get(callBudget.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Nl3Failure f) {
+                throw f;
+            }
+            throw new IllegalStateException("status check failed", e.getCause());
         } catch (TimeoutException e) {
             throw new Nl3Failure(Nl3Failure.Reason.TIMEOUT, 0, "a shared status call did not finish");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Nl3Failure(Nl3Failure.Reason.INTERRUPTED, 0, "interrupted");
         }
+    }
+
+    /**
+     * As {@link #refresh}, without waiting: completes with the ticket as now known, or fails with an
+     * {@link Nl3Failure}. Concurrent refreshes of one ticket share one call.
+     */
+    CompletableFuture<PendingApproval> refreshAsync(PendingApproval pending) {
+        PendingApproval current = stored(pending);
+        if (current.status().isFinal() || !needsCheck(current)) {
+            return CompletableFuture.completedFuture(current);
+        }
+        CompletableFuture<PendingApproval> mine = new CompletableFuture<>();
+        CompletableFuture<PendingApproval> running = inFlight.putIfAbsent(pending.ticket(), mine);
+        if (running != null) {
+            return running;
+        }
+        CompletableFuture<PendingApproval> check;
+        try {
+            check = check(pending);
+        } catch (RuntimeException e) {
+            check = CompletableFuture.failedFuture(e);
+        }
+        check.whenComplete((p, e) -> {
+            inFlight.remove(pending.ticket(), mine);
+            if (e == null) {
+                mine.complete(p);
+            } else {
+                mine.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            }
+        });
+        return mine;
     }
 
     private boolean needsCheck(PendingApproval p) {
         Instant now = clock.instant();
-        return !now.isBefore(p.expiresAt()) || p.checkedAt() == null || !now.isBefore(p.checkedAt().plus(pollInterval));
+        return !now.isBefore(p.expiresAt()) || p.checkedAt() == null || !now.isBefore(p.checkedAt().plus(interval(p.ticket())));
+    }
+
+    /** Milliseconds until this ticket is due for its next check (0: now). */
+    long dueInMillis(PendingApproval p) {
+        if (p.checkedAt() == null) {
+            return 0;
+        }
+        return Math.max(0, Duration.between(clock.instant(), p.checkedAt().plus(interval(p.ticket()))).toMillis());
     }
 
     /**
      * Runs once per ticket at a time on this node; across nodes, the one that moves the ticket's check time forward
      * (a conditional replace in the store) makes the call, the others keep what is stored.
      */
-    private PendingApproval check(PendingApproval pending) throws Nl3Failure {
-        PendingApproval current = store.pendingByTicket(pending.ticket()).orElse(pending);
+    private CompletableFuture<PendingApproval> check(PendingApproval pending) {
+        PendingApproval current = stored(pending);
         if (current.status().isFinal() || !needsCheck(current)) {
-            return current;
+            return CompletableFuture.completedFuture(current);
         }
         Instant now = clock.instant();
         if (!now.isBefore(current.expiresAt())) {
@@ -101,27 +188,43 @@ final class PendingTracker {
                 d.checkedAt = now;
             });
             if (!store.replacePending(current, expired)) {
-                return stored(current);
+                return CompletableFuture.completedFuture(stored(current));
             }
             events.emit(ApprovalEvent.Kind.EXPIRED, expired, null);
-            return expired;
+            return CompletableFuture.completedFuture(expired);
+        }
+        if (!budget.tryTake()) {
+            // Over nl3.max-status-calls this second: the waiters ask again at their next tick.
+            return CompletableFuture.completedFuture(current);
         }
         PendingApproval claimed = current.checked(now);
         if (!claimed.equals(current) && !store.replacePending(current, claimed)) {
             // Another node checked this interval's status, or is checking it now.
-            return stored(current);
+            return CompletableFuture.completedFuture(stored(current));
         }
-        Nl3Client.Report report;
-        try {
-            report = client.status(current.key().user(), current.requestId());
-        } catch (Nl3Failure f) {
-            // Remembered on the ticket, so every waiting page says the service is not answering, and asked again
-            // only after the poll interval.
-            store.replacePending(claimed, claimed.with(d -> d.failing = f.reason().name() + ":" + f.status()));
-            failures.report(f, "status check", current.key().approvalKey(), current.key().user(),
-                    "the pending pages say so and keep trying");
-            throw f;
-        }
+        return client.statusAsync(current.key().user(), current.requestId()).handle((report, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                Nl3Failure f = cause instanceof Nl3Failure nf ? nf
+                        : new Nl3Failure(Nl3Failure.Reason.CONNECTION, 0, "status check failed: " + cause);
+                // Remembered on the ticket, so every waiting page says the service is not answering, and asked again
+                // only after the interval.
+                store.replacePending(claimed, claimed.with(d -> d.failing = f.reason().name() + ":" + f.status()));
+                failures.report(f, "status check", current.key().approvalKey(), current.key().user(),
+                        "the pending pages say so and keep trying");
+                throw new CompletionException(f);
+            }
+            try {
+                return recorded(current, claimed, report, now);
+            } catch (Nl3Failure f) {
+                throw new CompletionException(f);
+            }
+        });
+    }
+
+    /** What NL3 reported, recorded: the ticket's new state, and the grant when approved (unless the user is locked). */
+    private PendingApproval recorded(PendingApproval current, PendingApproval claimed, Nl3Client.Report report, Instant now)
+            throws Nl3Failure {
         Instant decidedAt = report.status().isFinal() ? (report.decidedAt() == null ? now : report.decidedAt()) : null;
         PendingApproval updated = claimed.with(d -> {
             d.status = report.status();
@@ -170,6 +273,15 @@ final class PendingTracker {
      * @throws Nl3Failure the wait ended while NL3 was failing
      */
     PendingApproval awaitDecision(PendingApproval pending, Duration wait) throws Nl3Failure {
+        watch(pending.ticket());
+        try {
+            return awaitWatched(pending, wait);
+        } finally {
+            unwatch(pending.ticket());
+        }
+    }
+
+    private PendingApproval awaitWatched(PendingApproval pending, Duration wait) throws Nl3Failure {
         long deadline = System.nanoTime() + wait.toNanos();
         Nl3Failure lastFailure = null;
         PendingApproval current = pending;
@@ -191,7 +303,7 @@ final class PendingTracker {
                 return current;
             }
             try {
-                Thread.sleep(nextCheckInMillis(left));
+                Thread.sleep(nextCheckInMillis(current, left));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return current;
@@ -199,9 +311,16 @@ final class PendingTracker {
         }
     }
 
-    /** How long a waiter sleeps before the next check, given the nanoseconds left of its wait. */
-    long nextCheckInMillis(long nanosLeft) {
-        return Math.max(50, Math.min(TimeUnit.NANOSECONDS.toMillis(nanosLeft), pollInterval.toMillis()));
+    /**
+     * How long a waiter sleeps before the next check: until the ticket is due (a whole interval when it is overdue,
+     * which means the budget just refused a call), at least 20 ms, at most the time left of its wait.
+     */
+    long nextCheckInMillis(PendingApproval p, long nanosLeft) {
+        long due = dueInMillis(p);
+        if (due == 0) {
+            due = interval(p.ticket()).toMillis();
+        }
+        return Math.max(20, Math.min(TimeUnit.NANOSECONDS.toMillis(nanosLeft), due));
     }
 
     /** Cancels at NL3 (best effort) and remembers the request as cancelled. */
@@ -231,6 +350,6 @@ final class PendingTracker {
 
     /** Status calls running now (for tests: none outlive their call). */
     int running() {
-        return refreshes.running();
+        return inFlight.size();
     }
 }

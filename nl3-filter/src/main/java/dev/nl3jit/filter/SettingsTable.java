@@ -79,6 +79,8 @@ final class SettingsTable {
                     + "; expected a path inside the application to forward to, e.g. /approval-pending.jsp");
     static final Setting<List<String>> API_PATHS = new Setting<>("nl3.api-paths", "", SettingsTable::list,
             SettingsTable::checkApiPaths);
+    /** Status calls per second per node: 100 tickets watched at once are each checked every 200 ms. */
+    static final Setting<Integer> MAX_STATUS_CALLS = integer("nl3.max-status-calls", "500", 1, 100_000, " per second");
     /** Empty: every method; GET brings HEAD, which containers answer by running GET's code. */
     static final Setting<Set<String>> METHODS = new Setting<>("nl3.methods", "", SettingsTable::methods,
             SettingsTable::checkMethods);
@@ -113,7 +115,8 @@ final class SettingsTable {
             TOKEN_CLAIMS, APPROVAL_KEY, APPROVERS, METADATA, PARAMETERS, GRANT_DURATION, GRANT_SCOPE, POLL_INTERVAL, PENDING_TIMEOUT,
             LOCK_CHECK, LOCK_CHECK_FAILURE, NOT_ENROLLED, APPROVAL_FAILURE, CONNECT_TIMEOUT, READ_TIMEOUT, PENDING_PATH,
             PENDING_PAGE, API_PATHS, MAX_RESPONSE_SIZE, MAX_ENTRIES, AUTO_REGISTER, GRANT_USES, REASON, LOCK_RECHECK,
-            REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING, STORE, STORE_PROVIDER, STORE_URI, STORE_NAME, METHODS);
+            REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING, STORE, STORE_PROVIDER, STORE_URI, STORE_NAME, METHODS,
+            MAX_STATUS_CALLS);
 
     static final Set<String> NAMES;
 

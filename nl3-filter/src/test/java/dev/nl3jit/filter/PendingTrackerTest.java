@@ -47,7 +47,7 @@ class PendingTrackerTest {
         store = ApprovalStore.inMemory(100, 10, CLOCK);
         tracker = new PendingTracker(store, client, CLOCK, settings.pollInterval(),
                 settings.connectTimeout().plus(settings.readTimeout()), new Events(events::add, CLOCK),
-                PendingTracker.GrantCheck.ALWAYS, new FailureLog(settings));
+                PendingTracker.GrantCheck.ALWAYS, new FailureLog(settings), settings.maxStatusCalls());
     }
 
     @AfterEach

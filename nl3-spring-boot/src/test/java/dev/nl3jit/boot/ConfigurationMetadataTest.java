@@ -27,6 +27,6 @@ class ConfigurationMetadataTest {
             described.add(name.group(1));
         }
         assertEquals(documented, described);
-        assertEquals(41, described.size(), "40 filter settings and nl3.boot.url-patterns");
+        assertEquals(42, described.size(), "41 filter settings and nl3.boot.url-patterns");
     }
 }
