@@ -98,7 +98,8 @@ final class PendingTracker {
         if (!watchers.containsKey(ticket)) {
             return pollInterval;
         }
-        long budgetNanos = 1_000_000_000L * watchers.size() / budget.perSecond();
+        // Paced to 80 % of the budget, so the checks of all watched tickets fit in it with room for the others.
+        long budgetNanos = 1_250_000_000L * watchers.size() / budget.perSecond();
         Duration fast = WATCHED.compareTo(pollInterval) < 0 ? WATCHED : pollInterval;
         return budgetNanos > fast.toNanos() ? Duration.ofNanos(budgetNanos) : fast;
     }
@@ -312,13 +313,14 @@ final class PendingTracker {
     }
 
     /**
-     * How long a waiter sleeps before the next check: until the ticket is due (a whole interval when it is overdue,
-     * which means the budget just refused a call), at least 20 ms, at most the time left of its wait.
+     * How long a waiter sleeps before the next check: until the ticket is due, at least 20 ms, at most the time left
+     * of its wait. An overdue ticket means the budget just refused its call: it tries again at a random moment within
+     * one interval, so refused waiters spread out instead of coming back together.
      */
     long nextCheckInMillis(PendingApproval p, long nanosLeft) {
         long due = dueInMillis(p);
         if (due == 0) {
-            due = interval(p.ticket()).toMillis();
+            due = java.util.concurrent.ThreadLocalRandom.current().nextLong(20, Math.max(21, interval(p.ticket()).toMillis()));
         }
         return Math.max(20, Math.min(TimeUnit.NANOSECONDS.toMillis(nanosLeft), due));
     }

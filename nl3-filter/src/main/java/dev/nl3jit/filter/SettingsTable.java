@@ -79,7 +79,7 @@ final class SettingsTable {
                     + "; expected a path inside the application to forward to, e.g. /approval-pending.jsp");
     static final Setting<List<String>> API_PATHS = new Setting<>("nl3.api-paths", "", SettingsTable::list,
             SettingsTable::checkApiPaths);
-    /** Status calls per second per node: 100 tickets watched at once are each checked every 200 ms. */
+    /** Status calls per second per node: 100 tickets watched at once are each checked every 250 ms (paced at 80 %). */
     static final Setting<Integer> MAX_STATUS_CALLS = integer("nl3.max-status-calls", "500", 1, 100_000, " per second");
     /** Empty: every method; GET brings HEAD, which containers answer by running GET's code. */
     static final Setting<Set<String>> METHODS = new Setting<>("nl3.methods", "", SettingsTable::methods,
