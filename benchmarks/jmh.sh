@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# JMH micro-benchmarks (module benchmarks): minting a token against a raw HMAC-SHA256, the in-memory store's lookup at
+# 100,000 grants, and adding a grant below and at capacity; allocation per token with JMH's gc profiler.
+#
+#   benchmarks/jmh.sh [rounds=5] [quick|full]
+#
+# Each round is one JMH fork per build (quick: 2 x 1 s warm-up, 3 x 1 s measured; full: 3 x 2 s and 5 x 2 s). With
+# BASELINE=<another checkout> the same benchmark code runs against the baseline's nl3-filter classes too, round by round,
+# interleaved. Prints each round's scores and, per figure, the median and range over the rounds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-5}
+MODE=${2:-quick}
+OUT=$(mktemp -d)
+ITER="-wi 2 -w 1s -i 3 -r 1s"
+[ "$MODE" = full ] && ITER="-wi 3 -w 2s -i 5 -r 2s"
+
+mvn -B -q -pl benchmarks -am -DskipTests package >/dev/null
+mvn -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=runtime >/dev/null
+# This checkout's nl3-filter classes first; the benchmark code itself is the same for both builds.
+DEPS=$(tr ':' '\n' <"$OUT/cp.txt" | grep -v '/nl3-filter-' | paste -sd:)
+HERE="benchmarks/target/classes:nl3-filter/target/classes:$DEPS"
+if [ -n "${BASELINE:-}" ]; then
+    (cd "$BASELINE" && mvn -B -q -pl nl3-filter -am -DskipTests compile >/dev/null)
+    BASE="benchmarks/target/classes:$BASELINE/nl3-filter/target/classes:$DEPS"
+fi
+
+for r in $(seq 1 "$ROUNDS"); do
+    for build in ${BASELINE:+base} here; do
+        cp=$HERE; [ "$build" = base ] && cp=$BASE
+        java -cp "$cp" org.openjdk.jmh.Main -f 1 $ITER -prof gc -rf csv -rff "$OUT/$build-$r.csv" 'dev.nl3jit.filter.*' \
+            >"$OUT/$build-$r.log" 2>&1
+        # "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: capacity"
+        awk -F, -v b="$build" -v r="$r" 'NR > 1 {gsub(/"/, ""); split($1, part, ":"); name=part[1]; sub(/.*\./, "", name);
+            if ($8 != "") name = name "(" $8 ")"; if (part[2] ~ /alloc.rate.norm/) name = name "-alloc";
+            else if (part[2] != "") next; printf "round %s %s %s %s %s\n", r, b, name, $5, $7}' "$OUT/$build-$r.csv" \
+            | tee -a "$OUT/all.txt"
+    done
+done
+echo
+echo "| benchmark | unit | ${BASELINE:+baseline: median (min–max) | }this checkout: median (min–max) |"
+echo "|---|---|${BASELINE:+---|}---|"
+stat() { sort -g | awk '{a[NR]=$1} END {printf "%.4g (%.4g–%.4g)", a[int((NR+1)/2)], a[1], a[NR]}'; }
+for name in $(awk '{print $4}' "$OUT/all.txt" | sort -u); do
+    unit=$(awk -v n="$name" '$4 == n {print $6; exit}' "$OUT/all.txt")
+    row="| $name | $unit |"
+    for build in ${BASELINE:+base} here; do
+        row="$row $(awk -v n="$name" -v b="$build" '$4 == n && $3 == b {print $5}' "$OUT/all.txt" | stat) |"
+    done
+    echo "$row"
+done
