@@ -5,14 +5,30 @@ import dev.nl3jit.sandbox.Sandbox;
 import java.util.List;
 
 /**
- * Serves the same servlet twice for a load run (see BENCHMARKS.md and {@code benchmarks/grant-path.sh}):
- * {@code /public/*} without the filter and {@code /admin/*} behind it, with a live grant for alice, so the
- * difference is the filter's grant path. The background lock re-check runs every second meanwhile (its fastest),
+ * Serves the same servlet three times for a load run (see BENCHMARKS.md and {@code benchmarks/grant-path.sh}):
+ * {@code /public/*} without the filter, {@code /payments/*} behind a filter that does nothing but pass the request on
+ * (the floor for any filter), and {@code /admin/*} behind this filter, with a live grant for alice, so the difference
+ * is the filter's grant path. The background lock re-check runs every second meanwhile (its fastest),
  * so its cost is in the figure. Not a test; run it with {@code java -cp ... dev.nl3jit.filter.LoadRun} and point
  * wrk at the printed URLs; it stops at end of input and prints the NL3 calls made during the run, by endpoint.
  */
 public final class LoadRun {
     private LoadRun() {
+    }
+
+    /** A filter that only reads the signed-in user (which runs the container's deferred authentication) and passes on. */
+    static final class NoOpFilter extends jakarta.servlet.http.HttpFilter {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doFilter(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse res,
+                jakarta.servlet.FilterChain chain) throws java.io.IOException, jakarta.servlet.ServletException {
+            if (req.getUserPrincipal() == null) {
+                res.sendError(401);
+                return;
+            }
+            chain.doFilter(req, res);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -29,7 +45,8 @@ public final class LoadRun {
                 AppServer app = AppServer.start(new AppServer.Mapping("nl3-admin", new Nl3ApprovalFilter(
                         Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS", "nl3.grant-duration", "7d",
                                 "nl3.lock-recheck", "1s")), store, UsernameMapper.PRINCIPAL_NAME, clock, event -> { }),
-                        List.of("/admin/*", "/nl3-approval/*")))) {
+                        List.of("/admin/*", "/nl3-approval/*")), new AppServer.Mapping("no-op", new NoOpFilter(),
+                        List.of("/payments/*")))) {
             Client alice = Client.as("alice");
             String pending = alice.get(app.uri("/admin/users")).location();
             sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
@@ -41,6 +58,7 @@ public final class LoadRun {
             sandbox.clearCalls();
             System.out.println("unfiltered: " + app.uri("/public/users"));
             System.out.println("granted:    " + app.uri("/admin/users"));
+            System.out.println("no-op:      " + app.uri("/payments/users"));
             System.out.println("auth header: Authorization: Basic YWxpY2U6cHc=");
             System.out.println("press Enter to stop");
             System.in.read();

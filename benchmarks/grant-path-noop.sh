@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Grant path against its floor: requests/s of a servlet behind this filter with a live grant, over the same servlet
+# behind a no-op filter that only reads the signed-in user (and over no filter at all), in one server (nl3-filter's
+# LoadRun on embedded Jetty 12, BASIC auth, the sandbox as NL3, lock re-checks every second).
+#
+#   benchmarks/grant-path-noop.sh [rounds=5] [seconds=5] [connections=50]
+#
+# Each round starts a fresh server, warms all three paths up for 5 s, then measures them in turn three times for
+# [seconds] each (medians of three). With BASELINE=<another checkout>, each round runs the baseline first; its LoadRun
+# is replaced by this one's when it has no no-op path (the driver uses only helpers every version has).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-5}
+SECS=${2:-5}
+CONNS=${3:-50}
+AUTH="Authorization: Basic YWxpY2U6cHc="
+OUT=$(mktemp -d)
+DRIVER=nl3-filter/src/test/java/dev/nl3jit/filter/LoadRun.java
+
+classpath() { # checkout label → test classpath of its nl3-filter
+    (cd "$1" && mvn -B -q -pl nl3-filter -am test-compile dependency:build-classpath \
+        -Dmdep.outputFile="$OUT/cp-$2.txt" -Dmdep.includeScope=test >/dev/null)
+    echo "$1/nl3-filter/target/test-classes:$1/nl3-filter/target/classes:$(cat "$OUT/cp-$2.txt")"
+}
+
+# shellcheck source=benchmarks/lib.sh
+. benchmarks/lib.sh
+
+HERE=$(classpath . here)
+if [ -n "${BASELINE:-}" ]; then
+    grep -q 'no-op:' "$BASELINE/$DRIVER" || cp "$DRIVER" "$BASELINE/$DRIVER"
+    BASE=$(classpath "$BASELINE" base)
+fi
+echo "grant path against a no-op filter, wrk -t1 -c$CONNS, 3 x ${SECS}s per path and round, $ROUNDS rounds"
+echo "| round | build | unfiltered req/s | no-op filter req/s | granted req/s | granted / no-op | granted / unfiltered |"
+echo "|---|---|---|---|---|---|---|"
+for r in $(seq 1 "$ROUNDS"); do
+    for build in ${BASELINE:+base} here; do
+        cp=$HERE; [ "$build" = base ] && cp=$BASE
+        read -r u n g gn gu <<<"$(load_run3 "$build-$r" java -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.nl3jit.filter.LoadRun)"
+        echo "| $r | $build | $u | $n | $g | $gn | $gu |"
+        echo "$gn" >>"$OUT/noop-$build"; echo "$gu" >>"$OUT/plain-$build"
+    done
+done
+echo
+for build in ${BASELINE:+base} here; do
+    echo "$build: granted / no-op $(summary "$OUT/noop-$build"); granted / unfiltered $(summary "$OUT/plain-$build")"
+done
