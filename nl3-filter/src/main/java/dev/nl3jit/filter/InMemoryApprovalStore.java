@@ -156,6 +156,14 @@ final class InMemoryApprovalStore implements ApprovalStore {
 
     @Override
     public boolean useGrant(GrantKey key, Instant now) {
+        Grant live = grants.get(key);
+        if (live == null) {
+            return false;
+        }
+        if (live.usesLeft() == Grant.UNLIMITED && live.liveAt(now)) {
+            // An unlimited grant is only read: concurrent requests of one user never wait on each other.
+            return true;
+        }
         boolean[] used = {false};
         boolean[] gone = {false};
         grants.computeIfPresent(key, (k, g) -> {

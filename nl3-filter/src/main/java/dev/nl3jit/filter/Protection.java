@@ -27,6 +27,8 @@ public final class Protection {
     private final GrantScope scope;
     private final int uses;
     private final Reason reason;
+    /** The request attribute that says this key and scope were checked already (see {@code RequestGuard}). */
+    private final String checkedAttribute;
 
     private Protection(Builder b) {
         List<String> problems = new java.util.ArrayList<>();
@@ -56,6 +58,11 @@ public final class Protection {
         this.scope = b.scope;
         this.uses = b.uses;
         this.reason = b.reason;
+        this.checkedAttribute = "dev.nl3jit.filter.RequestGuard.passed:" + approvalKey + ":" + scope;
+    }
+
+    String checkedAttribute() {
+        return checkedAttribute;
     }
 
     /** A protection for {@code approvalKey} with the settings table's defaults (15 minutes, scope key, no approvers). */

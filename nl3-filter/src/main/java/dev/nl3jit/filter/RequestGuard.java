@@ -14,8 +14,6 @@ import java.util.Map;
  * ask the engine, then either answer or pass the request on.
  */
 final class RequestGuard {
-    private static final String CHECKED = RequestGuard.class.getName() + ".passed:";
-
     private final Engine engine;
     private final List<String> apiPaths;
 
@@ -51,7 +49,7 @@ final class RequestGuard {
     }
 
     private static String checkedName(Protection p) {
-        return CHECKED + p.approvalKey() + ":" + p.scope();
+        return p.checkedAttribute();
     }
 
     private static void proceed(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
