@@ -28,28 +28,33 @@ load_run() {
     echo "$u $g $(awk -v u="$u" -v g="$g" 'BEGIN {printf "%.3f", g/u}')"
 }
 
-# load_run3 label command... → "unfiltered no-op granted granted/no-op granted/unfiltered", as load_run, with the no-op
-# filter's URL ("no-op:") measured in the same alternation.
-load_run3() {
+# load_paths label command... → the median requests/s of each path the load-run main prints ("unfiltered:", "no-op:",
+# "granted:", "shiro:", in that order, those it has), as load_run; a "cookie:" line is sent with every request.
+load_paths() {
     local label=$1; shift
     local fifo="$OUT/in-$label" log="$OUT/run-$label.log"
     rm -f "$fifo"; mkfifo "$fifo"
     "$@" <"$fifo" >"$log" 2>"$OUT/err-$label.log" &
     local pid=$!
     exec 7>"$fifo"
-    for _ in $(seq 1 200); do grep -q '^no-op:' "$log" 2>/dev/null && break; sleep 0.2; done
-    local plain noop granted u n g
-    plain=$(awk '/^unfiltered:/ {print $2}' "$log")
-    noop=$(awk '/^no-op:/ {print $2}' "$log")
-    granted=$(awk '/^granted:/ {print $2}' "$log")
-    for url in "$plain" "$noop" "$granted"; do wrk -t1 -c"$CONNS" -d5s -H "$AUTH" "$url" >/dev/null; done
-    local us=() ns=() gs=()
-    for _ in 1 2 3; do us+=("$(rps "$plain")"); ns+=("$(rps "$noop")"); gs+=("$(rps "$granted")"); done
-    u=$(printf '%s\n' "${us[@]}" | sort -n | sed -n 2p); n=$(printf '%s\n' "${ns[@]}" | sort -n | sed -n 2p)
-    g=$(printf '%s\n' "${gs[@]}" | sort -n | sed -n 2p)
+    for _ in $(seq 1 200); do grep -q '^press Enter' "$log" 2>/dev/null && break; sleep 0.2; done
+    local cookie urls=() name url
+    cookie=$(sed -n 's/^cookie: *//p' "$log")
+    for name in unfiltered no-op granted shiro; do
+        url=$(awk -v n="$name:" '$1 == n {print $2}' "$log")
+        [ -n "$url" ] && urls+=("$url")
+    done
+    for url in "${urls[@]}"; do wrk -t1 -c"$CONNS" -d5s -H "$AUTH" ${cookie:+-H "$cookie"} "$url" >/dev/null; done
+    local i round
+    for round in 1 2 3; do
+        for i in "${!urls[@]}"; do
+            wrk -t1 -c"$CONNS" -d"${SECS}s" -H "$AUTH" ${cookie:+-H "$cookie"} "${urls[$i]}" \
+                | awk '/Requests\/sec/ {print $2}' >>"$OUT/$label-path$i"
+        done
+    done
     exec 7>&-
     wait "$pid" || true
-    echo "$u $n $g $(awk -v n="$n" -v g="$g" 'BEGIN {printf "%.3f", g/n}') $(awk -v u="$u" -v g="$g" 'BEGIN {printf "%.3f", g/u}')"
+    for i in "${!urls[@]}"; do sort -n "$OUT/$label-path$i" | sed -n 2p; done | paste -sd' '
 }
 
 summary() { # file of numbers → "median m, min a, max b"

@@ -16,6 +16,26 @@ public final class LoadRun {
     private LoadRun() {
     }
 
+    /**
+     * Apache Shiro 2's filter as an application would set it up: a realm with alice, {@code authcBasic} on the path, the
+     * subject kept in the HTTP session once signed in.
+     */
+    static final class ShiroGate extends org.apache.shiro.web.servlet.AbstractShiroFilter {
+        static ShiroGate create() {
+            org.apache.shiro.realm.SimpleAccountRealm realm = new org.apache.shiro.realm.SimpleAccountRealm("demo");
+            realm.addAccount("alice", "pw");
+            org.apache.shiro.web.filter.mgt.DefaultFilterChainManager chains = new org.apache.shiro.web.filter.mgt.DefaultFilterChainManager();
+            chains.createChain("/public/shiro/**", "authcBasic");
+            org.apache.shiro.web.filter.mgt.PathMatchingFilterChainResolver resolver =
+                    new org.apache.shiro.web.filter.mgt.PathMatchingFilterChainResolver();
+            resolver.setFilterChainManager(chains);
+            ShiroGate gate = new ShiroGate();
+            gate.setSecurityManager(new org.apache.shiro.web.mgt.DefaultWebSecurityManager(realm));
+            gate.setFilterChainResolver(resolver);
+            return gate;
+        }
+    }
+
     /** A filter that only reads the signed-in user (which runs the container's deferred authentication) and passes on. */
     static final class NoOpFilter extends jakarta.servlet.http.HttpFilter {
         private static final long serialVersionUID = 1L;
@@ -46,7 +66,8 @@ public final class LoadRun {
                         Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS", "nl3.grant-duration", "7d",
                                 "nl3.lock-recheck", "1s")), store, UsernameMapper.PRINCIPAL_NAME, clock, event -> { }),
                         List.of("/admin/*", "/nl3-approval/*")), new AppServer.Mapping("no-op", new NoOpFilter(),
-                        List.of("/payments/*")))) {
+                        List.of("/payments/*")), new AppServer.Mapping("shiro", ShiroGate.create(),
+                        List.of("/public/shiro/*")))) {
             Client alice = Client.as("alice");
             String pending = alice.get(app.uri("/admin/users")).location();
             sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
@@ -55,10 +76,23 @@ public final class LoadRun {
                 throw new IllegalStateException("no grant");
             }
             granted.run();
+            // Apache Shiro on an authenticated session: signed in once (BASIC), then the session cookie carries it.
+            java.net.http.HttpResponse<String> shiro = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(app.uri("/public/shiro/users"))
+                            .header("Authorization", "Basic YWxpY2U6cHc=").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            String cookie = shiro.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("JSESSIONID="))
+                    .map(c -> c.split(";", 2)[0]).findFirst().orElseThrow(() -> new IllegalStateException(
+                            "Shiro made no session: " + shiro.statusCode() + " " + shiro.headers().map()));
+            if (shiro.statusCode() != 200) {
+                throw new IllegalStateException("Shiro refused alice: " + shiro.statusCode());
+            }
             sandbox.clearCalls();
             System.out.println("unfiltered: " + app.uri("/public/users"));
             System.out.println("granted:    " + app.uri("/admin/users"));
             System.out.println("no-op:      " + app.uri("/payments/users"));
+            System.out.println("shiro:      " + app.uri("/public/shiro/users"));
+            System.out.println("cookie:     Cookie: " + cookie);
             System.out.println("auth header: Authorization: Basic YWxpY2U6cHc=");
             System.out.println("press Enter to stop");
             System.in.read();
