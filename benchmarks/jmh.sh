@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # JMH micro-benchmarks (module benchmarks): minting a token against a raw HMAC-SHA256, the in-memory store's lookup at
-# 100,000 grants, and adding a grant below and at capacity; allocation per token with JMH's gc profiler.
+# 100,000 grants, and adding a grant below and at capacity; allocation per operation with JMH's gc profiler; and the
+# heap each grant holds (HeapPerGrant, not JMH).
 #
 #   benchmarks/jmh.sh [rounds=5] [quick|full]
 #
@@ -15,10 +16,11 @@ OUT=$(mktemp -d)
 ITER="-wi 2 -w 1s -i 3 -r 1s"
 [ "$MODE" = full ] && ITER="-wi 3 -w 2s -i 5 -r 2s"
 
-mvn -B -q -pl benchmarks -am -DskipTests package >/dev/null
-mvn -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=runtime >/dev/null
+# In one reactor (-am), so a fresh clone needs nothing installed; the benchmarks module, built last, writes the file last.
+mvn -B -q -pl benchmarks -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" \
+    -Dmdep.includeScope=runtime >/dev/null
 # This checkout's nl3-filter classes first; the benchmark code itself is the same for both builds.
-DEPS=$(tr ':' '\n' <"$OUT/cp.txt" | grep -v '/nl3-filter-' | paste -sd:)
+DEPS=$(tr ':' '\n' <"$OUT/cp.txt" | grep -vE '/nl3-filter(-[^/]*\.jar|/target/classes)$' | paste -sd:)
 HERE="benchmarks/target/classes:nl3-filter/target/classes:$DEPS"
 if [ -n "${BASELINE:-}" ]; then
     (cd "$BASELINE" && mvn -B -q -pl nl3-filter -am -DskipTests compile >/dev/null)
@@ -34,6 +36,8 @@ for r in $(seq 1 "$ROUNDS"); do
         awk -F, -v b="$build" -v r="$r" 'NR > 1 {gsub(/"/, ""); split($1, part, ":"); name=part[1]; sub(/.*\./, "", name);
             if ($8 != "") name = name "(" $8 ")"; if (part[2] ~ /alloc.rate.norm/) name = name "-alloc";
             else if (part[2] != "") next; printf "round %s %s %s %s %s\n", r, b, name, $5, $7}' "$OUT/$build-$r.csv" \
+            | tee -a "$OUT/all.txt"
+        echo "round $r $build heapPerGrant $(java -cp "$cp" dev.nl3jit.filter.HeapPerGrant | sed 's/.*=//') B/grant" \
             | tee -a "$OUT/all.txt"
     done
 done
