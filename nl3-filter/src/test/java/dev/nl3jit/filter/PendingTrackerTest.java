@@ -57,12 +57,17 @@ class PendingTrackerTest {
 
     /** A real approval request at the sandbox, remembered as the gate would remember it. */
     private PendingApproval requested(String user) throws Nl3Failure {
+        return requested(user, "");
+    }
+
+    /** As {@link #requested(String)}, under its own grant scope, so one user can hold several. */
+    private PendingApproval requested(String user, String scope) throws Nl3Failure {
         Nl3Client.Created created = client.create(user, "ADMIN_ACCESS", List.of(), Map.of("requester", user),
                 new Nl3Client.Device("127.0.0.1", "test"));
         Instant now = CLOCK.instant();
         PendingApproval p = PendingApproval.create(d -> {
             d.ticket = Tickets.next(Tickets.tag("test"));
-            d.key = new GrantKey(user, "ADMIN_ACCESS", "");
+            d.key = new GrantKey(user, "ADMIN_ACCESS", scope);
             d.requestId = created.requestId();
             d.approvalType = created.approvalType();
             d.createdAt = now;
@@ -77,6 +82,51 @@ class PendingTrackerTest {
 
     private long statusCalls() {
         return sandbox.calls().stream().filter(c -> c.method().equals("GET") && c.path().contains("/approvalRequest/")).count();
+    }
+
+    @Test
+    void aWatchedTicketIsCheckedEvery200msWhileTheBudgetAllows() {
+        PendingTracker budgeted = new PendingTracker(store, client, CLOCK, Duration.ofSeconds(1), Duration.ofSeconds(2),
+                new Events(events::add, CLOCK), PendingTracker.GrantCheck.ALWAYS, new FailureLog(
+                        Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS"))), 10);
+        assertEquals(Duration.ofSeconds(1), budgeted.interval("t0"), "nobody waits: the poll interval");
+        budgeted.watch("t0");
+        assertEquals(Duration.ofMillis(200), budgeted.interval("t0"), "a long poll waits: 200 ms");
+        for (int i = 1; i < 10; i++) {
+            budgeted.watch("t" + i);
+        }
+        // 10 watched tickets, 10 calls a second paced at 80 %: each every 1.25 s.
+        assertEquals(Duration.ofMillis(1250), budgeted.interval("t0"));
+        assertEquals(Duration.ofSeconds(1), budgeted.interval("other"), "an unwatched ticket keeps the poll interval");
+        for (int i = 0; i < 10; i++) {
+            budgeted.unwatch("t" + i);
+        }
+        assertEquals(0, budgeted.watchedTickets());
+        assertEquals(Duration.ofSeconds(1), budgeted.interval("t0"));
+    }
+
+    @Test
+    void statusCallsNeverExceedTheBudget() throws Exception {
+        PendingTracker budgeted = new PendingTracker(store, client, CLOCK, Duration.ofSeconds(1), Duration.ofSeconds(2),
+                new Events(events::add, CLOCK), PendingTracker.GrantCheck.ALWAYS, new FailureLog(
+                        Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS"))), 4);
+        List<PendingApproval> tickets = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            tickets.add(requested("alice", "t" + i));
+        }
+        sandbox.clearCalls();
+        long start = System.nanoTime();
+        for (int round = 0; round < 5; round++) {
+            CLOCK.advance(Duration.ofSeconds(2)); // every ticket is due again
+            for (PendingApproval p : tickets) {
+                assertEquals(ApprovalStatus.PENDING, budgeted.refresh(p).status());
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long calls = statusCalls();
+        // A burst of one second's budget, then 4 a second: 40 checks were due.
+        assertTrue(calls >= 4, "the budget was not used: " + calls);
+        assertTrue(calls <= 4 + Math.ceil(4 * seconds), calls + " status calls in " + seconds + " s with a budget of 4 a second");
     }
 
     @Test
