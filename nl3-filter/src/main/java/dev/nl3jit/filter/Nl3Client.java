@@ -155,6 +155,11 @@ final class Nl3Client {
                 });
     }
 
+    /** Where to go on after {@link #statusAsync} when what follows may block (see {@link Nl3Http#blocking()}). */
+    java.util.concurrent.Executor blocking() {
+        return http.blocking();
+    }
+
     private Report doStatus(String user, String requestId) throws Nl3Failure {
         return report(send("GET", "approvalRequest/" + encode(requestId), user, null, null));
     }

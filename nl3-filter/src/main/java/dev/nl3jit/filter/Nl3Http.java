@@ -63,6 +63,14 @@ final class Nl3Http implements AutoCloseable {
         });
     }
 
+    /**
+     * Where work that may block (an NL3 call of its own, e.g. the lock check before a grant is recorded) goes on after
+     * an asynchronous call: this object's own threads, never the HTTP client's few.
+     */
+    java.util.concurrent.Executor blocking() {
+        return threads;
+    }
+
     private java.net.http.HttpClient asyncClient() {
         java.net.http.HttpClient c = async;
         if (c == null) {

@@ -203,7 +203,8 @@ final class PendingTracker {
             // Another node checked this interval's status, or is checking it now.
             return CompletableFuture.completedFuture(stored(current));
         }
-        return client.statusAsync(current.key().user(), current.requestId()).handle((report, e) -> {
+        // Recording an approval may ask NL3 about the lock (a blocking call): never on the HTTP client's own threads.
+        return client.statusAsync(current.key().user(), current.requestId()).handleAsync((report, e) -> {
             if (e != null) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 Nl3Failure f = cause instanceof Nl3Failure nf ? nf
@@ -220,7 +221,7 @@ final class PendingTracker {
             } catch (Nl3Failure f) {
                 throw new CompletionException(f);
             }
-        });
+        }, client.blocking());
     }
 
     /** What NL3 reported, recorded: the ticket's new state, and the grant when approved (unless the user is locked). */
