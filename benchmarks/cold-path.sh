@@ -11,18 +11,13 @@ N=${2:-300}
 OUT=$(mktemp -d)
 DRIVER=nl3-filter/src/test/java/dev/nl3jit/filter/ColdPathRun.java
 
-classpath() {
-    (cd "$1" && mvn -B -q -pl nl3-filter -am test-compile dependency:build-classpath \
-        -Dmdep.outputFile="$OUT/cp-$2.txt" -Dmdep.includeScope=test >/dev/null)
-    echo "$1/nl3-filter/target/test-classes:$1/nl3-filter/target/classes:$(cat "$OUT/cp-$2.txt")"
-}
-field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2}'; }
-stat() { sort -g "$1" | awk '{a[NR]=$1} END {printf "%s (%s–%s)", a[int((NR+1)/2)], a[1], a[NR]}'; }
+# shellcheck source=benchmarks/lib.sh
+. benchmarks/lib.sh
 
-HERE=$(classpath . here)
+HERE=$(nl3_filter_classpath . here)
 if [ -n "${BASELINE:-}" ]; then
     [ -f "$BASELINE/$DRIVER" ] || cp "$DRIVER" "$BASELINE/$DRIVER"
-    BASE=$(classpath "$BASELINE" base)
+    BASE=$(nl3_filter_classpath "$BASELINE" base)
 fi
 KEYS="first_p50_ms unfiltered_p50_ms create_trip_p50_ms added_p50_ms added_over_create_trip added_over_status_trip creates_per_first lock_checks_per_first"
 for r in $(seq 1 "$ROUNDS"); do
@@ -37,5 +32,5 @@ echo
 echo "| figure | ${BASELINE:+baseline: median (min–max) | }this checkout: median (min–max) |"
 echo "|---|${BASELINE:+---|}---|"
 for k in $KEYS; do
-    echo "| $k | ${BASELINE:+$(stat "$OUT/base-$k") | }$(stat "$OUT/here-$k") |"
+    echo "| $k | ${BASELINE:+$(median_range "$OUT/base-$k") | }$(median_range "$OUT/here-$k") |"
 done

@@ -19,20 +19,15 @@ AUTH="Authorization: Basic YWxpY2U6cHc="
 OUT=$(mktemp -d)
 DRIVER=nl3-filter/src/test/java/dev/nl3jit/filter/LoadRun.java
 
-classpath() { # checkout label → test classpath of its nl3-filter
-    (cd "$1" && mvn -B -q -pl nl3-filter -am test-compile dependency:build-classpath \
-        -Dmdep.outputFile="$OUT/cp-$2.txt" -Dmdep.includeScope=test >/dev/null)
-    echo "$1/nl3-filter/target/test-classes:$1/nl3-filter/target/classes:$(cat "$OUT/cp-$2.txt")"
-}
 
 # shellcheck source=benchmarks/lib.sh
 . benchmarks/lib.sh
 
-HERE=$(classpath . here)
+HERE=$(nl3_filter_classpath . here)
 if [ -n "${BASELINE:-}" ]; then
     grep -q 'shiro:' "$BASELINE/$DRIVER" || cp "$DRIVER" "$BASELINE/$DRIVER"
     grep -q 'shiro-web' "$BASELINE/nl3-filter/pom.xml" || cp nl3-filter/pom.xml "$BASELINE/nl3-filter/pom.xml"
-    BASE=$(classpath "$BASELINE" base)
+    BASE=$(nl3_filter_classpath "$BASELINE" base)
 fi
 echo "grant path against a no-op filter and Shiro, wrk -t1 -c$CONNS, 3 x ${SECS}s per path and round, $ROUNDS rounds"
 echo "| round | build | unfiltered req/s | no-op filter | this filter, granted | Shiro 2, authenticated session | granted / no-op | Shiro / no-op | granted / Shiro |"
@@ -41,7 +36,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a/b}'; }
 for r in $(seq 1 "$ROUNDS"); do
     for build in ${BASELINE:+base} here; do
         cp=$HERE; [ "$build" = base ] && cp=$BASE
-        read -r u n g s <<<"$(load_paths "$build-$r" java -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.nl3jit.filter.LoadRun)"
+        read -r u n g s <<<"$(load_paths "$build-$r" "unfiltered no-op granted shiro" java -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.nl3jit.filter.LoadRun)"
         echo "| $r | $build | $u | $n | $g | $s | $(ratio "$g" "$n") | $(ratio "$s" "$n") | $(ratio "$g" "$s") |"
         ratio "$g" "$n" >>"$OUT/noop-$build"; echo >>"$OUT/noop-$build"
         ratio "$s" "$n" >>"$OUT/shiro-$build"; echo >>"$OUT/shiro-$build"

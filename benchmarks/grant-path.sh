@@ -18,11 +18,6 @@ CONNS=${3:-8}
 AUTH="Authorization: Basic YWxpY2U6cHc="
 OUT=$(mktemp -d)
 
-classpath() { # checkout → test classpath of its nl3-filter (compiled here; the sandbox from the same checkout)
-    (cd "$1" && mvn -B -q -pl nl3-filter -am test-compile dependency:build-classpath \
-        -Dmdep.outputFile="$OUT/cp-$2.txt" -Dmdep.includeScope=test >/dev/null)
-    echo "$1/nl3-filter/target/test-classes:$1/nl3-filter/target/classes:$(cat "$OUT/cp-$2.txt")"
-}
 
 # shellcheck source=benchmarks/lib.sh
 . benchmarks/lib.sh
@@ -31,8 +26,8 @@ measure() { # label classpath → "unfiltered granted ratio calls"
     echo "$(load_run "$1" java -Dsun.net.httpserver.nodelay=true -cp "$2" dev.nl3jit.filter.LoadRun) $(grep 'NL3 calls' "$OUT/run-$1.log" | cut -d: -f2-)"
 }
 
-HERE=$(classpath . here)
-[ -n "${BASELINE:-}" ] && BASE=$(classpath "$BASELINE" base)
+HERE=$(nl3_filter_classpath . here)
+[ -n "${BASELINE:-}" ] && BASE=$(nl3_filter_classpath "$BASELINE" base)
 echo "grant path, wrk -t1 -c$CONNS, 3 x ${SECS}s alternating per path and round, $ROUNDS rounds"
 echo "| round | build | unfiltered req/s | granted req/s | ratio | NL3 calls during the run |"
 echo "|---|---|---|---|---|---|"

@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
 MODE=${2:-quick}
 OUT=$(mktemp -d)
+# shellcheck source=benchmarks/lib.sh
+. benchmarks/lib.sh
 ITER="-wi 2 -w 1s -i 3 -r 1s"
 [ "$MODE" = full ] && ITER="-wi 3 -w 2s -i 5 -r 2s"
 
@@ -44,12 +46,11 @@ done
 echo
 echo "| benchmark | unit | ${BASELINE:+baseline: median (min–max) | }this checkout: median (min–max) |"
 echo "|---|---|${BASELINE:+---|}---|"
-stat() { sort -g | awk '{a[NR]=$1} END {printf "%.4g (%.4g–%.4g)", a[int((NR+1)/2)], a[1], a[NR]}'; }
 for name in $(awk '{print $4}' "$OUT/all.txt" | sort -u); do
     unit=$(awk -v n="$name" '$4 == n {print $6; exit}' "$OUT/all.txt")
     row="| $name | $unit |"
     for build in ${BASELINE:+base} here; do
-        row="$row $(awk -v n="$name" -v b="$build" '$4 == n && $3 == b {print $5}' "$OUT/all.txt" | stat) |"
+        row="$row $(awk -v n="$name" -v b="$build" '$4 == n && $3 == b {printf "%.4g\n", $5}' "$OUT/all.txt" | median_range) |"
     done
     echo "$row"
 done

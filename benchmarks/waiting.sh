@@ -16,25 +16,19 @@ ROUNDS=${1:-5}
 MODE=${2:-quick}
 OUT=$(mktemp -d)
 DRIVER=nl3-filter/src/test/java/dev/nl3jit/filter/WaitingRun.java
+# shellcheck source=benchmarks/lib.sh
+. benchmarks/lib.sh
 
-classpath() { # checkout label → test classpath of its nl3-filter
-    (cd "$1" && mvn -B -q -pl nl3-filter -am test-compile dependency:build-classpath \
-        -Dmdep.outputFile="$OUT/cp-$2.txt" -Dmdep.includeScope=test >/dev/null)
-    echo "$1/nl3-filter/target/test-classes:$1/nl3-filter/target/classes:$(cat "$OUT/cp-$2.txt")"
-}
 
 run() { # label classpath waiters approvals wait → the driver's key=value line
     java -cp "$2" dev.nl3jit.filter.WaitingRun "$3" "$4" "$5" 2>"$OUT/err-$1.log" | tail -1
 }
 
-field() { # line key → value
-    tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2}'
-}
 
-HERE=$(classpath . here)
+HERE=$(nl3_filter_classpath . here)
 if [ -n "${BASELINE:-}" ]; then
     [ -f "$BASELINE/$DRIVER" ] || cp "$DRIVER" "$BASELINE/$DRIVER"
-    BASE=$(classpath "$BASELINE" base)
+    BASE=$(nl3_filter_classpath "$BASELINE" base)
 fi
 KEYS_LATENCY="latency_p50_ms latency_p95_ms latency_max_ms status_calls_per_s"
 KEYS_WAITING="latency_p50_ms latency_p95_ms server_late status_calls_per_s threads_before threads_peak heap_before_mb heap_waiting_mb not_ok approved_seen"
@@ -55,11 +49,10 @@ done
 echo
 echo "| run | figure | ${BASELINE:+baseline: median (min–max) | }this checkout: median (min–max) |"
 echo "|---|---|${BASELINE:+---|}---|"
-stat() { sort -n "$1" | awk '{a[NR]=$1} END {printf "%s (%s–%s)", a[int((NR+1)/2)], a[1], a[NR]}'; }
 for run in latency waiting; do
     keys=$KEYS_LATENCY; [ "$run" = waiting ] && keys=$KEYS_WAITING
     [ -f "$OUT/here-$run-latency_p50_ms" ] || continue
     for k in $keys; do
-        echo "| $run | $k | ${BASELINE:+$(stat "$OUT/base-$run-$k") | }$(stat "$OUT/here-$run-$k") |"
+        echo "| $run | $k | ${BASELINE:+$(median_range "$OUT/base-$run-$k") | }$(median_range "$OUT/here-$run-$k") |"
     done
 done

@@ -64,19 +64,6 @@ final class ApprovalGate {
         return new GrantKey(f.user(), p.approvalKey(), scope.toString());
     }
 
-    /**
-     * The grant path of a key-scoped, user-bound protection: one use of a live grant taken with one store operation,
-     * nothing else worked out. {@code false} when there is none, or when the store fails (the full path then decides,
-     * and fails closed).
-     */
-    boolean passIfGranted(Protection protection, String user) {
-        try {
-            return store.useGrant(new GrantKey(user, protection.approvalKey(), ""), clock.instant());
-        } catch (ApprovalStoreException e) {
-            return false;
-        }
-    }
-
     Decision decide(Protection protection, RequestFacts facts) {
         try {
             return decideWithStore(protection, facts);

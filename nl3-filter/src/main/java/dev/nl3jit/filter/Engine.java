@@ -113,9 +113,6 @@ final class Engine implements AutoCloseable {
         if (user == null) {
             return CheckResult.of(CheckResult.Outcome.UNAUTHENTICATED, null, Responder.unauthenticated(kindOf(req)));
         }
-        if (protection.scope() == GrantScope.KEY && !sessionBound && gate.passIfGranted(protection, user)) {
-            return CheckResult.PASSED;
-        }
         Decision d = gate.decide(protection, facts(req, protection, user, known));
         CheckResult.Outcome outcome = outcome(d);
         if (outcome == CheckResult.Outcome.PASSED || outcome == CheckResult.Outcome.PASSED_DEGRADED) {

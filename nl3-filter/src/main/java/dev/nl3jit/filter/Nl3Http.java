@@ -112,8 +112,9 @@ final class Nl3Http implements AutoCloseable {
             answer = asyncClient().sendAsync(b.build(), info -> new Capped(maxBytes))
                     .thenApply(r -> new Answer(r.statusCode(), r.body()));
         } catch (RuntimeException e) {
-            return java.util.concurrent.CompletableFuture.failedFuture(
-                    new Nl3Failure(Nl3Failure.Reason.CONNECTION, 0, "the NL3 client is closed"));
+            // Rejected by the client or its executor: the application is stopping.
+            return java.util.concurrent.CompletableFuture.failedFuture(new Nl3Failure(Nl3Failure.Reason.CONNECTION, 0,
+                    "status call not sent (" + e.getClass().getSimpleName() + "); the NL3 client is closing"));
         }
         return answer.orTimeout(overall + 250, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
             Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;

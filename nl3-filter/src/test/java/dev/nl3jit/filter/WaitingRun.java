@@ -178,12 +178,6 @@ public final class WaitingRun {
             }
             Collections.sort(latencies);
             long statusCalls = statusCallsSeen.stream().filter(c -> isStatus(c, openedAt, closedAt)).count();
-            if (Boolean.getBoolean("waiting.debug")) {
-                Map<Long, Long> perFiveSeconds = statusCallsSeen.stream()
-                        .collect(java.util.stream.Collectors.groupingBy(c -> Duration.between(openedAt, c.at()).toSeconds() / 5 * 5,
-                                java.util.TreeMap::new, java.util.stream.Collectors.counting()));
-                System.out.println("status calls per 5 s from the first long poll: " + perFiveSeconds);
-            }
             double seconds = Duration.between(openedAt, closedAt).toMillis() / 1000.0;
             System.out.printf(java.util.Locale.ROOT,
                     "waiters=%d approvals=%d wait_s=%d create_s=%.1f open_ms=%.0f approved_seen=%d not_ok=%d "
