@@ -36,6 +36,9 @@ public final class CheckResult {
         this.answer = answer;
     }
 
+    /** A request a live grant let through: nothing to answer, no approval to show. */
+    static final CheckResult PASSED = new CheckResult(Outcome.PASSED, null, null);
+
     static CheckResult of(Outcome outcome, PendingApproval approval, Answer answer) {
         return new CheckResult(outcome, approval, answer);
     }

@@ -113,7 +113,12 @@ final class Engine implements AutoCloseable {
         if (user == null) {
             return CheckResult.of(CheckResult.Outcome.UNAUTHENTICATED, null, Responder.unauthenticated(kindOf(req)));
         }
-        Decision d = gate.decide(protection, facts(req, protection, user, known));
+        Boolean granted = protection.scope() == GrantScope.KEY && !sessionBound ? gate.passIfGranted(protection, user) : null;
+        if (Boolean.TRUE.equals(granted)) {
+            return CheckResult.PASSED;
+        }
+        boolean grantTried = Boolean.FALSE.equals(granted);
+        Decision d = gate.decide(protection, facts(req, protection, user, known), grantTried);
         CheckResult.Outcome outcome = outcome(d);
         if (outcome == CheckResult.Outcome.PASSED || outcome == CheckResult.Outcome.PASSED_DEGRADED) {
             return CheckResult.of(outcome, null, null);
