@@ -3,6 +3,7 @@ package dev.nl3jit.filter;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -54,9 +55,20 @@ public final class Answer {
         }
         res.setContentType(contentType);
         res.setCharacterEncoding("UTF-8");
-        PrintWriter w = res.getWriter();
-        w.write(body);
-        w.flush();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        // With its length known the container sends the answer in one piece (no chunks) as soon as it is written.
+        res.setContentLength(bytes.length);
+        jakarta.servlet.ServletOutputStream out;
+        try {
+            out = res.getOutputStream();
+        } catch (IllegalStateException e) {
+            // The application took the writer before a protected bean further down asked for an approval.
+            PrintWriter w = res.getWriter();
+            w.write(body);
+            w.flush();
+            return;
+        }
+        out.write(bytes);
     }
 
     static Builder status(int status) {

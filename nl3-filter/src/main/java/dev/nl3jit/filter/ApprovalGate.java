@@ -31,6 +31,8 @@ final class ApprovalGate {
     private final LogOnce storeFailures = new LogOnce(LOG, Duration.ofMinutes(5));
     private final FailureLog failures;
     private final SingleFlight<GrantKey, Decision> firstRequests = new SingleFlight<>();
+    /** How long concurrent first requests wait for the one that asks: two NL3 calls at most, and a second to spare. */
+    private final Duration firstRequestWait;
 
     ApprovalGate(Nl3Settings settings, String engineTag, Clock clock, ApprovalStore store, Nl3Client client,
             PendingTracker tracker, LockWatch locks, ReasonDrafts drafts, Events events) {
@@ -44,6 +46,7 @@ final class ApprovalGate {
         this.drafts = drafts;
         this.events = events;
         this.failures = new FailureLog(settings);
+        this.firstRequestWait = settings.connectTimeout().plus(settings.readTimeout()).multipliedBy(2).plusSeconds(1);
     }
 
     /**
@@ -119,7 +122,7 @@ final class ApprovalGate {
         }
         // Two NL3 calls at most (lock check and create), each bounded by connect + read timeouts.
         try {
-            return firstRequests.run(key, firstRequestWait(), () -> startNew(protection, facts, key, values));
+            return firstRequests.run(key, firstRequestWait, () -> startNew(protection, facts, key, values));
         } catch (TimeoutException e) {
             return failed(key, "approval request", protection.approvalKey(),
                     new Nl3Failure(Nl3Failure.Reason.TIMEOUT, 0, "a shared NL3 call did not finish"), true);
@@ -181,7 +184,7 @@ final class ApprovalGate {
         }
         // One approval request per grant key across every node sharing the store: the claimant asks, the others wait.
         String claimant = Tickets.next(engineTag);
-        Duration wait = firstRequestWait();
+        Duration wait = firstRequestWait;
         long waitEnd = System.nanoTime() + wait.toNanos();
         while (!store.claimRequest(key, claimant, now, now.plus(wait))) {
             if (System.nanoTime() - waitEnd > 0 || !pause(CLAIM_POLL_MILLIS)) {
@@ -209,11 +212,6 @@ final class ApprovalGate {
             return Optional.of(new Decision.Pass(false));
         }
         return store.pending(key).filter(p -> p.status() == ApprovalStatus.PENDING).map(Decision.Pending::new);
-    }
-
-    /** How long concurrent first requests wait for the one that asks: two NL3 calls at most, and a second to spare. */
-    private Duration firstRequestWait() {
-        return settings.connectTimeout().plus(settings.readTimeout()).multipliedBy(2).plusSeconds(1);
     }
 
     /** Sleeps; {@code false} when interrupted (the flag is kept). */

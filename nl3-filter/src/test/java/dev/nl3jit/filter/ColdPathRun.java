@@ -16,14 +16,16 @@ import java.util.Locale;
 /**
  * The cold path (see {@code benchmarks/cold-path.sh} and BENCHMARKS.md): what a first request costs when the user's
  * lock state is already known (the background re-check, or a request a moment ago, learnt it), against one round trip
- * to NL3 from inside the server. Not a test; run it with {@code java -cp ... dev.nl3jit.filter.ColdPathRun [n]}.
+ * to NL3 from inside the server. Not a test; run it with
+ * {@code java -cp ... dev.nl3jit.filter.ColdPathRun [measured=500] [warm-up=3000]}.
  *
  * <p>One JVM: the sandbox, embedded Jetty 12 with the filter (request-scoped grants on a parameter, so every request
- * is a first request with its own approval request), and one client sending requests one at a time. After a warm-up,
- * it alternates a first request ({@code /admin/users?id=i}, answered 202) with the same request to the unfiltered
- * servlet ({@code /public/users?id=i}), and with one status call and one approval request to the sandbox through the
- * filter's own NL3 client (the round trips). It prints the medians, the added latency (first − unfiltered) as a
- * multiple of each round trip, and the NL3 calls per first request.
+ * is a first request with its own approval request), and one client sending requests one at a time. After a warm-up
+ * long enough for the JIT, it alternates a first request ({@code /admin/users?id=i}, answered 202) with the same
+ * request to the unfiltered servlet ({@code /public/users?id=i}), to the floor (a filter that makes the same approval
+ * request and nothing else, {@code /payments/users?id=i}), and with one status call and one approval request to the
+ * sandbox through the filter's own NL3 client (the round trips). It prints the medians, the added latency (first −
+ * unfiltered) as a multiple of each round trip, the floor's, and the NL3 calls per first request.
  */
 public final class ColdPathRun {
     private ColdPathRun() {
@@ -31,30 +33,45 @@ public final class ColdPathRun {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        // Enough first requests before measuring for the JIT to have compiled their path (a server that has been up a
+        // while); with a few hundred, much of it still ran interpreted and every figure was about twice as high.
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 3000;
         try (Sandbox sandbox = Sandbox.builder().port(0).start()) {
             Nl3Settings settings = Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS", "nl3.grant-scope", "request",
                     "nl3.parameters", "id", "nl3.request-limit", "100000/1d", "nl3.max-entries-per-user", "10000",
                     "nl3.max-entries", "1000000", "nl3.connect-timeout", "2s", "nl3.read-timeout", "5s"));
             java.util.logging.LogManager.getLogManager().reset();
+            Nl3Http nl3Http = Nl3Client.newHttp(settings);
+            Nl3Client nl3 = new Nl3Client(settings, new TokenMinter(settings, Clock.systemUTC()), nl3Http);
+            // The floor: a filter that makes the same approval request and answers 202 with a few bytes, nothing else.
+            jakarta.servlet.Filter floor = (rq, rs, ch) -> {
+                try {
+                    nl3.create("alice", "ADMIN_ACCESS", List.of(), probeMetadata(0), PROBE_CALLER);
+                } catch (Nl3Failure e) {
+                    throw new jakarta.servlet.ServletException(e);
+                }
+                ((jakarta.servlet.http.HttpServletResponse) rs).setStatus(202);
+                rs.getWriter().write("{\"status\":\"pending\"}");
+            };
             try (AppServer app = AppServer.start(new AppServer.Mapping("nl3-admin", new Nl3ApprovalFilter(settings),
-                    List.of("/admin/*", "/nl3-approval/*")));
-                    Nl3Http nl3Http = Nl3Client.newHttp(settings)) {
-                Nl3Client nl3 = new Nl3Client(settings, new TokenMinter(settings, Clock.systemUTC()), nl3Http);
+                    List.of("/admin/*", "/nl3-approval/*")), new AppServer.Mapping("floor", floor, List.of("/payments/*")));
+                    nl3Http) {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 String auth = "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8));
                 String requestId = nl3.create("alice", "ADMIN_ACCESS", List.of(), java.util.Map.of(), new Nl3Client.Device(null, null))
                         .requestId();
                 List<Double> first = new ArrayList<>();
+                List<Double> floorT = new ArrayList<>();
                 List<Double> plain = new ArrayList<>();
                 List<Double> roundTrip = new ArrayList<>();
                 List<Double> createTrip = new ArrayList<>();
-                int warmup = Math.max(200, n / 2);
                 for (int i = 0; i < warmup + n; i++) {
                     if (i == warmup) {
                         sandbox.clearCalls();
                     }
                     double f = time(http, app.uri("/admin/users?id=" + i), auth, 202);
                     double p = time(http, app.uri("/public/users?id=" + i), auth, 200);
+                    double fl = time(http, app.uri("/payments/users?id=" + i), auth, 202);
                     long t = System.nanoTime();
                     nl3.status("alice", requestId);
                     double r = (System.nanoTime() - t) / 1e6;
@@ -64,6 +81,7 @@ public final class ColdPathRun {
                     double c = (System.nanoTime() - t) / 1e6;
                     if (i >= warmup) {
                         first.add(f);
+                        floorT.add(fl);
                         plain.add(p);
                         roundTrip.add(r);
                         createTrip.add(c);
@@ -82,10 +100,11 @@ public final class ColdPathRun {
                 double p50 = median(plain);
                 double r50 = median(roundTrip);
                 double c50 = median(createTrip);
+                double fl50 = median(floorT);
                 System.out.printf(Locale.ROOT, "first_requests=%d first_p50_ms=%.3f unfiltered_p50_ms=%.3f status_trip_p50_ms=%.3f "
                         + "create_trip_p50_ms=%.3f added_p50_ms=%.3f added_over_create_trip=%.2f added_over_status_trip=%.2f "
-                        + "creates_per_first=%.2f lock_checks_per_first=%.3f%n", n, f50, p50, r50, c50, f50 - p50,
-                        (f50 - p50) / c50, (f50 - p50) / r50, creates, lockChecks);
+                        + "creates_per_first=%.2f lock_checks_per_first=%.3f floor_p50_ms=%.3f floor_added_over_create_trip=%.2f%n", n, f50, p50,
+                        r50, c50, f50 - p50, (f50 - p50) / c50, (f50 - p50) / r50, creates, lockChecks, fl50, (fl50 - p50) / c50);
             }
         }
     }
