@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JMH micro-benchmarks (module benchmarks): minting a token against a raw HMAC-SHA256, the in-memory store's lookup at
-# 100,000 grants, and adding a grant below and at capacity; allocation per operation with JMH's gc profiler; and the
-# heap each grant holds (HeapPerGrant, not JMH).
+# 100,000 grants, and adding a grant below and at capacity; at capacity from two threads at once (two putters, and a
+# put while another thread lists the users with grants, as the lock re-check does); allocation per operation with
+# JMH's gc profiler; and the heap each grant holds (HeapPerGrant, not JMH).
 #
 #   benchmarks/jmh.sh [rounds=5] [quick|full]
 #
@@ -37,7 +38,8 @@ for r in $(seq 1 "$ROUNDS"); do
         # "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: capacity"
         awk -F, -v b="$build" -v r="$r" 'NR > 1 {gsub(/"/, ""); split($1, part, ":"); name=part[1]; sub(/.*\./, "", name);
             if ($8 != "") name = name "(" $8 ")"; if (part[2] ~ /alloc.rate.norm/) name = name "-alloc";
-            else if (part[2] != "") next; printf "round %s %s %s %s %s\n", r, b, name, $5, $7}' "$OUT/$build-$r.csv" \
+            else if (part[2] ~ /gc|stack/) next; else if (part[2] != "") name = name ":" part[2];
+            else if (name == "putWhileListing") next; printf "round %s %s %s %s %s\n", r, b, name, $5, $7}' "$OUT/$build-$r.csv" \
             | tee -a "$OUT/all.txt"
         echo "round $r $build heapPerGrant $(java -cp "$cp" dev.nl3jit.filter.HeapPerGrant | sed 's/.*=//') B/grant" \
             | tee -a "$OUT/all.txt"

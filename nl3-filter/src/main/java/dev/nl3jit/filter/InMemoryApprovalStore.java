@@ -6,21 +6,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
- * Bounded, expiring, in-memory store. Reads and grant uses are lock-free map operations; changes of what is held
- * (put, remove, revoke) take one short lock that keeps two indexes up to date: the entries of each user, and the
- * entries ordered by the time they end. Room is made in this order, each step O(log n) or bounded by the per-user
- * cap: entries that ended; the same user's entry that ends soonest when the user is at their cap; only then, when
- * the whole store is full of live entries, the soonest-ending entry of the user who holds the most. So one user's
- * flood never pushes out another user's live grant or ticket.
+ * Bounded, expiring, in-memory store, with no store-wide lock. Reads and grant uses are lock-free map operations.
+ * Changes of what a user holds (put, remove, revoke) take that user's own short lock, never two users' at once, and
+ * keep two concurrent indexes up to date: the entries ordered by the time they end, and the users ranked by how many
+ * entries they hold. Room is made in this order, each step O(log n) or bounded by the per-user cap: the user's own
+ * ended entries and, at their cap, their own entry that ends soonest (before the new entry goes in); then entries
+ * that ended, whoever's; only then, when the whole store is over its size with live entries, the soonest-ending entry
+ * of the user who holds the most (never the entry just put). So one user's flood never pushes out another user's live
+ * grant or ticket. Concurrent puts may hold one entry each over the bound until each has made room, which each does
+ * before it returns.
  */
 final class InMemoryApprovalStore implements ApprovalStore {
     private final int maxEntries;
@@ -32,10 +38,10 @@ final class InMemoryApprovalStore implements ApprovalStore {
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<GrantKey, Claim> claims = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LockState> locks = new ConcurrentHashMap<>();
-    /** Guarded by {@code this}. */
-    private final Index grantIndex = new Index();
-    /** Guarded by {@code this}; ids are tickets. */
-    private final Index pendingIndex = new Index();
+    /** Grants by grant key; a user's grants change under that user's lock in this index. */
+    private final Index grantIndex;
+    /** Pending approvals by ticket; a user's tickets (both maps) change under that user's lock in this index. */
+    private final Index pendingIndex;
 
     private record Bucket(double tokens, Instant at) {
     }
@@ -43,9 +49,14 @@ final class InMemoryApprovalStore implements ApprovalStore {
     private record Claim(String claimant, Instant until) {
     }
 
-    /** When each entry ends, in order, and whose it is. */
-    private static final class Index {
-        private record Slot(Instant end, long seq, Object id) implements Comparable<Slot> {
+    /** Removes one entry of a user from its maps and from the index; called under that user's lock. */
+    private interface Drop {
+        void drop(Index.Entries entries, Object id);
+    }
+
+    /** When each entry ends, in order, whose it is, and who holds the most: concurrent, with one lock per user. */
+    static final class Index {
+        record Slot(Instant end, long seq, Object id, String user) implements Comparable<Slot> {
             @Override
             public int compareTo(Slot o) {
                 int c = end.compareTo(o.end);
@@ -53,91 +64,238 @@ final class InMemoryApprovalStore implements ApprovalStore {
             }
         }
 
-        private final TreeSet<Slot> byEnd = new TreeSet<>();
-        private final Map<Object, Slot> slots = new HashMap<>();
-        private final Map<Object, String> owner = new HashMap<>();
-        private final Map<String, Set<Object>> byUser = new HashMap<>();
-        /** Users by how many entries they hold, to find the largest in O(log n). */
-        private final java.util.TreeMap<Integer, Set<String>> usersByCount = new java.util.TreeMap<>();
-        private long seq;
+        private final ConcurrentSkipListSet<Slot> byEnd = new ConcurrentSkipListSet<>();
+        /** At index c, the users holding exactly c entries (c is at most the per-user cap); made on first use. */
+        private final AtomicReferenceArray<Set<String>> byCount;
+        /** No user holds more than this many entries (an upper bound, lowered as levels empty). */
+        private final AtomicInteger highest = new AtomicInteger();
+        private final ConcurrentHashMap<String, Entries> users = new ConcurrentHashMap<>();
+        private final AtomicInteger size = new AtomicInteger();
+        private final AtomicLong seq = new AtomicLong();
 
-        private void recount(String user, int before, int after) {
-            if (before > 0) {
-                Set<String> users = usersByCount.get(before);
-                users.remove(user);
-                if (users.isEmpty()) {
-                    usersByCount.remove(before);
+        Index(int perUser) {
+            byCount = new AtomicReferenceArray<>(perUser + 1);
+        }
+
+        private Set<String> level(int c) {
+            Set<String> level = byCount.get(c);
+            if (level == null) {
+                byCount.compareAndSet(c, null, ConcurrentHashMap.newKeySet());
+                level = byCount.get(c);
+            }
+            return level;
+        }
+
+        /** One user's entries; changed only while holding its lock. */
+        final class Entries {
+            private final String user;
+            private final Map<Object, Slot> slots = new HashMap<>();
+            /** Held while this user's entries (and the store's maps for them) change. */
+            private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+            /** Out of the users map: whoever holds it looks the user up again. */
+            private boolean retired;
+            private volatile int count;
+
+            private Entries(String user) {
+                this.user = user;
+            }
+
+            boolean contains(Object id) {
+                return slots.containsKey(id);
+            }
+
+            int count() {
+                return count;
+            }
+
+            void put(Object id, Instant end) {
+                Slot s = new Slot(end, seq.incrementAndGet(), id, user);
+                Slot old = slots.put(id, s);
+                if (old != null) {
+                    byEnd.remove(old);
+                } else {
+                    size.incrementAndGet();
+                    rerank(slots.size() - 1, slots.size());
+                }
+                byEnd.add(s);
+            }
+
+            void remove(Object id) {
+                Slot s = slots.remove(id);
+                if (s == null) {
+                    return;
+                }
+                byEnd.remove(s);
+                size.decrementAndGet();
+                rerank(slots.size() + 1, slots.size());
+            }
+
+            private void rerank(int before, int after) {
+                if (before > 0) {
+                    level(before).remove(user);
+                }
+                if (after > 0) {
+                    level(after).add(user);
+                    highest.accumulateAndGet(after, Math::max);
+                }
+                count = after;
+            }
+
+            /** The entry that ends soonest, other than {@code keep} (at most the per-user cap to look at). */
+            Object soonest(Object keep) {
+                Slot best = null;
+                for (Slot s : slots.values()) {
+                    if (!s.id().equals(keep) && (best == null || s.compareTo(best) < 0)) {
+                        best = s;
+                    }
+                }
+                return best == null ? null : best.id();
+            }
+
+            /** The entries that ended at {@code now}. */
+            List<Object> ended(Instant now) {
+                List<Object> ids = new ArrayList<>();
+                for (Slot s : slots.values()) {
+                    if (!s.end().isAfter(now)) {
+                        ids.add(s.id());
+                    }
+                }
+                return ids;
+            }
+
+            /** Whether {@code s} is still the current slot of its entry. */
+            boolean current(Slot s) {
+                return s.equals(slots.get(s.id()));
+            }
+
+            List<Object> ids() {
+                return new ArrayList<>(slots.keySet());
+            }
+        }
+
+        /** Runs {@code work} under {@code user}'s lock, the user's entries made if there were none. */
+        <T> T locked(String user, Function<Entries, T> work) {
+            while (true) {
+                Entries e = users.computeIfAbsent(user, Entries::new);
+                e.lock.lock();
+                try {
+                    if (!e.retired) {
+                        return run(e, work);
+                    }
+                } finally {
+                    e.lock.unlock();
                 }
             }
-            if (after > 0) {
-                usersByCount.computeIfAbsent(after, c -> new HashSet<>()).add(user);
-            }
         }
 
-        /** The user holding the most entries. */
-        String largestUser() {
-            return usersByCount.isEmpty() ? null : usersByCount.lastEntry().getValue().iterator().next();
-        }
-
-        void put(Object id, String user, Instant end) {
-            remove(id);
-            Slot s = new Slot(end, seq++, id);
-            byEnd.add(s);
-            slots.put(id, s);
-            owner.put(id, user);
-            Set<Object> ids = byUser.computeIfAbsent(user, u -> new LinkedHashSet<>());
-            ids.add(id);
-            recount(user, ids.size() - 1, ids.size());
-        }
-
-        void remove(Object id) {
-            Slot s = slots.remove(id);
-            if (s == null) {
-                return;
-            }
-            byEnd.remove(s);
-            String user = owner.remove(id);
-            Set<Object> ids = byUser.get(user);
-            if (ids != null && ids.remove(id)) {
-                recount(user, ids.size() + 1, ids.size());
-                if (ids.isEmpty()) {
-                    byUser.remove(user);
+        /** As {@link #locked}, only if the user holds entries; otherwise {@code none}. */
+        <T> T lockedIfPresent(String user, Function<Entries, T> work, T none) {
+            while (true) {
+                Entries e = users.get(user);
+                if (e == null) {
+                    return none;
                 }
+                e.lock.lock();
+                try {
+                    if (!e.retired) {
+                        return run(e, work);
+                    }
+                } finally {
+                    e.lock.unlock();
+                }
+            }
+        }
+
+        /** As {@link #lockedIfPresent}, but {@code busy} at once when another thread holds the user's lock. */
+        private <T> T lockedIfFree(String user, Function<Entries, T> work, T none, T busy) {
+            Entries e = users.get(user);
+            if (e == null) {
+                return none;
+            }
+            if (!e.lock.tryLock()) {
+                return busy;
+            }
+            try {
+                return e.retired ? none : run(e, work);
+            } finally {
+                e.lock.unlock();
+            }
+        }
+
+        private <T> T run(Entries e, Function<Entries, T> work) {
+            try {
+                return work.apply(e);
+            } finally {
+                retireIfEmpty(e);
+            }
+        }
+
+        private void retireIfEmpty(Entries e) {
+            if (e.slots.isEmpty()) {
+                e.retired = true;
+                users.remove(e.user, e);
             }
         }
 
         int size() {
-            return slots.size();
+            return size.get();
         }
 
-        /** The id that ends first, if it ended before {@code now}. */
-        Object firstEndedBefore(Instant now) {
-            return byEnd.isEmpty() || byEnd.first().end().isAfter(now) ? null : byEnd.first().id();
+        /** The entry that ends first, if any. */
+        Slot first() {
+            try {
+                return byEnd.first();
+            } catch (java.util.NoSuchElementException e) {
+                return null;
+            }
         }
 
-        int countOf(String user) {
-            Set<Object> ids = byUser.get(user);
-            return ids == null ? 0 : ids.size();
+        /** Takes a slot that is no entry's any more out of the order. */
+        void forget(Slot s) {
+            byEnd.remove(s);
         }
 
-        /** The user's entry that ends soonest (at most per-user cap entries to look at). */
-        Object soonestOf(String user) {
-            Slot best = null;
-            for (Object id : byUser.getOrDefault(user, Set.of())) {
-                Slot s = slots.get(id);
-                if (best == null || s.compareTo(best) < 0) {
-                    best = s;
+        /**
+         * Runs {@code work} under the lock of the user holding the most, and of the next ones down while it answers
+         * {@code false}: O(1) per user tried, plus the levels no user holds any more (at most the per-user cap). Among
+         * users holding as many, one whose lock is free is taken, so concurrent puts each take from a different user.
+         */
+        boolean fromLargest(Function<Entries, Boolean> work) {
+            String busy = null;
+            for (int c = Math.min(highest.get(), byCount.length() - 1); c > 0; c--) {
+                Set<String> level = level(c);
+                if (level.isEmpty()) {
+                    // Lowered only while the level is empty: a user arriving there raises it again.
+                    if (highest.compareAndSet(c, c - 1) && !level.isEmpty()) {
+                        highest.accumulateAndGet(c, Math::max);
+                    }
+                    continue;
+                }
+                for (String user : level) {
+                    Boolean done = lockedIfFree(user, work, false, null);
+                    if (done == null) {
+                        busy = busy == null ? user : busy;
+                    } else if (done) {
+                        return true;
+                    }
+                }
+                if (busy != null) {
+                    // Every user of the largest level is being changed right now: wait for the first.
+                    return lockedIfPresent(busy, work, false);
                 }
             }
-            return best == null ? null : best.id();
+            return false;
         }
 
-        List<Object> idsOf(String user) {
-            return new ArrayList<>(byUser.getOrDefault(user, Set.of()));
-        }
-
+        /** Users who hold an entry now. */
         Set<String> users() {
-            return new HashSet<>(byUser.keySet());
+            Set<String> holding = new HashSet<>();
+            users.forEach((user, e) -> {
+                if (e.count() > 0) {
+                    holding.add(user);
+                }
+            });
+            return holding;
         }
     }
 
@@ -145,6 +303,8 @@ final class InMemoryApprovalStore implements ApprovalStore {
         this.maxEntries = maxEntries;
         this.perUser = perUser;
         this.clock = clock;
+        this.grantIndex = new Index(perUser);
+        this.pendingIndex = new Index(perUser);
     }
 
     // --- grants ---
@@ -177,32 +337,40 @@ final class InMemoryApprovalStore implements ApprovalStore {
             return after;
         });
         if (gone[0]) {
-            synchronized (this) {
+            grantIndex.lockedIfPresent(key.user(), e -> {
                 if (!grants.containsKey(key)) {
-                    grantIndex.remove(key);
+                    e.remove(key);
                 }
-            }
+                return null;
+            }, null);
         }
         return used[0];
     }
 
     @Override
-    public synchronized void putGrant(GrantKey key, Grant grant) {
-        if (!grants.containsKey(key)) {
-            makeRoom(grantIndex, key.user(), this::dropGrant);
-        }
-        grants.put(key, grant);
-        grantIndex.put(key, key.user(), grant.until());
+    public void putGrant(GrantKey key, Grant grant) {
+        grantIndex.locked(key.user(), e -> {
+            if (!e.contains(key)) {
+                makeRoomForOneMore(e, this::dropGrant);
+            }
+            grants.put(key, grant);
+            e.put(key, grant.until());
+            return null;
+        });
+        keepWithinBound(grantIndex, key, this::dropGrant);
     }
 
     @Override
-    public synchronized void removeGrant(GrantKey key) {
-        dropGrant(key);
+    public void removeGrant(GrantKey key) {
+        grantIndex.lockedIfPresent(key.user(), e -> {
+            dropGrant(e, key);
+            return null;
+        }, null);
     }
 
-    private void dropGrant(Object key) {
+    private void dropGrant(Index.Entries e, Object key) {
         grants.remove(key);
-        grantIndex.remove(key);
+        e.remove(key);
     }
 
     // --- pending approvals ---
@@ -218,40 +386,54 @@ final class InMemoryApprovalStore implements ApprovalStore {
     }
 
     @Override
-    public synchronized void putPending(PendingApproval p) {
-        if (!pendingByTicket.containsKey(p.ticket())) {
-            makeRoom(pendingIndex, p.key().user(), this::dropPending);
+    public void putPending(PendingApproval p) {
+        pendingIndex.locked(p.key().user(), e -> {
+            putPending(e, p);
+            return null;
+        });
+        keepWithinBound(pendingIndex, p.ticket(), this::dropPending);
+    }
+
+    /** Under the user's lock. */
+    private void putPending(Index.Entries e, PendingApproval p) {
+        if (!e.contains(p.ticket())) {
+            makeRoomForOneMore(e, this::dropPending);
         }
         PendingApproval previous = pendingByKey.put(p.key(), p);
         if (previous != null && !previous.ticket().equals(p.ticket())) {
             pendingByTicket.remove(previous.ticket());
-            pendingIndex.remove(previous.ticket());
+            e.remove(previous.ticket());
         }
         pendingByTicket.put(p.ticket(), p);
-        pendingIndex.put(p.ticket(), p.key().user(), p.keepUntil());
+        e.put(p.ticket(), p.keepUntil());
     }
 
     @Override
-    public synchronized boolean replacePending(PendingApproval expected, PendingApproval replacement) {
-        if (!expected.ticket().equals(replacement.ticket())) {
-            throw new IllegalArgumentException("a replacement keeps its ticket");
+    public boolean replacePending(PendingApproval expected, PendingApproval replacement) {
+        if (!expected.ticket().equals(replacement.ticket()) || !expected.key().equals(replacement.key())) {
+            throw new IllegalArgumentException("a replacement keeps its ticket and its grant key");
         }
-        PendingApproval current = pendingByTicket.get(expected.ticket());
-        if (current == null || !current.equals(expected)) {
-            return false;
-        }
-        putPending(replacement);
-        return true;
+        return pendingIndex.lockedIfPresent(expected.key().user(), e -> {
+            PendingApproval current = pendingByTicket.get(expected.ticket());
+            if (current == null || !current.equals(expected)) {
+                return false;
+            }
+            putPending(e, replacement);
+            return true;
+        }, false);
     }
 
     @Override
-    public synchronized void removePending(PendingApproval p) {
-        dropPending(p.ticket());
+    public void removePending(PendingApproval p) {
+        pendingIndex.lockedIfPresent(p.key().user(), e -> {
+            dropPending(e, p.ticket());
+            return null;
+        }, null);
     }
 
-    private void dropPending(Object ticket) {
+    private void dropPending(Index.Entries e, Object ticket) {
         PendingApproval p = pendingByTicket.remove(ticket);
-        pendingIndex.remove(ticket);
+        e.remove(ticket);
         if (p != null) {
             pendingByKey.remove(p.key(), p);
         }
@@ -270,21 +452,21 @@ final class InMemoryApprovalStore implements ApprovalStore {
     // --- users ---
 
     @Override
-    public synchronized int revokeUser(String user) {
-        int n = 0;
-        for (Object key : grantIndex.idsOf(user)) {
-            dropGrant(key);
-            n++;
+    public int revokeUser(String user) {
+        int grantsDropped = grantIndex.lockedIfPresent(user, e -> dropAll(e, this::dropGrant), 0);
+        return grantsDropped + pendingIndex.lockedIfPresent(user, e -> dropAll(e, this::dropPending), 0);
+    }
+
+    private static int dropAll(Index.Entries e, Drop drop) {
+        List<Object> ids = e.ids();
+        for (Object id : ids) {
+            drop.drop(e, id);
         }
-        for (Object ticket : pendingIndex.idsOf(user)) {
-            dropPending(ticket);
-            n++;
-        }
-        return n;
+        return ids.size();
     }
 
     @Override
-    public synchronized Set<String> usersWithGrants(Instant now) {
+    public Set<String> usersWithGrants(Instant now) {
         purgeEnded(grantIndex, now, this::dropGrant);
         return grantIndex.users();
     }
@@ -333,7 +515,7 @@ final class InMemoryApprovalStore implements ApprovalStore {
     }
 
     @Override
-    public synchronized void purge(Instant now) {
+    public void purge(Instant now) {
         claims.values().removeIf(c -> !c.until().isAfter(now));
         locks.values().removeIf(l -> !l.until().isAfter(now));
         purgeEnded(grantIndex, now, this::dropGrant);
@@ -344,25 +526,53 @@ final class InMemoryApprovalStore implements ApprovalStore {
 
     // --- room ---
 
-    private interface Drop {
-        void drop(Object id);
-    }
-
-    private void makeRoom(Index index, String user, Drop drop) {
-        Instant now = clock.instant();
-        purgeEnded(index, now, drop);
-        while (index.countOf(user) >= perUser) {
-            drop.drop(index.soonestOf(user));
+    /** Under the user's lock, before a new entry of theirs: their ended entries go, then, at their cap, their soonest. */
+    private void makeRoomForOneMore(Index.Entries e, Drop drop) {
+        for (Object id : e.ended(clock.instant())) {
+            drop.drop(e, id);
         }
-        while (index.size() >= maxEntries) {
-            // Full of live entries, nobody over their cap: the user holding the most gives up their soonest-ending one.
-            drop.drop(index.soonestOf(index.largestUser()));
+        while (e.count() >= perUser) {
+            drop.drop(e, e.soonest(null));
         }
     }
 
+    /**
+     * After a put, holding no lock: entries that ended go, whoever's; then, while the index is over its bound, the user
+     * who holds the most gives up the entry that ends soonest, never {@code keep} (the entry just put).
+     */
+    private void keepWithinBound(Index index, Object keep, Drop drop) {
+        purgeEnded(index, clock.instant(), drop);
+        while (index.size() > maxEntries) {
+            boolean dropped = index.fromLargest(e -> {
+                Object victim = e.soonest(keep);
+                if (victim == null) {
+                    return false;
+                }
+                drop.drop(e, victim);
+                return true;
+            });
+            if (!dropped) {
+                // Nothing else to give up: every other entry went meanwhile.
+                return;
+            }
+        }
+    }
+
+    /** Drops every entry that ended at {@code now}, in the order they ended; O(log n) each. */
     private static void purgeEnded(Index index, Instant now, Drop drop) {
-        for (Object id = index.firstEndedBefore(now); id != null; id = index.firstEndedBefore(now)) {
-            drop.drop(id);
+        for (Index.Slot s = index.first(); s != null && !s.end().isAfter(now); s = index.first()) {
+            Index.Slot ended = s;
+            boolean dropped = index.lockedIfPresent(ended.user(), e -> {
+                if (!e.current(ended)) {
+                    return false;
+                }
+                drop.drop(e, ended.id());
+                return true;
+            }, false);
+            if (!dropped) {
+                // Changed or gone meanwhile, which takes its old slot out of the order too; made sure of here.
+                index.forget(ended);
+            }
         }
     }
 }

@@ -150,6 +150,109 @@ class InMemoryApprovalStoreTest {
         assertEquals(Duration.ofMinutes(1), store.takeRequestToken("alice", 3, Duration.ofMinutes(3), now.plus(Duration.ofMinutes(1))));
     }
 
+    @Test
+    void theNewestEntryIsNeverTheOneGivenUpAlthoughItEndsSoonest() {
+        ApprovalStore roomy = ApprovalStore.inMemory(4, 10, clock);
+        for (int i = 0; i < 4; i++) {
+            roomy.putGrant(key("mallory", "m" + i), grant(Duration.ofMinutes(10), Grant.UNLIMITED));
+        }
+        GrantKey shortOne = key("mallory", "short");
+        roomy.putGrant(shortOne, grant(Duration.ofMinutes(1), 1));
+        assertTrue(roomy.grant(shortOne).isPresent(), "the grant just recorded stays");
+        assertTrue(roomy.grant(key("mallory", "m0")).isEmpty(), "her oldest grant that ends soonest went instead");
+        assertEquals(4, roomy.grantCount());
+    }
+
+    /**
+     * Many threads putting, using, removing and revoking the entries of many users at once, no store-wide lock: once
+     * they are done the store holds at most its bound, no user more than their cap, every ticket is found by its key
+     * and its key's ticket is itself, and the users with grants are exactly those whose grants are found.
+     */
+    @Test
+    void concurrentChangesKeepEveryBoundAndEveryIndexTrue() throws Exception {
+        int max = 50;
+        int cap = 4;
+        ApprovalStore shared = ApprovalStore.inMemory(max, cap, clock);
+        int threads = 8;
+        int users = 30;
+        int scopes = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            long seed = t;
+            done.add(pool.submit(() -> {
+                java.util.Random random = new java.util.Random(seed);
+                go.await();
+                for (int i = 0; i < 20_000; i++) {
+                    String user = "u" + random.nextInt(users);
+                    GrantKey k = key(user, "s" + random.nextInt(scopes));
+                    switch (random.nextInt(10)) {
+                        case 0, 1, 2 -> shared.putGrant(k, new Grant(clock.instant().plusSeconds(random.nextInt(600) - 30),
+                                random.nextBoolean() ? Grant.UNLIMITED : 1 + random.nextInt(2)));
+                        case 3, 4 -> shared.useGrant(k, clock.instant());
+                        case 5 -> shared.removeGrant(k);
+                        case 6, 7 -> shared.putPending(ticket(user, k.scope()));
+                        case 8 -> shared.pending(k).ifPresent(p -> {
+                            if (random.nextBoolean()) {
+                                shared.removePending(p);
+                            } else {
+                                shared.replacePending(p, p.with(d -> d.sendToken = "s" + random.nextInt()));
+                            }
+                        });
+                        default -> {
+                            if (random.nextInt(20) == 0) {
+                                shared.revokeUser(user);
+                            }
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : done) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdownNow();
+        assertTrue(shared.grantCount() <= max, "grants: " + shared.grantCount());
+        assertTrue(shared.pendingCount() <= max, "tickets: " + shared.pendingCount());
+        Set<String> holding = new java.util.HashSet<>();
+        int grantsFound = 0;
+        int ticketsFound = 0;
+        for (int u = 0; u < users; u++) {
+            String user = "u" + u;
+            int userGrants = 0;
+            int userTickets = 0;
+            for (int s = 0; s < scopes; s++) {
+                GrantKey k = key(user, "s" + s);
+                if (shared.grant(k).isPresent()) {
+                    userGrants++;
+                    if (shared.grant(k).orElseThrow().liveAt(clock.instant())) {
+                        holding.add(user);
+                    }
+                }
+                java.util.Optional<PendingApproval> p = shared.pending(k);
+                if (p.isPresent()) {
+                    userTickets++;
+                    assertEquals(p.get(), shared.pendingByTicket(p.get().ticket()).orElseThrow(), "a key's ticket is found by itself");
+                }
+            }
+            assertTrue(userGrants <= cap, user + " holds " + userGrants + " grants");
+            assertTrue(userTickets <= cap, user + " holds " + userTickets + " tickets");
+            grantsFound += userGrants;
+            ticketsFound += userTickets;
+        }
+        assertEquals(shared.grantCount(), grantsFound, "no grant outside the keys put");
+        assertEquals(shared.pendingCount(), ticketsFound, "every ticket held is its key's");
+        assertEquals(holding, shared.usersWithGrants(clock.instant()));
+        // The index's count agrees with the map: filling it with new users ends exactly at the bound.
+        for (int i = 0; i < max; i++) {
+            shared.putGrant(key("fresh" + i, "x"), grant(Duration.ofMinutes(30), Grant.UNLIMITED));
+        }
+        assertEquals(max, shared.grantCount(), "after filling with new users the store is exactly full: its count is true");
+    }
+
     private int countPending(String user) {
         int n = 0;
         for (int i = 0; i < 20; i++) {
