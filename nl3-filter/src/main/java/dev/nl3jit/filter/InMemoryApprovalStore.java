@@ -21,12 +21,12 @@ import java.util.function.Function;
  * Bounded, expiring, in-memory store, with no store-wide lock. Reads and grant uses are lock-free map operations.
  * Changes of what a user holds (put, remove, revoke) take that user's own short lock, never two users' at once, and
  * keep two concurrent indexes up to date: the entries ordered by the time they end, and the users ranked by how many
- * entries they hold. Room is made in this order, each step O(log n) or bounded by the per-user cap: the user's own
- * ended entries and, at their cap, their own entry that ends soonest (before the new entry goes in); then entries
- * that ended, whoever's; only then, when the whole store is over its size with live entries, the soonest-ending entry
- * of the user who holds the most (never the entry just put). So one user's flood never pushes out another user's live
- * grant or ticket. Concurrent puts may hold one entry each over the bound until each has made room, which each does
- * before it returns.
+ * entries they hold. Room is made in this order, each step O(log n), or O(per-user cap) for a user at their cap:
+ * entries that ended, whoever's; at the user's cap, their own entry that ends soonest (under their lock, before the new
+ * entry goes in); only then, when the whole store is over its bound with live entries, the soonest-ending entry of the
+ * user who holds the most (never the entry just put). So one user's flood never pushes out another user's live grant
+ * or ticket. Concurrent puts may hold one entry each over the bound until each has made room, which each does before
+ * it returns.
  */
 final class InMemoryApprovalStore implements ApprovalStore {
     private final int maxEntries;
@@ -150,17 +150,6 @@ final class InMemoryApprovalStore implements ApprovalStore {
                     }
                 }
                 return best == null ? null : best.id();
-            }
-
-            /** The entries that ended at {@code now}. */
-            List<Object> ended(Instant now) {
-                List<Object> ids = new ArrayList<>();
-                for (Slot s : slots.values()) {
-                    if (!s.end().isAfter(now)) {
-                        ids.add(s.id());
-                    }
-                }
-                return ids;
             }
 
             /** Whether {@code s} is still the current slot of its entry. */
@@ -349,6 +338,7 @@ final class InMemoryApprovalStore implements ApprovalStore {
 
     @Override
     public void putGrant(GrantKey key, Grant grant) {
+        purgeEnded(grantIndex, clock.instant(), this::dropGrant);
         grantIndex.locked(key.user(), e -> {
             if (!e.contains(key)) {
                 makeRoomForOneMore(e, this::dropGrant);
@@ -387,6 +377,7 @@ final class InMemoryApprovalStore implements ApprovalStore {
 
     @Override
     public void putPending(PendingApproval p) {
+        purgeEnded(pendingIndex, clock.instant(), this::dropPending);
         pendingIndex.locked(p.key().user(), e -> {
             putPending(e, p);
             return null;
@@ -526,22 +517,21 @@ final class InMemoryApprovalStore implements ApprovalStore {
 
     // --- room ---
 
-    /** Under the user's lock, before a new entry of theirs: their ended entries go, then, at their cap, their soonest. */
+    /**
+     * Under the user's lock, before a new entry of theirs (ended entries, theirs included, went just before): at their
+     * cap, their entry that ends soonest.
+     */
     private void makeRoomForOneMore(Index.Entries e, Drop drop) {
-        for (Object id : e.ended(clock.instant())) {
-            drop.drop(e, id);
-        }
         while (e.count() >= perUser) {
             drop.drop(e, e.soonest(null));
         }
     }
 
     /**
-     * After a put, holding no lock: entries that ended go, whoever's; then, while the index is over its bound, the user
-     * who holds the most gives up the entry that ends soonest, never {@code keep} (the entry just put).
+     * After a put, holding no lock: while the index is over its bound, the user who holds the most gives up the entry
+     * that ends soonest, never {@code keep} (the entry just put).
      */
     private void keepWithinBound(Index index, Object keep, Drop drop) {
-        purgeEnded(index, clock.instant(), drop);
         while (index.size() > maxEntries) {
             boolean dropped = index.fromLargest(e -> {
                 Object victim = e.soonest(keep);
