@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The cold path (nl3-filter's ColdPathRun): a first request whose user's lock state is known, against one round trip
-# to NL3 from inside the server. One JVM per round; with BASELINE=<another checkout>, interleaved with the baseline
-# (the driver is copied there when it has none).
+# to NL3 from inside the server and against the floor (a filter that makes the same call and nothing else). One JVM
+# per round, 3,000 first requests of warm-up (the JIT) before the measured ones; with BASELINE=<another checkout>,
+# interleaved with the baseline (the driver is copied there when it has none).
 #
 #   benchmarks/cold-path.sh [rounds=5] [requests=300]
 set -euo pipefail
@@ -19,7 +20,7 @@ if [ -n "${BASELINE:-}" ]; then
     [ -f "$BASELINE/$DRIVER" ] || cp "$DRIVER" "$BASELINE/$DRIVER"
     BASE=$(nl3_filter_classpath "$BASELINE" base)
 fi
-KEYS="first_p50_ms unfiltered_p50_ms create_trip_p50_ms added_p50_ms added_over_create_trip added_over_status_trip creates_per_first lock_checks_per_first"
+KEYS="first_p50_ms unfiltered_p50_ms create_trip_p50_ms added_p50_ms added_over_create_trip added_over_status_trip floor_added_over_create_trip creates_per_first lock_checks_per_first"
 for r in $(seq 1 "$ROUNDS"); do
     for build in ${BASELINE:+base} here; do
         cp=$HERE; [ "$build" = base ] && cp=$BASE

@@ -36,10 +36,11 @@ for r in $(seq 1 "$ROUNDS"); do
         java -cp "$cp" org.openjdk.jmh.Main -f 1 $ITER -prof gc -rf csv -rff "$OUT/$build-$r.csv" 'dev.nl3jit.filter.*' \
             >"$OUT/$build-$r.log" 2>&1
         # "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: capacity"
-        awk -F, -v b="$build" -v r="$r" 'NR > 1 {gsub(/"/, ""); split($1, part, ":"); name=part[1]; sub(/.*\./, "", name);
-            if ($8 != "") name = name "(" $8 ")"; if (part[2] ~ /alloc.rate.norm/) name = name "-alloc";
-            else if (part[2] ~ /gc|stack/) next; else if (part[2] != "") name = name ":" part[2];
-            else if (name == "putWhileListing") next; printf "round %s %s %s %s %s\n", r, b, name, $5, $7}' "$OUT/$build-$r.csv" \
+        # (a group's members are named group:member; the group's own totals are left out)
+        awk -F, -v b="$build" -v r="$r" 'NR > 1 {gsub(/["\r]/, ""); split($1, part, ":"); name=part[1]; sub(/.*\./, "", name);
+            if ($8 != "") name = name "(" $8 ")"; if (part[2] ~ /gc|stack/ && name == "putWhileListing") next;
+            if (part[2] ~ /alloc.rate.norm/) name = name "-alloc"; else if (part[2] ~ /gc|stack/) next;
+            else if (part[2] != "") name = name ":" part[2]; else if (name == "putWhileListing") next; printf "round %s %s %s %s %s\n", r, b, name, $5, $7}' "$OUT/$build-$r.csv" \
             | tee -a "$OUT/all.txt"
         echo "round $r $build heapPerGrant $(java -cp "$cp" dev.nl3jit.filter.HeapPerGrant | sed 's/.*=//') B/grant" \
             | tee -a "$OUT/all.txt"

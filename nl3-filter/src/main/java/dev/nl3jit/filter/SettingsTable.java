@@ -380,7 +380,12 @@ final class SettingsTable {
     private static Set<String> methods(String text) {
         Set<String> out = new java.util.TreeSet<>();
         for (String m : list(text)) {
-            out.add(m.toUpperCase(java.util.Locale.ROOT));
+            String upper = m.toUpperCase(java.util.Locale.ROOT);
+            if (!METHOD.matcher(upper).matches()) {
+                // Named as written, not as it would be compared.
+                throw new IllegalArgumentException(shown(m) + METHODS_EXPECTED);
+            }
+            out.add(upper);
         }
         if (out.contains("GET")) {
             out.add("HEAD");
@@ -389,11 +394,13 @@ final class SettingsTable {
     }
 
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
+    private static final String METHODS_EXPECTED = "; expected HTTP methods, comma-separated, e.g. POST,PUT,PATCH,DELETE "
+            + "(empty: every method)";
 
     private static String checkMethods(Set<String> methods) {
         for (String m : new java.util.TreeSet<>(methods)) {
             if (!METHOD.matcher(m).matches()) {
-                return shown(m) + "; expected HTTP methods, comma-separated, e.g. POST,PUT,PATCH,DELETE (empty: every method)";
+                return shown(m) + METHODS_EXPECTED;
             }
         }
         return null;

@@ -117,7 +117,7 @@ class SettingsTest {
                 "nl3.read-timeout: 'soon' is not a duration", "nl3.approval-failure: 'maybe'; expected one of closed, open",
                 "nl3.approval-key: 'bad key'", "nl3.api-base-url: 'ftp://x'", "nl3.pending-path: 'nl3'",
                 "nl3.lock-check: 'perhaps'; expected true or false",
-                "nl3.methods: 'GET /ADMIN'; expected HTTP methods, comma-separated")) {
+                "nl3.methods: 'GET /admin'; expected HTTP methods, comma-separated")) {
             assertTrue(msg.contains(expected), () -> "missing <" + expected + "> in\n" + msg);
         }
         assertEquals(10, e.problems().size(), msg);
