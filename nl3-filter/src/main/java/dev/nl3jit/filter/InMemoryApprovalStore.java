@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
 /**
@@ -164,23 +164,17 @@ final class InMemoryApprovalStore implements ApprovalStore {
 
         /** Runs {@code work} under {@code user}'s lock, the user's entries made if there were none. */
         <T> T locked(String user, Function<Entries, T> work) {
-            while (true) {
-                Entries e = users.computeIfAbsent(user, Entries::new);
-                e.lock.lock();
-                try {
-                    if (!e.retired) {
-                        return run(e, work);
-                    }
-                } finally {
-                    e.lock.unlock();
-                }
-            }
+            return locked(user, true, work, null);
         }
 
         /** As {@link #locked}, only if the user holds entries; otherwise {@code none}. */
         <T> T lockedIfPresent(String user, Function<Entries, T> work, T none) {
+            return locked(user, false, work, none);
+        }
+
+        private <T> T locked(String user, boolean make, Function<Entries, T> work, T none) {
             while (true) {
-                Entries e = users.get(user);
+                Entries e = make ? users.computeIfAbsent(user, Entries::new) : users.get(user);
                 if (e == null) {
                     return none;
                 }
@@ -192,6 +186,7 @@ final class InMemoryApprovalStore implements ApprovalStore {
                 } finally {
                     e.lock.unlock();
                 }
+                // Retired while this thread waited for its lock: look the user up again.
             }
         }
 
