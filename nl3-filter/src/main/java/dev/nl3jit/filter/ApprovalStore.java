@@ -54,8 +54,10 @@ public interface ApprovalStore {
     void putPending(PendingApproval pending);
 
     /**
-     * Replaces {@code expected} (as stored, compared with {@code equals}) by {@code replacement} of the same ticket,
-     * atomically; {@code false} when the stored value is another one, or none.
+     * Replaces {@code expected} (as stored, compared with {@code equals}) by {@code replacement} of the same ticket
+     * and grant key, atomically; {@code false} when the stored value is another one, or none.
+     *
+     * @throws IllegalArgumentException when the replacement has another ticket or grant key
      */
     boolean replacePending(PendingApproval expected, PendingApproval replacement);
 

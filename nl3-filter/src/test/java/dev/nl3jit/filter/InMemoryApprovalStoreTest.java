@@ -2,6 +2,7 @@ package dev.nl3jit.filter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nl3jit.sandbox.MovableClock;
@@ -135,6 +136,9 @@ class InMemoryApprovalStoreTest {
         assertTrue(store.replacePending(p, sent));
         assertFalse(store.replacePending(p, p.with(d -> d.sendToken = "y")), "the stored value changed since");
         assertEquals("x", store.pendingByTicket(p.ticket()).orElseThrow().sendToken());
+        PendingApproval stored = store.pendingByTicket(p.ticket()).orElseThrow();
+        assertThrows(IllegalArgumentException.class, () -> store.replacePending(stored, stored.with(d -> d.key = key("bob", "/a"))),
+                "a replacement keeps its grant key (and so its user)");
     }
 
     @Test

@@ -240,8 +240,8 @@ public final class JCacheApprovalStore implements ApprovalStore {
 
     @Override
     public boolean replacePending(PendingApproval expected, PendingApproval replacement) {
-        if (!expected.ticket().equals(replacement.ticket())) {
-            throw new IllegalArgumentException("a replacement keeps its ticket");
+        if (!expected.ticket().equals(replacement.ticket()) || !expected.key().equals(replacement.key())) {
+            throw new IllegalArgumentException("a replacement keeps its ticket and its grant key");
         }
         String ticket = expected.ticket();
         String next = replacement.toStoredForm();
