@@ -26,7 +26,10 @@ DRIVER=nl3-filter/src/test/java/dev/nl3jit/filter/LoadRun.java
 HERE=$(nl3_filter_classpath . here)
 if [ -n "${BASELINE:-}" ]; then
     grep -q 'shiro:' "$BASELINE/$DRIVER" || cp "$DRIVER" "$BASELINE/$DRIVER"
-    grep -q 'shiro-web' "$BASELINE/nl3-filter/pom.xml" || cp nl3-filter/pom.xml "$BASELINE/nl3-filter/pom.xml"
+    # (the version written out: the baseline's parent pom has no shiro.version)
+    SHIRO=$(sed -n 's:.*<shiro.version>\(.*\)</shiro.version>.*:\1:p' pom.xml)
+    grep -q 'shiro-web' "$BASELINE/nl3-filter/pom.xml" \
+        || sed "s/\${shiro.version}/$SHIRO/" nl3-filter/pom.xml >"$BASELINE/nl3-filter/pom.xml"
     BASE=$(nl3_filter_classpath "$BASELINE" base)
 fi
 echo "grant path against a no-op filter and Shiro, wrk -t1 -c$CONNS, 3 x ${SECS}s per path and round, $ROUNDS rounds"

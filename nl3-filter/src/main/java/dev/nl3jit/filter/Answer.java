@@ -43,7 +43,10 @@ public final class Answer {
         return body;
     }
 
-    /** Writes status, headers and body; does nothing when the response is already committed. */
+    /**
+     * Writes status, headers and body in place of anything the response buffered so far; does nothing when the
+     * response is already committed.
+     */
     public void writeTo(HttpServletResponse res) throws IOException {
         if (res.isCommitted()) {
             return;
@@ -56,6 +59,8 @@ public final class Answer {
         res.setContentType(contentType);
         res.setCharacterEncoding("UTF-8");
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        // Whatever the application buffered before it asked for an approval is not part of this answer.
+        res.resetBuffer();
         // With its length known the container sends the answer in one piece (no chunks) as soon as it is written.
         res.setContentLength(bytes.length);
         jakarta.servlet.ServletOutputStream out;

@@ -64,7 +64,7 @@ import java.util.function.Consumer;
  * <tr><td>{@code nl3.lock-recheck}</td><td>{@code 30s}</td><td>how often the lock state of users holding grants is re-checked in the background, 1 s to 1 h; a lock revokes their grants and tickets</td></tr>
  * <tr><td>{@code nl3.max-kept-body}</td><td>{@code 65536}</td><td>the largest POST/PUT/PATCH/DELETE body kept for Send now, in bytes (0: keep none)</td></tr>
  * <tr><td>{@code nl3.poll-interval}</td><td>{@code 1s}</td><td>at most one status call per pending request per interval while nobody long-polls it, 200 ms to 1 min; a request a page or API client long-polls is checked every 200 ms, within {@code nl3.max-status-calls}</td></tr>
- * <tr><td>{@code nl3.max-status-calls}</td><td>{@code 500}</td><td>status calls per second per node at most (1 to 100000); the long-polled requests share it, so with more of them than it allows every 200 ms each is checked less often</td></tr>
+ * <tr><td>{@code nl3.max-status-calls}</td><td>{@code 500}</td><td>status calls per second per node at most (1 to 100000); the long-polled requests share it, paced at 80 %: with more of them than that allows every 200 ms (80 at the default) each is checked less often</td></tr>
  * <tr><td>{@code nl3.pending-timeout}</td><td>{@code 10m}</td><td>how long the application waits for a decision, 10 s to 1 d</td></tr>
  * <tr><td>{@code nl3.lock-check}</td><td>{@code true}</td><td>ask NL3 whether the account is locked before requesting an approval, before recording a grant, and in the background while grants live</td></tr>
  * <tr><td>{@code nl3.lock-check-failure}</td><td>{@code closed}</td><td>{@code closed} or {@code open}: when the lock check fails</td></tr>

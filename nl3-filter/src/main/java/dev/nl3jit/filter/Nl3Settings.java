@@ -330,7 +330,7 @@ public final class Nl3Settings {
 
     /**
      * Status calls this node makes per second at most ({@code nl3.max-status-calls}); the tickets watched by long
-     * polls share it, each checked every 200 ms while it lasts.
+     * polls share it, paced at 80 %: each is checked every 200 ms while that fits, less often beyond.
      */
     public int maxStatusCalls() {
         return maxStatusCalls;

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.jose4j.json.JsonUtil;
 
 /**
  * Mints the {@code x-nl3-authorization-token} exactly as NL3 prescribes: HS256 over the decoded key,
@@ -27,6 +26,8 @@ public final class TokenMinter {
     private static final String HEADER = B64URL.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
             .getBytes(StandardCharsets.UTF_8)) + ".";
 
+    private final SecretKeySpec key;
+    /** Keyed once and copied per token; {@code null} where the JDK's provider cannot copy a {@link Mac}. */
     private final Mac keyed;
     private final String issuer;
     private final String audience;
@@ -36,12 +37,17 @@ public final class TokenMinter {
     private final Clock clock;
 
     TokenMinter(Nl3Settings settings, Clock clock) {
+        this.key = new SecretKeySpec(settings.signingKey().bytes(), "HmacSHA256");
+        Mac mac = newMac(key);
+        Mac copyable;
         try {
-            this.keyed = Mac.getInstance("HmacSHA256");
-            keyed.init(new SecretKeySpec(settings.signingKey().bytes(), "HmacSHA256"));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available: " + e.getMessage(), e);
+            mac.clone();
+            copyable = mac;
+        } catch (CloneNotSupportedException e) {
+            // Some providers (e.g. hardware-backed ones) cannot copy a keyed Mac: key a new one per token instead.
+            copyable = null;
         }
+        this.keyed = copyable;
         this.issuer = settings.issuer();
         this.audience = settings.audience();
         this.ttl = settings.tokenTtl();
@@ -75,17 +81,30 @@ public final class TokenMinter {
         claims.put("nbf", now - skew.toSeconds());
         claims.put("exp", now + ttl.toSeconds());
         claims.put("jti", UUID.randomUUID().toString());
-        String signingInput = HEADER + B64URL.encodeToString(JsonUtil.toJson(claims).getBytes(StandardCharsets.UTF_8));
+        String signingInput = HEADER + B64URL.encodeToString(Nl3Json.write(claims).getBytes(StandardCharsets.UTF_8));
         byte[] signature = mac().doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
         return signingInput + "." + B64URL.encodeToString(signature);
     }
 
-    /** A copy of the keyed HMAC: cheaper than keying a new one, and safe for concurrent callers. */
+    /** A copy of the keyed HMAC (cheaper than keying a new one, and safe for concurrent callers), or a new one. */
     private Mac mac() {
+        if (keyed != null) {
+            try {
+                return (Mac) keyed.clone();
+            } catch (CloneNotSupportedException e) {
+                // copied once in the constructor, so never here
+            }
+        }
+        return newMac(key);
+    }
+
+    private static Mac newMac(SecretKeySpec key) {
         try {
-            return (Mac) keyed.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("HmacSHA256 cannot be copied", e);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available: " + e.getMessage(), e);
         }
     }
 }

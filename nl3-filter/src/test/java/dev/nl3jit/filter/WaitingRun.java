@@ -80,37 +80,17 @@ public final class WaitingRun {
             long heapBefore = app.heapAfterGc();
             int threadsBefore = app.threads();
             AtomicInteger peakThreads = new AtomicInteger(threadsBefore);
-            Thread sampler = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    peakThreads.accumulateAndGet(app.threads(), Math::max);
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-            sampler.setDaemon(true);
-            sampler.start();
+            Thread sampler = every100ms(() -> peakThreads.accumulateAndGet(app.threads(), Math::max));
             // The sandbox keeps the last 1,000 calls: collect the status calls as they happen (each token's jti makes
             // every call distinct).
             java.util.Set<Call> statusCallsSeen = ConcurrentHashMap.newKeySet();
-            Thread calls = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (Call c : sandbox.calls()) {
-                        if (c.method().equals("GET") && c.path().contains("/approvalRequest/")) {
-                            statusCallsSeen.add(c);
-                        }
-                    }
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
+            Thread calls = every100ms(() -> {
+                for (Call c : sandbox.calls()) {
+                    if (c.method().equals("GET") && c.path().contains("/approvalRequest/")) {
+                        statusCallsSeen.add(c);
                     }
                 }
             });
-            calls.setDaemon(true);
-            calls.start();
 
             // 2. One long poll per ticket.
             sandbox.clearCalls();
@@ -188,6 +168,23 @@ public final class WaitingRun {
                     pct(latencies, 50), pct(latencies, 95), pct(latencies, 100), latestAfterWait, statusCalls / seconds,
                     threadsBefore, peakThreads.get(), heapBefore / 1e6, heapWaiting / 1e6, serverLate.replace(" answered=", " server_answered="));
         }
+    }
+
+    /** A daemon thread running {@code work} every 100 ms until interrupted. */
+    private static Thread every100ms(Runnable work) {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                work.run();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private static boolean isStatus(Call c, Instant from, Instant to) {
