@@ -100,6 +100,12 @@ final class ApprovalGate {
     }
 
     private Decision decideWithStore(Protection protection, RequestFacts facts, boolean grantTried) {
+        Decision.TooLong tooLong = tooLong(protection, facts);
+        if (tooLong != null) {
+            // Never a cut value under a whole binding: refused before the store or NL3 is asked anything.
+            LOG.log(Level.DEBUG, "refused: {0} of {1} is over nl3.max-value-length", tooLong.field(), facts.user());
+            return tooLong;
+        }
         // The digest is part of the key only for request-scoped grants; the grant path computes nothing else.
         ApprovedValues values = protection.scope() == GrantScope.REQUEST
                 ? ApprovedValues.of(protection.parameterMetadata().keySet(), facts.parameters()) : ApprovedValues.NONE;
@@ -127,6 +133,27 @@ final class ApprovalGate {
             return failed(key, "approval request", protection.approvalKey(),
                     new Nl3Failure(Nl3Failure.Reason.TIMEOUT, 0, "a shared NL3 call did not finish"), true);
         }
+    }
+
+    /**
+     * The first value the approver would be shown that is longer than {@code nl3.max-value-length}: a parameter the
+     * protection names (by its request parameter name) or the reason; {@code null} when all fit.
+     */
+    private Decision.TooLong tooLong(Protection protection, RequestFacts facts) {
+        int limit = settings.maxValueLength();
+        if (!protection.parameterMetadata().isEmpty()) {
+            for (String param : new java.util.TreeSet<>(protection.parameterMetadata().keySet())) {
+                String v = facts.parameters().get(param);
+                if (v != null && v.length() > limit && Shown.length(v) > limit) {
+                    return new Decision.TooLong(param, limit, Shown.length(v));
+                }
+            }
+        }
+        String reason = facts.reason();
+        if (reason != null && reason.length() > limit && Shown.length(reason) > limit) {
+            return new Decision.TooLong("reason", limit, Shown.length(reason));
+        }
+        return null;
     }
 
     /** The decision an existing pending approval gives, or empty when it is over and a new one is needed. */
@@ -244,7 +271,7 @@ final class ApprovalGate {
         Nl3Client.Created created;
         try {
             created = client.create(key.user(), protection.approvalKey(), protection.approvers(),
-                    ApprovalMetadata.of(protection, facts), caller);
+                    ApprovalMetadata.of(protection, facts, settings.maxValueLength()), caller);
         } catch (Nl3Failure f) {
             if (f.reason() == Nl3Failure.Reason.HTTP_STATUS && f.status() == 403) {
                 LOG.log(Level.DEBUG, "blocked: NL3 refused an approval request by {0} (403)", key.user());

@@ -4,20 +4,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** The {@code metaData} of an approval request: what NL3 shows the approver. */
+/**
+ * The {@code metaData} of an approval request: what NL3 shows the approver. Every value goes whole (the gate refuses a
+ * value longer than {@code nl3.max-value-length} before this), with control and format characters as visible escapes
+ * ({@link Shown}), so no value can start a line of its own in the approver's text. Only the browser's name, which binds
+ * nothing, may be cut, and then visibly.
+ */
 final class ApprovalMetadata {
-    static final int MAX_VALUE_LENGTH = 500;
-
     private ApprovalMetadata() {
     }
 
     /** The fields that always say who asks and for what; configured metadata and parameters never replace them. */
     static final Set<String> FIXED = Set.of("requester", "method", "path", "userAgent", "ip", "covers");
 
-    /**
-     * The protection's static metadata, then its parameters, then who asks and for what (requester, method, path,
-     * browser, address), which nothing configured or sent can overwrite.
-     */
     /**
      * What an approval will cover, in the approver's words (metadata {@code covers}, for the template's text), e.g.
      * "every request under ADMIN_ACCESS for 15 min" or "POST /payments/transfer with exactly the values shown, once if
@@ -28,7 +27,7 @@ final class ApprovalMetadata {
         if (p.scope() == GrantScope.KEY) {
             b.append("every request under ").append(p.approvalKey());
         } else {
-            b.append(f.method()).append(' ').append(f.path());
+            b.append(Shown.text(f.method())).append(' ').append(Shown.text(f.path()));
             if (!p.parameterMetadata().isEmpty()) {
                 b.append(" with exactly the values shown");
             }
@@ -43,29 +42,35 @@ final class ApprovalMetadata {
         return b.append(", for ").append(Pages.human(p.grantDuration().toSeconds())).toString();
     }
 
-    static Map<String, String> of(Protection protection, RequestFacts facts) {
+    /**
+     * The protection's static metadata, then its parameters, then who asks and for what (requester, method, path,
+     * what the approval covers, reason, browser, address), which nothing configured or sent can overwrite.
+     *
+     * @param maxValueLength the longest browser name shown whole ({@code nl3.max-value-length})
+     */
+    static Map<String, String> of(Protection protection, RequestFacts facts, int maxValueLength) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("resource", facts.path());
-        m.putAll(protection.metadata());
+        m.put("resource", Shown.text(facts.path()));
+        protection.metadata().forEach((name, v) -> m.put(name, Shown.text(v)));
         protection.parameterMetadata().forEach((param, name) -> {
             String v = facts.parameters().get(param);
             if (v != null) {
-                m.put(name, v.length() > MAX_VALUE_LENGTH ? v.substring(0, MAX_VALUE_LENGTH) : v);
+                m.put(name, Shown.text(v));
             }
         });
         m.keySet().removeAll(FIXED);
-        m.put("requester", facts.user());
-        m.put("method", facts.method());
-        m.put("path", facts.path());
+        m.put("requester", Shown.text(facts.user()));
+        m.put("method", Shown.text(facts.method()));
+        m.put("path", Shown.text(facts.path()));
         m.put("covers", covers(protection, facts));
         if (facts.reason() != null) {
-            m.put("reason", facts.reason());
+            m.put("reason", Shown.text(facts.reason()));
         }
         if (facts.userAgent() != null) {
-            m.put("userAgent", facts.userAgent());
+            m.put("userAgent", Shown.clipped(facts.userAgent(), maxValueLength));
         }
         if (facts.ip() != null) {
-            m.put("ip", facts.ip());
+            m.put("ip", Shown.text(facts.ip()));
         }
         return m;
     }

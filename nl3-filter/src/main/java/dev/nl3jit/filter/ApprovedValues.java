@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * as a digest (SHA-256 over a canonical, length-prefixed encoding, so no two different sets of values share one)
  * and in the display form that travels as metadata.
  *
- * @param display parameter name → value, as sent to NL3 (values longer than 500 characters cut)
+ * @param display parameter name → value, whole, as the approver is shown it (control and format characters as visible
+ *                escapes, see {@link Shown}); the gate refuses values longer than {@code nl3.max-value-length} first
  * @param digest  Base64url of the SHA-256; the empty string when the protection names no parameters
  */
 record ApprovedValues(Map<String, String> display, String digest) {
@@ -40,8 +41,7 @@ record ApprovedValues(Map<String, String> display, String digest) {
             } else {
                 canonical.write('+');
                 field(canonical, value);
-                display.put(name, value.length() > ApprovalMetadata.MAX_VALUE_LENGTH
-                        ? value.substring(0, ApprovalMetadata.MAX_VALUE_LENGTH) : value);
+                display.put(name, Shown.text(value));
             }
         });
         try {

@@ -20,6 +20,13 @@ public final class CheckResult {
         LIMITED,
         /** The protection asks for a reason first (browsers are sent to a page for it; API clients send {@code NL3-Reason}). */
         REASON_REQUIRED,
+        /**
+         * A value the approver would be shown is longer than {@code nl3.max-value-length}; nothing was sent to NL3
+         * (browsers get a page naming the field and the limit, API clients 422).
+         */
+        TOO_LONG,
+        /** An unsafe request that a browser marks as sent by another origin; refused with 403, nothing sent to NL3. */
+        CROSS_ORIGIN,
         /** NL3 failed and the policy is closed. */
         UNAVAILABLE,
         /** No authenticated user. */

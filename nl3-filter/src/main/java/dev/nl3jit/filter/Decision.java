@@ -32,6 +32,14 @@ sealed interface Decision {
     record ReasonNeeded(String draft, Reason reason) implements Decision {
     }
 
+    /**
+     * A value the approver would be shown ({@code field}: a parameter's name, or {@code reason}) is longer than
+     * {@code limit} characters ({@code nl3.max-value-length}); no NL3 call was made. It is never cut: the approval would
+     * be bound to the whole value while the approver saw part of it.
+     */
+    record TooLong(String field, int limit, int length) implements Decision {
+    }
+
     /** The user asked for too many approvals lately; no NL3 call was made. */
     record Limited(Duration retryAfter) implements Decision {
     }

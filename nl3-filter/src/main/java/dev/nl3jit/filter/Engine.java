@@ -22,11 +22,13 @@ final class Engine implements AutoCloseable {
     private final ApprovalGate gate;
     private final PendingTracker tracker;
     private final LockWatch locks;
+    private final Purger purger;
     private final ReasonDrafts drafts;
     private final ApprovalStore store;
     private final Clock clock;
     private final Events events;
     private final int maxKeptBody;
+    private final int maxValueLength;
     /** With {@code nl3.grant-binding=session} a grant needs a session to bind to: one is made. */
     private final boolean sessionBound;
     private final Responder responder;
@@ -35,6 +37,8 @@ final class Engine implements AutoCloseable {
     private final Nl3Http http;
     /** What operators see over JMX. */
     private final Metrics metrics;
+    /** Refuses unsafe requests that browsers mark as sent from elsewhere. */
+    private final Origins origins;
 
     Engine(String name, Nl3Settings settings, Clock clock, ApprovalStore store, UsernameMapper usernames,
             Consumer<ApprovalEvent> listener) {
@@ -54,6 +58,7 @@ final class Engine implements AutoCloseable {
         this.clock = clock;
         this.events = new Events(listener, clock, metrics);
         this.maxKeptBody = settings.maxKeptBody();
+        this.maxValueLength = settings.maxValueLength();
         this.sessionBound = settings.grantBinding() == GrantBinding.SESSION;
         this.locks = new LockWatch(store, client, clock, settings, events);
         this.tracker = new PendingTracker(store, client, clock, settings.pollInterval(),
@@ -62,9 +67,12 @@ final class Engine implements AutoCloseable {
         this.drafts = new ReasonDrafts(tag, clock);
         this.gate = new ApprovalGate(settings, tag, clock, store, client, tracker, locks, drafts, events);
         locks.start();
+        this.purger = new Purger(store, clock, settings.lockRecheck());
+        purger.start();
         metrics.register(application, name);
         this.responder = new Responder(settings, clock);
         this.apiPaths = settings.apiPaths();
+        this.origins = new Origins(settings.allowedOrigins());
     }
 
     /** The tag every ticket of this engine starts with. */
@@ -109,6 +117,10 @@ final class Engine implements AutoCloseable {
 
     /** Checks an HTTP request and renders the answer for its kind of client. */
     CheckResult check(HttpServletRequest req, Protection protection, Map<String, String> known) {
+        if (origins.foreign(req)) {
+            // Before the grant path too: an approval must not be usable from another origin's page either.
+            return CheckResult.of(CheckResult.Outcome.CROSS_ORIGIN, null, Responder.crossOrigin(req, kindOf(req)));
+        }
         String user = username(req.getUserPrincipal());
         if (user == null) {
             return CheckResult.of(CheckResult.Outcome.UNAUTHENTICATED, null, Responder.unauthenticated(kindOf(req)));
@@ -124,6 +136,16 @@ final class Engine implements AutoCloseable {
             return CheckResult.of(outcome, null, null);
         }
         return CheckResult.of(outcome, approvalOf(d), responder.answer(req, d, kindOf(req)));
+    }
+
+    /** Whether {@code req} is an unsafe request a browser marks as sent from another origin (then logged once). */
+    boolean foreign(HttpServletRequest req) {
+        return origins.foreign(req);
+    }
+
+    /** The longest value an approver is shown ({@code nl3.max-value-length}). */
+    int maxValueLength() {
+        return maxValueLength;
     }
 
     ReasonDrafts drafts() {
@@ -176,10 +198,11 @@ final class Engine implements AutoCloseable {
         return locks;
     }
 
-    /** Stops the lock re-checks and the HTTP client's threads; grants and pending approvals stay in the store. */
+    /** Stops the lock re-checks, the purges and the HTTP client's threads; grants and pending approvals stay in the store. */
     @Override
     public void close() {
         locks.close();
+        purger.close();
         http.close();
         metrics.close();
     }
@@ -227,6 +250,8 @@ final class Engine implements AutoCloseable {
             return CheckResult.Outcome.LIMITED;
         } else if (d instanceof Decision.ReasonNeeded) {
             return CheckResult.Outcome.REASON_REQUIRED;
+        } else if (d instanceof Decision.TooLong) {
+            return CheckResult.Outcome.TOO_LONG;
         }
         return CheckResult.Outcome.UNAVAILABLE;
     }

@@ -30,9 +30,6 @@ final class LockWatch implements AutoCloseable {
     private final Events events;
     private final LogOnce failures = new LogOnce(LOG, Duration.ofMinutes(5));
     private ScheduledExecutorService scheduler;
-    static final Duration PURGE_EVERY = Duration.ofMinutes(1);
-    /** Only the scheduler thread touches it. */
-    private Instant lastPurge;
 
     LockWatch(ApprovalStore store, Nl3Client client, Clock clock, Nl3Settings settings, Events events) {
         this.store = store;
@@ -91,15 +88,10 @@ final class LockWatch implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** One round: purge what ended (at most once a minute), then the lock state of every user holding a live grant. */
+    /** One round: the lock state of every user holding a live grant (what ended is purged by {@link Purger}). */
     void recheck() {
         try {
             Instant now = clock.instant();
-            if (lastPurge == null || !now.isBefore(lastPurge.plus(PURGE_EVERY))) {
-                // A distributed store's purge walks caches: not every round.
-                lastPurge = now;
-                store.purge(now);
-            }
             for (String user : store.usersWithGrants(now)) {
                 // Another engine or node of the same store may have asked within the last half interval: then not again,
                 // so that however the nodes' rounds interleave, a lock is seen within about one and a half intervals.

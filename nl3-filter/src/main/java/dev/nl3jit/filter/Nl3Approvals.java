@@ -105,10 +105,13 @@ public final class Nl3Approvals implements AutoCloseable {
         return engine.minter();
     }
 
-    /** The protection the settings describe for {@code approvalKey} (approvers, metadata, grant duration and scope). */
+    /**
+     * The protection the settings describe for {@code approvalKey}, the same as the filter builds from them: approvers,
+     * metadata, parameters ({@code nl3.parameters}), grant duration, scope, uses ({@code nl3.grant-uses}) and reason
+     * ({@code nl3.reason}).
+     */
     public Protection protection(String approvalKey) {
-        return Protection.builder(approvalKey).approvers(settings.approvers()).metadata(settings.metadata())
-                .grantDuration(settings.grantDuration()).scope(settings.grantScope()).build();
+        return Protection.of(settings, approvalKey);
     }
 
     /**

@@ -109,8 +109,13 @@ final class Nl3Json {
         int from = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c != 0x7f && c != '\u2028'
-                    && c != '\u2029') {
+            if (c < 0x7f ? c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+                    : c >= 0xa0 && !Character.isSurrogate(c) && !Shown.escaped(c)) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                    && !Shown.escaped(s.codePointAt(i))) {
+                i++;
                 continue;
             }
             out.append(s, from, i);

@@ -53,6 +53,8 @@ public final class Nl3Settings {
     private final Duration lockRecheck;
     private final RateLimit requestLimit;
     private final int maxKeptBody;
+    private final int maxValueLength;
+    private final Set<String> allowedOrigins;
     private final int maxEntriesPerUser;
     private final GrantBinding grantBinding;
     private final String store;
@@ -97,6 +99,10 @@ public final class Nl3Settings {
         this.lockRecheck = (Duration) v.get(SettingsTable.LOCK_RECHECK);
         this.requestLimit = (RateLimit) v.get(SettingsTable.REQUEST_LIMIT);
         this.maxKeptBody = (Integer) v.get(SettingsTable.MAX_KEPT_BODY);
+        this.maxValueLength = (Integer) v.get(SettingsTable.MAX_VALUE_LENGTH);
+        @SuppressWarnings("unchecked")
+        Set<String> origins = (Set<String>) v.get(SettingsTable.ALLOWED_ORIGINS);
+        this.allowedOrigins = Set.copyOf(origins);
         this.maxEntriesPerUser = (Integer) v.get(SettingsTable.MAX_ENTRIES_PER_USER);
         this.grantBinding = (GrantBinding) v.get(SettingsTable.GRANT_BINDING);
         this.store = (String) v.get(SettingsTable.STORE);
@@ -196,6 +202,8 @@ public final class Nl3Settings {
         b.values.put(SettingsTable.LOCK_RECHECK, lockRecheck);
         b.values.put(SettingsTable.REQUEST_LIMIT, requestLimit);
         b.values.put(SettingsTable.MAX_KEPT_BODY, maxKeptBody);
+        b.values.put(SettingsTable.MAX_VALUE_LENGTH, maxValueLength);
+        b.values.put(SettingsTable.ALLOWED_ORIGINS, allowedOrigins);
         b.values.put(SettingsTable.MAX_ENTRIES_PER_USER, maxEntriesPerUser);
         b.values.put(SettingsTable.GRANT_BINDING, grantBinding);
         b.values.put(SettingsTable.STORE, store);
@@ -379,6 +387,22 @@ public final class Nl3Settings {
     /** The largest request body kept for Send now, in bytes ({@code nl3.max-kept-body}). */
     public int maxKeptBody() {
         return maxKeptBody;
+    }
+
+    /**
+     * The longest value, in characters, that an approver is shown: a bound request parameter, a method argument or a
+     * reason longer than this is refused before any approval request ({@code nl3.max-value-length}).
+     */
+    public int maxValueLength() {
+        return maxValueLength;
+    }
+
+    /**
+     * Origins ({@code scheme://host[:port]}) besides the application's own from which a browser may send an unsafe
+     * protected request ({@code nl3.allowed-origins}); empty: only the application's own.
+     */
+    public Set<String> allowedOrigins() {
+        return allowedOrigins;
     }
 
     /** Grants and pending approvals held per user at most ({@code nl3.max-entries-per-user}). */
@@ -603,6 +627,14 @@ public final class Nl3Settings {
 
         public Builder maxKeptBody(int value) {
             return value(SettingsTable.MAX_KEPT_BODY, value);
+        }
+
+        public Builder maxValueLength(int value) {
+            return value(SettingsTable.MAX_VALUE_LENGTH, value);
+        }
+
+        public Builder allowedOrigins(Set<String> value) {
+            return read(SettingsTable.ALLOWED_ORIGINS, String.join(",", value));
         }
 
         public Builder maxEntriesPerUser(int value) {

@@ -94,11 +94,12 @@ final class Pages {
     }
 
     /** Asks why, before an approval request is sent. */
-    static String reason(ReasonDrafts.Draft d, String action, String home, String error, String nonce) {
+    static String reason(ReasonDrafts.Draft d, String action, String home, String error, int maxLength, String nonce) {
         boolean required = d.protection().reason() == Reason.REQUIRED;
         StringBuilder b = new StringBuilder("<h1 id=\"title\">Why do you need this?</h1>")
                 .append("<p>This action needs a just-in-time approval. ").append(required ? "Tell" : "You may tell")
-                .append(" the approver why you need it; your reason goes with the request.</p>");
+                .append(" the approver why you need it; your reason goes with the request, on a line of its own, at most ")
+                .append(maxLength).append(" characters.</p>");
         if (error != null) {
             b.append("<div class=\"status bad\" role=\"alert\" id=\"error\">").append(Html.escape(error)).append("</div>");
         }
@@ -106,7 +107,7 @@ final class Pages {
                 .append("<input type=\"hidden\" name=\"p\" value=\"").append(Html.escape(d.id())).append("\">")
                 .append("<p><label for=\"reason\">Reason").append(required ? "" : " (optional)").append("</label><br>")
                 .append("<textarea id=\"reason\" name=\"reason\" rows=\"3\" cols=\"48\" maxlength=\"")
-                .append(RequestFacts.MAX_REASON).append("\"").append(required ? " required" : "").append("></textarea></p>")
+                .append(maxLength).append("\"").append(required ? " required" : "").append("></textarea></p>")
                 .append("<div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"ask\">Send request</button>");
         if (!required) {
             b.append("<button type=\"submit\" name=\"skip\" value=\"1\" id=\"skip\" formnovalidate>Send without a reason</button>");
@@ -144,6 +145,25 @@ final class Pages {
                 + "<button type=\"submit\" class=\"primary\">Ask again</button></form>"
                 + "<a class=\"button\" href=\"" + Html.escape(links.home()) + "\">Home</a></div>";
         return Html.page("Request " + what, b, nonce, null);
+    }
+
+    /** A value too long to be shown whole: which one, how long it may be, and that nothing was sent. */
+    static String tooLong(Decision.TooLong t, String home, String nonce) {
+        boolean reason = "reason".equals(t.field());
+        return Html.page("Value too long", "<h1 id=\"title\">Value too long</h1><div class=\"status bad\" role=\"alert\" "
+                + "id=\"why\">" + (reason ? "Your reason" : "The value of <strong id=\"field\">" + Html.escape(t.field())
+                + "</strong>") + " is " + t.length() + " characters long; the approver can be shown at most <strong id=\"limit\">"
+                + t.limit() + "</strong>.</div><p>An approval only ever covers what the approver saw whole, so nothing was sent. "
+                + "Go back, shorten it and try again.</p><div class=\"actions\"><a class=\"button\" href=\""
+                + Html.escape(home) + "\">Home</a></div>", nonce, null);
+    }
+
+    /** An unsafe request sent by a page of another origin. */
+    static String crossOrigin(String home, String nonce) {
+        return Html.page("Request refused", "<h1 id=\"title\">Request refused</h1><div class=\"status bad\" role=\"alert\" "
+                + "id=\"why\">This request was sent by a page of another site, so it was not carried out and no approval was "
+                + "asked for.</div><p>If you meant to do this, open the application itself and do it from there.</p>"
+                + "<div class=\"actions\"><a class=\"button\" href=\"" + Html.escape(home) + "\">Home</a></div>", nonce, null);
     }
 
     static String locked(String home, String nonce) {

@@ -86,9 +86,10 @@ final class PendingEndpoint implements AutoCloseable {
             // Read the small form first, so that even a refusal leaves the connection reusable.
             req.getParameterMap();
         }
-        if ("POST".equals(method) && "cross-site".equalsIgnoreCase(req.getHeader("Sec-Fetch-Site"))) {
-            return Responder.problem(403, "forbidden", "Cross-site request refused", "This form only works from the application.",
-                    Map.of(), Map.of());
+        if ("POST".equals(method) && registry.owner(req.getParameter("p")).or(registry::any).map(e -> e.foreign(req))
+                .orElse(false)) {
+            // Cancel, ask again, the reason and Send now only from the application's own pages, as protected requests.
+            return Responder.crossOrigin(req, kind);
         }
         if (sub.equals("/reason")) {
             return reason(req, user);
@@ -117,6 +118,11 @@ final class PendingEndpoint implements AutoCloseable {
             return engine.get().responder().reasonPage(req, draft.get(), null);
         }
         String reason = RequestFacts.cleanReason(req.getParameter("reason"));
+        int limit = engine.get().maxValueLength();
+        if (reason != null && Shown.length(reason) > limit) {
+            return engine.get().responder().reasonPage(req, draft.get(), "Your reason is " + Shown.length(reason)
+                    + " characters long; the approver can be shown at most " + limit + ". Please shorten it.");
+        }
         boolean skip = req.getParameter("skip") != null && draft.get().protection().reason() == Reason.OPTIONAL;
         if (reason == null && !skip) {
             return engine.get().responder().reasonPage(req, draft.get(), draft.get().protection().reason() == Reason.REQUIRED

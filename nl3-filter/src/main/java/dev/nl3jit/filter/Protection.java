@@ -147,7 +147,15 @@ public final class Protection {
 
     /** The protection the filter's own settings describe. */
     static Protection of(Nl3Settings s) {
-        return builder(s.approvalKey()).approvers(s.approvers()).metadata(s.metadata()).parameters(s.parameters())
+        return of(s, s.approvalKey());
+    }
+
+    /**
+     * The protection the settings describe, under {@code approvalKey}: the same approvers, metadata, parameters, grant
+     * duration, scope, uses and reason as the filter's, so a check from code and the filter decide alike.
+     */
+    static Protection of(Nl3Settings s, String approvalKey) {
+        return builder(approvalKey).approvers(s.approvers()).metadata(s.metadata()).parameters(s.parameters())
                 .grantDuration(s.grantDuration()).scope(s.grantScope()).uses(s.grantUses()).reason(s.reason()).build();
     }
 

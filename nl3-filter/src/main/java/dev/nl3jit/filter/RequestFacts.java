@@ -37,7 +37,6 @@ record RequestFacts(String user, String method, String path, String target, Stri
     String session() {
         return sessionHash.get();
     }
-    static final int MAX_REASON = 500;
 
     /**
      * The same facts with the request to keep and the session read now (the request is gone later), the given reason,
@@ -49,12 +48,14 @@ record RequestFacts(String user, String method, String path, String target, Stri
         return new RequestFacts(user, method, path, target, ip, userAgent, parameters, () -> s, () -> k, newReason, () -> mayAsk);
     }
 
-    /** A reason as typed: trimmed, at most {@value #MAX_REASON} characters, {@code null} when blank. */
+    /**
+     * A reason as typed: trimmed, {@code null} when blank, otherwise whole. It is never cut (the gate refuses one longer
+     * than {@code nl3.max-value-length}) and its control characters are escaped where it is shown, not here.
+     */
     static String cleanReason(String raw) {
         if (raw == null || raw.isBlank()) {
             return null;
         }
-        String r = raw.strip().replaceAll("[\\p{Cntrl}&&[^\\n]]", " ");
-        return r.length() > MAX_REASON ? r.substring(0, MAX_REASON) : r;
+        return raw.strip();
     }
 }

@@ -19,8 +19,10 @@ final class Responder {
     private final String pendingPage;
     private final String retryAfter;
     private final Clock clock;
+    private final int maxValueLength;
 
     Responder(Nl3Settings settings, Clock clock) {
+        this.maxValueLength = settings.maxValueLength();
         this.pendingPath = settings.pendingPath();
         this.pendingPage = settings.pendingPage();
         this.retryAfter = String.valueOf(Math.max(1, (settings.pollInterval().toMillis() + 999) / 1000));
@@ -48,6 +50,8 @@ final class Responder {
             return limited(req, kind, l.retryAfter());
         } else if (decision instanceof Decision.ReasonNeeded r) {
             return reasonNeeded(req, kind, r);
+        } else if (decision instanceof Decision.TooLong t) {
+            return tooLong(req, kind, t);
         }
         throw new IllegalArgumentException("a pass is not answered: " + decision);
     }
@@ -115,13 +119,40 @@ final class Responder {
                     : partial("<redirect url=\"" + Html.escape(page) + "\"></redirect>");
         }
         return problem(428, "reason-required", "Reason required", "This action needs a reason for the approver: send it in the "
-                + Engine.REASON_HEADER + " request header (at most " + RequestFacts.MAX_REASON + " characters).", Map.of(), Map.of());
+                + Engine.REASON_HEADER + " request header (at most " + maxValueLength + " characters).", Map.of(), Map.of());
     }
 
     /** The page where the user types the reason. */
     Answer reasonPage(HttpServletRequest req, ReasonDrafts.Draft d, String error) {
         String action = req.getContextPath() + pendingPath + "/reason";
-        return html(error == null ? 200 : 400, nonce -> Pages.reason(d, action, req.getContextPath() + "/", error, nonce));
+        return html(error == null ? 200 : 400, nonce -> Pages.reason(d, action, req.getContextPath() + "/", error, maxValueLength,
+                nonce));
+    }
+
+    /**
+     * A value too long to be shown whole: nothing was sent; browsers get a page naming the field and the limit, API
+     * clients 422 problem+json with {@code parameter}, {@code maxLength} and {@code length}.
+     */
+    static Answer tooLong(HttpServletRequest req, ClientKind kind, Decision.TooLong t) {
+        String detail = "The value of '" + t.field() + "' is " + t.length() + " characters long; the approver can be shown at "
+                + "most " + t.limit() + ", and an approval never covers a value the approver did not see whole. Nothing was sent.";
+        return switch (kind) {
+            case BROWSER -> html(422, nonce -> Pages.tooLong(t, req.getContextPath() + "/", nonce));
+            case FACES_PARTIAL -> partialError("Value too long", detail);
+            case API -> problem(422, "value-too-long", "Value too long", detail, Map.of("parameter", t.field(),
+                    "maxLength", t.limit(), "length", t.length()), Map.of());
+        };
+    }
+
+    /** An unsafe request a browser marks as sent from another origin: 403, nothing sent. */
+    static Answer crossOrigin(HttpServletRequest req, ClientKind kind) {
+        String detail = "This request was sent by a page of another site or origin. It is accepted only from the application "
+                + "itself. Nothing was sent and nothing was changed.";
+        return switch (kind) {
+            case BROWSER -> html(403, nonce -> Pages.crossOrigin(req.getContextPath() + "/", nonce));
+            case FACES_PARTIAL -> partialError("Cross-origin request refused", detail);
+            case API -> problem(403, "cross-origin", "Cross-origin request refused", detail, Map.of(), Map.of());
+        };
     }
 
     /** Over {@code nl3.request-limit}: 429 and when to try again. */

@@ -94,6 +94,11 @@ final class SettingsTable {
     static final Setting<RateLimit> REQUEST_LIMIT = new Setting<>("nl3.request-limit", "5/10m", RateLimit::parse,
             SettingsTable::present);
     static final Setting<Integer> MAX_KEPT_BODY = integer("nl3.max-kept-body", "65536", 0, 16 * 1024 * 1024, " bytes");
+    /** The longest value (request parameter, method argument, reason) an approver can be shown whole; longer ones are refused. */
+    static final Setting<Integer> MAX_VALUE_LENGTH = integer("nl3.max-value-length", "500", 1, 100_000, " characters");
+    /** Origins besides the application's own from which browsers may send unsafe protected requests. */
+    static final Setting<Set<String>> ALLOWED_ORIGINS = new Setting<>("nl3.allowed-origins", "", SettingsTable::origins,
+            v -> null);
     static final Setting<Integer> MAX_ENTRIES_PER_USER = integer("nl3.max-entries-per-user", "20", 1, 10_000, "");
     static final Setting<GrantBinding> GRANT_BINDING = choice("nl3.grant-binding", "user", GrantBinding.class);
     private static final Pattern STORE_WORD = Pattern.compile("[a-z][a-z0-9-]{0,31}");
@@ -115,7 +120,7 @@ final class SettingsTable {
             LOCK_CHECK, LOCK_CHECK_FAILURE, NOT_ENROLLED, APPROVAL_FAILURE, CONNECT_TIMEOUT, READ_TIMEOUT, PENDING_PATH,
             PENDING_PAGE, API_PATHS, MAX_RESPONSE_SIZE, MAX_ENTRIES, AUTO_REGISTER, GRANT_USES, REASON, LOCK_RECHECK,
             REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING, STORE, STORE_PROVIDER, STORE_URI, STORE_NAME, METHODS,
-            MAX_STATUS_CALLS);
+            MAX_STATUS_CALLS, MAX_VALUE_LENGTH, ALLOWED_ORIGINS);
 
     static final Set<String> NAMES;
 
@@ -394,6 +399,20 @@ final class SettingsTable {
     }
 
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
+
+    /** Web origins, each normalised as browsers send them in {@code Origin}: lower case, default port left out. */
+    private static Set<String> origins(String text) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (String o : list(text)) {
+            String normal = Origins.normalise(o);
+            if (normal == null) {
+                throw new IllegalArgumentException(shown(o) + "; expected origins as browsers send them, comma-separated, "
+                        + "e.g. https://admin.example.com,https://example.com:8443 (scheme, host and port; no path)");
+            }
+            out.add(normal);
+        }
+        return Set.copyOf(out);
+    }
 
     private static String checkApiPaths(List<String> paths) {
         for (String p : paths) {
