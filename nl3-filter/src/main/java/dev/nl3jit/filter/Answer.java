@@ -43,6 +43,13 @@ public final class Answer {
         return body;
     }
 
+    /** The same answer with one more header (or {@code name} replaced). */
+    Answer with(String name, String value) {
+        Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+        h.put(name, value);
+        return new Answer(status, contentType, h, body);
+    }
+
     /**
      * Writes status, headers and body in place of anything the response buffered so far; does nothing when the
      * response is already committed.

@@ -119,7 +119,11 @@ final class Engine implements AutoCloseable {
     CheckResult check(HttpServletRequest req, Protection protection, Map<String, String> known) {
         if (origins.foreign(req)) {
             // Before the grant path too: an approval must not be usable from another origin's page either.
-            return CheckResult.of(CheckResult.Outcome.CROSS_ORIGIN, null, Responder.crossOrigin(req, kindOf(req)));
+            Answer refused = Responder.crossOrigin(req, kindOf(req));
+            if (!Streams.discard(req, 64 * 1024)) {
+                refused = refused.with("Connection", "close");
+            }
+            return CheckResult.of(CheckResult.Outcome.CROSS_ORIGIN, null, refused);
         }
         String user = username(req.getUserPrincipal());
         if (user == null) {

@@ -22,4 +22,26 @@ final class Streams {
         }
         return out.toByteArray();
     }
+
+    /**
+     * Reads and drops a refused request's body, so the connection can serve the next request: {@code true} when it
+     * ended within {@code maxBytes}, {@code false} when it is longer or cannot be read (then the connection should close).
+     */
+    static boolean discard(jakarta.servlet.ServletRequest req, int maxBytes) {
+        try {
+            InputStream in = req.getInputStream();
+            byte[] buf = new byte[8192];
+            long total = 0;
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                total += n;
+                if (total > maxBytes) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
+    }
 }
