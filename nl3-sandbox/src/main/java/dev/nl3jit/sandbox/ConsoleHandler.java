@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The approver console at {@code /console}: pending requests rendered from their templates, Approve,
  * Reject with a comment, and a signature field for Sign-and-Approve templates. Every piece of text that
- * came from a request or a template is escaped. Forms carry a per-sandbox anti-forgery token.
+ * came from a request or a template is escaped. Forms carry a per-sandbox anti-forgery token, and a post that a
+ * browser says came from another origin or site is refused (403) before anything changes.
  */
 final class ConsoleHandler {
     static final String PATH = "/console";
@@ -39,6 +40,10 @@ final class ConsoleHandler {
     }
 
     Reply handle(Req req) throws IOException {
+        if (!req.method.equals("GET") && !req.method.equals("HEAD")) {
+            // A page elsewhere must not make the approver approve, reject or switch identity (see BrowserGuard).
+            BrowserGuard.requireSameOrigin(req);
+        }
         String rest = req.path.substring(PATH.length());
         if (rest.isEmpty() || rest.equals("/")) {
             ApiHandler.requireMethod(req, "GET");
