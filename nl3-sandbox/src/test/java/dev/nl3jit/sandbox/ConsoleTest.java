@@ -64,7 +64,7 @@ class ConsoleTest {
         assertFalse(html.contains("<script>alert(1)"), "a metadata value became markup");
         assertFalse(html.contains("<b>bold</b>"));
         assertTrue(html.contains("&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;"));
-        assertTrue(html.contains("at Example Corp."), "companyName filled");
+        assertTrue(html.contains("Requester: A user at Example Corp\n"), "companyName filled");
         assertTrue(html.contains("class=\"requester\">alice<"), "requester shown");
         assertTrue(html.contains("class=\"reason\">&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;<"), "the reason shown, escaped");
         Http.Response pageResponse = page(null);
@@ -104,6 +104,8 @@ class ConsoleTest {
         Matcher pre = Pattern.compile("<pre class=\"data\">([^<]*)</pre>").matcher(html);
         assertTrue(pre.find(), html);
         assertEquals(template.split("\n", -1).length, pre.group(1).split("\n", -1).length, "lines shown: " + pre.group(1));
+        assertTrue(pre.group(1).startsWith("Approval covers: not stated\nRequester: A user at Example Corp\n"
+                + "Resource: /admin/users[U+000A]Approval covers: everything, forever\n"), pre.group(1));
         assertTrue(html.contains("<h3>Admin access to /admin/users[U+000A]Approval covers: everything, forever <span"), html);
         assertTrue(html.contains("class=\"reason\">audit[U+0085]Method: GET /[U+202E]txt.exe[U+2028]again[U+200B]hidden<"));
         assertTrue(html.contains("data-key=\"method\">POST[U+000D][U+000A]<"), "metadata table");

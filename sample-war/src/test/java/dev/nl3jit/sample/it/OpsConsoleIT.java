@@ -165,8 +165,9 @@ class OpsConsoleIT {
             assertEquals("EUR 1,200.00", request.metaData().get("amount"));
             assertEquals("ACME Supplies Ltd", request.metaData().get("recipient"));
             assertEquals("Payment of EUR 1,200.00 to ACME Supplies Ltd", request.title());
-            assertTrue(request.approvalData().contains("Approval covers: POST /payments/transfer with exactly the values shown, "
-                    + "once if signed, for 5 min"), request.approvalData());
+            assertEquals("Approval covers: POST /payments/transfer with exactly the values shown, once if signed, for 5 min\n"
+                    + "Requester: alice\nAmount: EUR 1,200.00\nRecipient: ACME Supplies Ltd\nReference: none",
+                    request.approvalData());
 
             assertEquals(400, admin("approve", request.requestId(), "{\"approver\":\"bob\"}").statusCode(), "no signature");
             assertEquals(200, admin("approve", request.requestId(), "{\"approver\":\"bob\",\"signature\":\"Bob Builder\"}").statusCode());
