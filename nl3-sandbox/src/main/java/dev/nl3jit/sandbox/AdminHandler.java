@@ -5,7 +5,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON admin API under {@code /sandbox/api/}, for tests and scripts. */
+/**
+ * The JSON admin API under {@code /sandbox/api/}, for tests and scripts. Every call that changes something (POST,
+ * PUT, PATCH, DELETE) takes {@code Content-Type: application/json}, and no call is answered for a page of another
+ * origin (see {@link BrowserGuard}): a web page the approver opens cannot unlock a user or add faults.
+ */
 final class AdminHandler {
     static final String PREFIX = "/sandbox/api/";
     private final Sandbox sandbox;
@@ -17,6 +21,8 @@ final class AdminHandler {
     }
 
     Reply handle(Req req) throws IOException {
+        BrowserGuard.requireSameOrigin(req);
+        BrowserGuard.requireJson(req);
         String[] p = req.path.substring(PREFIX.length()).split("/", -1);
         switch (p[0]) {
             case "requests" -> {

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The approver console at {@code /console}: pending requests rendered from their templates, Approve,
  * Reject with a comment, and a signature field for Sign-and-Approve templates. Every piece of text that
- * came from a request or a template is escaped. Forms carry a per-sandbox anti-forgery token.
+ * came from a request or a template is escaped. Forms carry a per-sandbox anti-forgery token, and a post that a
+ * browser says came from another origin or site is refused (403) before anything changes.
  */
 final class ConsoleHandler {
     static final String PATH = "/console";
@@ -39,6 +40,10 @@ final class ConsoleHandler {
     }
 
     Reply handle(Req req) throws IOException {
+        if (!req.method.equals("GET") && !req.method.equals("HEAD")) {
+            // A page elsewhere must not make the approver approve, reject or switch identity (see BrowserGuard).
+            BrowserGuard.requireSameOrigin(req);
+        }
         String rest = req.path.substring(PATH.length());
         if (rest.isEmpty() || rest.equals("/")) {
             ApiHandler.requireMethod(req, "GET");
@@ -113,7 +118,7 @@ final class ConsoleHandler {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>NL3 sandbox \u2013 approver console</title><style>").append(CSS).append("</style></head><body>")
                 .append("<header><h1>Approver console</h1><p class=\"sub\">NL3 sandbox \u00b7 ")
-                .append(Html.escape(state.seed().companyName())).append("</p>")
+                .append(text(state.seed().companyName())).append("</p>")
                 .append("<form class=\"as\" method=\"post\" action=\"").append(PATH).append("/as\">")
                 .append("<input type=\"hidden\" name=\"csrf\" value=\"").append(csrf).append("\">")
                 .append("<label for=\"as-user\">Signed in as</label> <select id=\"as-user\" name=\"user\">");
@@ -123,7 +128,7 @@ final class ConsoleHandler {
         for (Seed.User u : state.users()) {
             h.append("<option value=\"").append(Html.escape(u.username())).append('"')
                     .append(as != null && as.username().equals(u.username()) ? " selected" : "").append('>')
-                    .append(Html.escape(u.username())).append(u.email() == null ? "" : " (" + Html.escape(u.email()) + ")")
+                    .append(text(u.username())).append(u.email() == null ? "" : " (" + text(u.email()) + ")")
                     .append("</option>");
         }
         h.append("</select> <button type=\"submit\" id=\"as-submit\">Switch</button></form></header><main>");
@@ -134,7 +139,7 @@ final class ConsoleHandler {
             h.append("<p class=\"flash hint\">Choose who you are under <em>Signed in as</em> to approve or reject.</p>");
         }
         if (error != null) {
-            h.append("<p class=\"flash err\" role=\"alert\">").append(Html.escape(error)).append("</p>");
+            h.append("<p class=\"flash err\" role=\"alert\">").append(text(error)).append("</p>");
         }
         h.append("<h2>Pending requests</h2><div id=\"pending\" aria-live=\"polite\">").append(pendingList(as))
                 .append("</div><h2>Recent decisions</h2>").append(recent()).append("</main><script>").append(JS)
@@ -153,17 +158,20 @@ final class ConsoleHandler {
             boolean sign = r.approvalType() == Seed.ApprovalType.SIGN_AND_APPROVE;
             String id = Html.escape(r.requestId());
             h.append("<article class=\"req\" data-request-id=\"").append(id).append("\">")
-                    .append("<h3>").append(Html.escape(r.title())).append(" <span class=\"badge").append(sign ? " sign" : "")
+                    .append("<h3>").append(text(r.title())).append(" <span class=\"badge").append(sign ? " sign" : "")
                     .append("\">").append(sign ? "Sign and Approve" : "Approve").append("</span></h3>")
-                    .append("<pre class=\"data\">").append(Html.escape(r.approvalData())).append("</pre>")
-                    .append("<dl><dt>Requester</dt><dd class=\"requester\">").append(Html.escape(r.requester()))
+                    // The template's own line breaks stay line breaks; its values were escaped whole when rendered.
+                    .append("<pre class=\"data\">").append(Html.escape(Visible.escapeKeepingLineFeeds(r.approvalData())))
+                    .append("</pre>")
+                    .append("<dl><dt>Requester</dt><dd class=\"requester\">").append(text(r.requester()))
                     .append(r.metaData().get("reason") == null ? "" : "</dd><dt>Reason</dt><dd class=\"reason\">"
-                            + Html.escape(r.metaData().get("reason")))
-                    .append("</dd><dt>Approvers</dt><dd>").append(Html.escape(String.join(", ", r.approvers())))
-                    .append("</dd><dt>User agent</dt><dd>").append(Html.escape(r.userAgent() == null ? "unknown" : r.userAgent()))
-                    .append("</dd><dt>IP</dt><dd>").append(Html.escape(r.userIp()))
+                            + text(r.metaData().get("reason")))
+                    .append("</dd><dt>Approvers</dt><dd>").append(text(String.join(", ", r.approvers())))
+                    .append("</dd><dt>User agent</dt><dd>").append(text(r.userAgent() == null ? "unknown" : r.userAgent()))
+                    .append("</dd><dt>IP</dt><dd>").append(text(r.userIp()))
                     .append("</dd><dt>Age</dt><dd>").append(age(Duration.between(r.createdAt(), now)))
                     .append(" (expires in ").append(age(Duration.between(now, r.expiresAt()))).append(")</dd></dl>")
+                    .append(metadata(r.metaData()))
                     .append("<form method=\"post\" action=\"").append(PATH).append("/requests/").append(id).append("/decide\">")
                     .append("<input type=\"hidden\" name=\"csrf\" value=\"").append(csrf).append("\">");
             if (sign) {
@@ -189,15 +197,32 @@ final class ConsoleHandler {
             if (++n > 15) {
                 break;
             }
-            h.append("<tr><td>").append(Html.escape(r.title())).append("</td><td>").append(Html.escape(r.requester()))
+            h.append("<tr><td>").append(text(r.title())).append("</td><td>").append(text(r.requester()))
                     .append("</td><td class=\"st ").append(r.status().toLowerCase(java.util.Locale.ROOT)).append("\">")
-                    .append(r.status()).append("</td><td>").append(Html.escape(r.decidedBy() == null ? "" : r.decidedBy()))
-                    .append("</td><td>").append(Html.escape(r.comment() == null ? "" : r.comment())).append("</td></tr>");
+                    .append(r.status()).append("</td><td>").append(text(r.decidedBy()))
+                    .append("</td><td>").append(text(r.comment())).append("</td></tr>");
         }
         if (n == 0) {
             h.append("<tr><td colspan=\"5\">None yet.</td></tr>");
         }
         return h.append("</tbody></table>").toString();
+    }
+
+    /** Every metadata value of the request, as sent, under its key (sorted), invisible characters shown. */
+    private static String metadata(Map<String, String> metaData) {
+        if (metaData.isEmpty()) {
+            return "";
+        }
+        StringBuilder h = new StringBuilder("<table class=\"meta\"><caption>Metadata as sent</caption><tbody>");
+        metaData.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> h.append("<tr><th scope=\"row\">")
+                .append(text(e.getKey())).append("</th><td data-key=\"").append(Html.escape(Visible.escape(e.getKey())))
+                .append("\">").append(text(e.getValue())).append("</td></tr>"));
+        return h.append("</tbody></table>").toString();
+    }
+
+    /** Text for HTML: invisible characters as [U+XXXX], then HTML-escaped. */
+    private static String text(String s) {
+        return Html.escape(Visible.escape(s));
     }
 
     private static String age(Duration d) {
@@ -222,7 +247,9 @@ final class ConsoleHandler {
             .approve{background:#1f7a3d;color:#fff}.reject{background:#fff;border-color:#b3261e;color:#b3261e}\
             button:disabled{opacity:.5;cursor:not-allowed}.flash{padding:.6rem 1rem;border-radius:6px}\
             .ok{background:#e5f5ea;color:#1f5e33}.err{background:#fde8e7;color:#8c1d18}.empty{color:#5b6475}.hint{background:#eef1f6;color:#39414f}\
-            table{width:100%;border-collapse:collapse;background:#fff;font-size:.9rem}th,td{text-align:left;\
+            table{width:100%;border-collapse:collapse;background:#fff;font-size:.9rem}\
+            .meta{margin:.5rem 0;font-size:.85rem}.meta caption{text-align:left;color:#5b6475;padding:.2rem 0}\
+            .meta th{width:1%;white-space:nowrap;color:#5b6475;font-weight:normal}.meta td{word-break:break-word}th,td{text-align:left;\
             padding:.4rem .6rem;border-bottom:1px solid #e3e6eb}.st.approved{color:#1f7a3d}.st.rejected{color:#b3261e}\
             """;
 

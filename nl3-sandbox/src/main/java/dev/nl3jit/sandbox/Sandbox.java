@@ -154,10 +154,11 @@ public final class Sandbox implements AutoCloseable {
             } else if (req.path.startsWith(AdminHandler.PREFIX) || req.path.startsWith(ConsoleHandler.PATH)) {
                 if (!remoteAdmin && !req.fromLoopback()) {
                     reply = Reply.error(403, "forbidden", "the admin API and console answer loopback callers only");
-                } else if (req.path.startsWith(AdminHandler.PREFIX)) {
-                    reply = admin.handle(req);
                 } else {
-                    reply = console.handle(req);
+                    if (!remoteAdmin) {
+                        BrowserGuard.requireLoopbackHost(req);
+                    }
+                    reply = req.path.startsWith(AdminHandler.PREFIX) ? admin.handle(req) : console.handle(req);
                 }
             } else if (req.path.equals("/")) {
                 reply = Reply.redirect(ConsoleHandler.PATH);

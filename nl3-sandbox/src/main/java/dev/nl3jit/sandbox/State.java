@@ -289,7 +289,9 @@ final class State {
             if (value == null && key.equals("companyName")) {
                 value = seed.companyName();
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value));
+            // A value is one value: its line breaks, bidi controls and other invisible characters are shown as
+            // [U+XXXX], so it can neither start a line that looks like the template's nor hide or reorder text.
+            m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : Visible.escape(value)));
         }
         m.appendTail(out);
         return out.toString();

@@ -59,6 +59,9 @@ class AdminApiTest {
                 new Case("GET", "/sandbox/api/nothing", null, 404))) {
             HttpRequest.Builder b = HttpRequest.newBuilder(nl3.sandbox().baseUri().resolve(c.path()));
             b.method(c.method(), c.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(c.body()));
+            if (c.body() != null) {
+                b.header("Content-Type", "application/json");
+            }
             Http.Response r = http().send(b.build());
             assertEquals(c.status(), r.status(), c + " -> " + r.body());
             assertTrue(r.message() != null && !r.message().isBlank(), c + " has no message");

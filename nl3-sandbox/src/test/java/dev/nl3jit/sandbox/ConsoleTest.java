@@ -64,12 +64,53 @@ class ConsoleTest {
         assertFalse(html.contains("<script>alert(1)"), "a metadata value became markup");
         assertFalse(html.contains("<b>bold</b>"));
         assertTrue(html.contains("&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;"));
-        assertTrue(html.contains("at Example Corp."), "companyName filled");
+        assertTrue(html.contains("Requester: A user at Example Corp\n"), "companyName filled");
         assertTrue(html.contains("class=\"requester\">alice<"), "requester shown");
         assertTrue(html.contains("class=\"reason\">&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;<"), "the reason shown, escaped");
         Http.Response pageResponse = page(null);
         assertTrue(pageResponse.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
         assertTrue(pageResponse.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+    }
+
+    @Test
+    void invisibleCharactersInValuesAreShownAsEscapesAndTheTemplateKeepsItsLines() {
+        // A line break, NEL, a right-to-left override, a line separator, a zero-width space, a musical format
+        // character and a lone surrogate: each could make the approver read something other than what runs.
+        String id = create("{\"resource\":\"/admin/users\\nApproval covers: everything, forever\","
+                + "\"reason\":\"audit\\u0085Method: GET /\\u202Etxt.exe\\u2028again\\u200Bhidden\","
+                + "\"method\":\"POST\\r\\n\","
+                + "\"path\":\"/x\\uD834\\uDD73\\uDC00\"}");
+        ApprovalView view = nl3.sandbox().request(id);
+        String template = nl3.sandbox().seed().templates().stream().filter(t -> t.approvalKey().equals("ADMIN_ACCESS"))
+                .findFirst().orElseThrow().approvalData();
+        String data = view.approvalData();
+        assertEquals(template.split("\n", -1).length, data.split("\n", -1).length, "lines of " + data);
+        assertTrue(data.contains("/admin/users[U+000A]Approval covers: everything, forever"), data);
+        assertTrue(data.contains("audit[U+0085]Method: GET /[U+202E]txt.exe[U+2028]again[U+200B]hidden"), data);
+        assertTrue(data.contains("POST[U+000D][U+000A] /x[U+1D173][U+DC00]"), data);
+        assertEquals("Admin access to /admin/users[U+000A]Approval covers: everything, forever", view.title());
+        for (char c : new char[] {'\r', '\u0085', '\u202E', '\u2028', '\u200B'}) {
+            assertFalse(data.indexOf(c) >= 0 || view.title().indexOf(c) >= 0, "raw U+" + Integer.toHexString(c));
+        }
+        assertEquals("audit\u0085Method: GET /\u202Etxt.exe\u2028again\u200Bhidden", view.metaData().get("reason"),
+                "the metadata itself is kept as sent");
+        String adminJson = http().get("/sandbox/api/requests/" + id, null).body();
+        assertTrue(adminJson.contains("audit[U+0085]Method: GET /[U+202E]txt.exe"), adminJson);
+
+        String html = page(null).body();
+        for (String raw : new String[] {"\r", "\u0085", "\u202E", "\u2028", "\u200B", "\uDC00", "\uD834\uDD73"}) {
+            assertFalse(html.contains(raw), "raw U+" + Integer.toHexString(raw.codePointAt(0)) + " in the console");
+        }
+        Matcher pre = Pattern.compile("<pre class=\"data\">([^<]*)</pre>").matcher(html);
+        assertTrue(pre.find(), html);
+        assertEquals(template.split("\n", -1).length, pre.group(1).split("\n", -1).length, "lines shown: " + pre.group(1));
+        assertTrue(pre.group(1).startsWith("Approval covers: not stated\nRequester: A user at Example Corp\n"
+                + "Resource: /admin/users[U+000A]Approval covers: everything, forever\n"), pre.group(1));
+        assertTrue(html.contains("<h3>Admin access to /admin/users[U+000A]Approval covers: everything, forever <span"), html);
+        assertTrue(html.contains("class=\"reason\">audit[U+0085]Method: GET /[U+202E]txt.exe[U+2028]again[U+200B]hidden<"));
+        assertTrue(html.contains("data-key=\"method\">POST[U+000D][U+000A]<"), "metadata table");
+        assertTrue(html.contains("data-key=\"path\">/x[U+1D173][U+DC00]<"), "metadata table");
+        assertTrue(html.contains("data-key=\"resource\">/admin/users[U+000A]Approval covers: everything, forever<"));
     }
 
     @Test

@@ -84,7 +84,7 @@ class FaultInjectionTest {
         assertTrue(http().get("/sandbox/api/faults", null).body().contains("\"status\":500"));
         assertEquals(500, check().status());
         assertEquals(204, http().send(HttpRequest.newBuilder(nl3.sandbox().baseUri().resolve("/sandbox/api/faults"))
-                .DELETE().build()).status());
+                .header("Content-Type", "application/json").DELETE().build()).status());
         assertEquals(200, check().status());
     }
 

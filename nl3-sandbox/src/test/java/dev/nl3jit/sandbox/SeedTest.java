@@ -25,6 +25,18 @@ class SeedTest {
     }
 
     @Test
+    void demoTemplatesPutTheLibrarysLineFirstAndEachValueOnItsOwnLabelledLine() {
+        for (Seed.Template t : Seed.defaults().templates()) {
+            String[] lines = t.approvalData().split("\n", -1);
+            assertEquals("Approval covers: ${covers}", lines[0], t.approvalKey());
+            for (int i = 1; i < lines.length; i++) {
+                assertTrue(lines[i].matches("[A-Z][a-z]+: \\$\\{[A-Za-z]+}( (at )?\\$\\{[A-Za-z]+})?"),
+                        t.approvalKey() + " line " + (i + 1) + ": " + lines[i]);
+            }
+        }
+    }
+
+    @Test
     void parsesTypesLeniently() {
         Seed seed = Seed.parse("{\"companyName\":\"ACME\",\"audience\":\"https://nl3.test/\",\"applications\":[{\"issuer\":\"a.test\","
                 + "\"signingKey\":\"c2Vj\\ncmV0\"}],\"templates\":[{\"approvalKey\":\"K\",\"type\":\"Sign and Approve\","

@@ -7,7 +7,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** Signs out by POST only (a link or an image elsewhere cannot sign anyone out); the session cookie is SameSite=Lax. */
+/**
+ * Signs out by POST only (a link or an image elsewhere cannot sign anyone out), with the session's anti-forgery token
+ * ({@link CsrfFilter}); the session cookie is SameSite=Lax.
+ */
 @WebServlet("/logout")
 public class LogoutServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;

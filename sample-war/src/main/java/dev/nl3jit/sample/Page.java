@@ -23,7 +23,8 @@ final class Page {
                 + "<a href=\"" + ctx + "/payments\">Payments</a>"
                 + (user == null ? "<a href=\"" + ctx + "/account\">Sign in</a>"
                         : "<span class=\"who\">" + escape(user) + "</span><form method=\"post\" action=\"" + ctx
-                                + "/logout\" class=\"signout\"><button type=\"submit\" id=\"signout\">Sign out</button></form>")
+                                + "/logout\" class=\"signout\">" + Csrf.field(req)
+                                + "<button type=\"submit\" id=\"signout\">Sign out</button></form>")
                 + "</nav></header><main><h1>" + escape(title) + "</h1>" + body + "</main></body></html>");
     }
 

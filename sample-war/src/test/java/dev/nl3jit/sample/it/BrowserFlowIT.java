@@ -3,8 +3,14 @@ package dev.nl3jit.sample.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.nl3jit.sandbox.ApprovalView;
 import dev.nl3jit.sandbox.Sandbox;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -210,6 +216,66 @@ class BrowserFlowIT {
         clickInCard("reject");
         waitOn(alice, 10).until(ExpectedConditions.presenceOfElementLocated(By.id("comment")));
         assertEquals("Not the amount we agreed", alice.findElement(By.id("comment")).getText());
+    }
+
+    /**
+     * A page of another origin on the same site (localhost, another port: bob's SameSite=Strict console cookie goes
+     * along) that even knows the console's anti-forgery token auto-submits an approval in bob's browser: the console
+     * refuses it (Chromium sends Origin and Sec-Fetch-Site) and the request stays pending; the console's own form, in
+     * the same browser, still decides.
+     */
+    @Test
+    void aPageOfAnotherOriginCannotMakeBobApprove() throws Exception {
+        openConsoleAsBob();
+        WebClient client = new WebClient(URI.create(app)).login("alice");
+        HttpResponse<String> asked = client.post("payments/transfer",
+                WebClient.form("csrf", client.csrf("payments"), "amount", "EUR 7.00", "recipient", "Other Origin Ltd"));
+        assertEquals(303, asked.statusCode(), asked.body());
+        ApprovalView request = sandbox.pendingRequests().stream().filter(r -> "EUR 7.00".equals(r.metaData().get("amount")))
+                .findFirst().orElseThrow();
+        pendingCard();
+        String token = bob.findElement(By.name("csrf")).getAttribute("value");
+        String console = sandbox.consoleUri().toString().replace("127.0.0.1", "localhost");
+        String attack = "<!DOCTYPE html><html><body><form id=\"f\" method=\"post\" action=\"" + console + "/requests/"
+                + request.requestId() + "/decide\"><input name=\"csrf\" value=\"" + token + "\">"
+                + "<input name=\"decision\" value=\"approve\"><input name=\"signature\" value=\"Bob\">"
+                + "<input name=\"comment\" value=\"forged\"></form><script>document.getElementById('f').submit()</script>"
+                + "</body></html>";
+        HttpServer elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        elsewhere.createContext("/", x -> {
+            byte[] body = attack.getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        elsewhere.start();
+        try {
+            bob.get("http://localhost:" + elsewhere.getAddress().getPort() + "/");
+            // The form sends itself: either the console's refusal or, were it accepted, the console again.
+            waitOn(bob, 10).until(d -> d.getPageSource().contains("cross_origin") || d.getCurrentUrl().contains("/console?"));
+        } finally {
+            elsewhere.stop(0);
+        }
+        assertEquals("PENDING", sandbox.request(request.requestId()).status(), "a page elsewhere made bob approve");
+        assertTrue(bob.getCurrentUrl().endsWith("/decide") && bob.getPageSource().contains("cross_origin"), bob.getPageSource());
+
+        bob.get(console);
+        waitOn(bob, 15).until(d -> {
+            card(d, "EUR 7.00").findElement(By.cssSelector("input.signature")).sendKeys("Bob Approver");
+            return true;
+        });
+        waitOn(bob, 10).until(d -> {
+            card(d, "EUR 7.00").findElement(By.cssSelector("button.approve")).click();
+            return true;
+        });
+        waitOn(bob, 10).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".flash.ok"), "approved"));
+        assertEquals("APPROVED", sandbox.request(request.requestId()).status());
+    }
+
+    private static WebElement card(WebDriver d, String text) {
+        return d.findElements(By.cssSelector("article.req")).stream().filter(c -> c.getText().contains(text)).findFirst()
+                .orElseThrow(() -> new org.openqa.selenium.NoSuchElementException("no pending card with " + text));
     }
 
     @Test

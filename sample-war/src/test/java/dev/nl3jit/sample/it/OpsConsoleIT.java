@@ -154,7 +154,8 @@ class OpsConsoleIT {
         auditLog.addHandler(capture);
         try {
             WebClient alice = new WebClient(app).login("alice");
-            String form = WebClient.form("amount", "EUR 1,200.00", "recipient", "ACME Supplies Ltd");
+            String csrf = alice.csrf("payments");
+            String form = WebClient.form("csrf", csrf, "amount", "EUR 1,200.00", "recipient", "ACME Supplies Ltd");
             HttpResponse<String> first = alice.post("payments/transfer", form);
             assertEquals(303, first.statusCode(), first.body());
             String pending = first.headers().firstValue("Location").orElseThrow();
@@ -165,8 +166,9 @@ class OpsConsoleIT {
             assertEquals("EUR 1,200.00", request.metaData().get("amount"));
             assertEquals("ACME Supplies Ltd", request.metaData().get("recipient"));
             assertEquals("Payment of EUR 1,200.00 to ACME Supplies Ltd", request.title());
-            assertTrue(request.approvalData().contains("Approval covers: POST /payments/transfer with exactly the values shown, "
-                    + "once if signed, for 5 min"), request.approvalData());
+            assertEquals("Approval covers: POST /payments/transfer with exactly the values shown, once if signed, for 5 min\n"
+                    + "Requester: alice\nAmount: EUR 1,200.00\nRecipient: ACME Supplies Ltd\nReference: none",
+                    request.approvalData());
 
             assertEquals(400, admin("approve", request.requestId(), "{\"approver\":\"bob\"}").statusCode(), "no signature");
             assertEquals(200, admin("approve", request.requestId(), "{\"approver\":\"bob\",\"signature\":\"Bob Builder\"}").statusCode());
@@ -185,7 +187,7 @@ class OpsConsoleIT {
             assertEquals(409, alice.post("nl3-approval/send", click).statusCode(), "sent once");
             assertEquals(303, alice.post("payments/transfer", form).statusCode(), "the signed approval was good for one transfer");
             HttpResponse<String> tampered = alice.post("payments/transfer",
-                    WebClient.form("amount", "EUR 999,999.00", "recipient", "ACME Supplies Ltd"));
+                    WebClient.form("csrf", csrf, "amount", "EUR 999,999.00", "recipient", "ACME Supplies Ltd"));
             assertEquals(303, tampered.statusCode(), "another amount needs its own approval");
 
             String approved = audit.stream().filter(l -> l.contains("\"event\":\"APPROVED\"") && l.contains(request.requestId()))
@@ -202,11 +204,44 @@ class OpsConsoleIT {
     }
 
     @Test
-    void signOutIsAPost() {
+    void signOutIsAPostWithTheSessionsToken() {
         WebClient alice = new WebClient(app).login("alice");
         assertEquals(405, alice.get("logout").statusCode());
-        assertEquals(302, alice.post("logout", "").statusCode());
+        assertEquals(403, alice.post("logout", "").statusCode(), "signed out without the token");
+        assertEquals(403, alice.post("logout", WebClient.form("csrf", "forged")).statusCode());
+        assertEquals(403, alice.post("logout", WebClient.form("csrf", new WebClient(app).login("bob").csrf("account")))
+                .statusCode(), "another session's token");
+        assertTrue(alice.get("account").body().contains("Signed in as <strong>alice"), "signed out by a refused post");
+        assertEquals(302, alice.post("logout", WebClient.form("csrf", alice.csrf("account"))).statusCode());
         assertFalse(alice.get("account").body().contains("Signed in as"), "signed out");
+    }
+
+    @Test
+    void aTransferWithoutTheSessionsTokenIsRefusedAndAsksNoOne() {
+        WebClient alice = new WebClient(app).login("alice");
+        String bobs = new WebClient(app).login("bob").csrf("payments");
+        String alices = alice.csrf("payments");
+        assertFalse(alices.equals(bobs), "one token per session");
+        int requests = sandbox.requests().size();
+        long asked = sandbox.calls().stream().filter(c -> c.path().equals("/nl3/api/v1/approvalRequest")).count();
+        for (String form : List.of(WebClient.form("amount", "EUR 5.00", "recipient", "Mallory"),
+                WebClient.form("csrf", "", "amount", "EUR 5.00", "recipient", "Mallory"),
+                WebClient.form("csrf", alices.substring(1), "amount", "EUR 5.00", "recipient", "Mallory"),
+                WebClient.form("csrf", bobs, "amount", "EUR 5.00", "recipient", "Mallory"))) {
+            HttpResponse<String> r = alice.post("payments/transfer", form);
+            assertEquals(403, r.statusCode(), form + " -> " + r.body());
+            assertTrue(r.body().contains("id=\"csrf-refused\"") && r.body().contains("nothing was done"), r.body());
+            assertFalse(r.body().contains("Transferred"), r.body());
+        }
+        assertEquals(requests, sandbox.requests().size(), "an approver was asked about a forged transfer");
+        assertEquals(asked, sandbox.calls().stream().filter(c -> c.path().equals("/nl3/api/v1/approvalRequest")).count(),
+                "NL3 was called for a forged transfer");
+        // The same form with the session's token goes on to the approval.
+        HttpResponse<String> real = alice.post("payments/transfer",
+                WebClient.form("csrf", alices, "amount", "EUR 5.00", "recipient", "Mallory"));
+        assertEquals(303, real.statusCode(), real.body());
+        assertEquals(requests + 1, sandbox.requests().size());
+        assertEquals("EUR 5.00", newest("alice", "PAYMENT_APPROVAL").metaData().get("amount"));
     }
 
     @Test

@@ -39,6 +39,19 @@ final class WebClient {
         return this;
     }
 
+    /**
+     * The anti-forgery token of this client's session, read from the hidden field of the form on {@code page}, as a
+     * browser would send it back.
+     */
+    String csrf(String page) {
+        HttpResponse<String> r = get(page);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(r.body());
+        if (r.statusCode() != 200 || !m.find()) {
+            throw new AssertionError("no anti-forgery token on " + page + ": " + r.statusCode() + " " + r.body());
+        }
+        return m.group(1);
+    }
+
     /** A path relative to the application, from an absolute or context-relative Location. */
     String relative(String location) {
         String path = URI.create(location).getPath();
