@@ -16,6 +16,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class ApprovalGate {
     private static final System.Logger LOG = System.getLogger(ApprovalGate.class.getName());
+    /** The answer when the store failed: 503, whatever the failure policy. */
+    static final Decision STORE_FAILED = new Decision.Unavailable(Nl3Failure.Kind.UNAVAILABLE);
     /** How often a request waiting for another node's approval request looks for its outcome. */
     static final long CLAIM_POLL_MILLIS = 25;
 
@@ -71,12 +73,15 @@ final class ApprovalGate {
      * The grant path of a key-scoped, user-bound protection: one use of a live grant taken with one store operation,
      * nothing else about the request worked out (measured: 5–10 % of the grant path's throughput). {@code TRUE}: pass;
      * {@code FALSE}: no live grant, and {@link #decide(Protection, RequestFacts, boolean)} goes on without asking the
-     * store again; {@code null}: the store failed, and the full decision asks again and fails closed.
+     * store again; {@code null}: the store failed (logged), and the answer is {@link #STORE_FAILED} without asking the
+     * store again (each call may wait up to {@code nl3.store-timeout}).
      */
     Boolean passIfGranted(Protection protection, String user) {
+        GrantKey key = new GrantKey(user, protection.approvalKey(), "");
         try {
-            return store.useGrant(new GrantKey(user, protection.approvalKey(), ""), clock.instant());
+            return store.useGrant(key, clock.instant());
         } catch (ApprovalStoreException e) {
+            storeFailed(key, e);
             return null;
         }
     }
@@ -90,13 +95,16 @@ final class ApprovalGate {
         try {
             return decideWithStore(protection, facts, grantTried);
         } catch (ApprovalStoreException e) {
-            // Fail closed: never a per-node fallback that would let a single-use grant be used once per node.
-            storeFailures.log(Level.ERROR, e.causeKey(), "the approval store is unreachable ({0}); "
-                    + "refusing protected requests with 503 until it answers ({1})", e.getMessage(), store);
-            events.emit(ApprovalEvent.Kind.FAILURE, new GrantKey(facts.user(), protection.approvalKey(), ""),
-                    "approval store: " + e.getMessage());
-            return new Decision.Unavailable(Nl3Failure.Kind.UNAVAILABLE);
+            return storeFailed(new GrantKey(facts.user(), protection.approvalKey(), ""), e);
         }
+    }
+
+    private Decision storeFailed(GrantKey key, ApprovalStoreException e) {
+        // Fail closed: never a per-node fallback that would let a single-use grant be used once per node.
+        storeFailures.log(Level.ERROR, e.causeKey(), "the approval store is unreachable ({0}); "
+                + "refusing protected requests with 503 until it answers ({1})", e.getMessage(), store);
+        events.emit(ApprovalEvent.Kind.FAILURE, key, "approval store: " + e.getMessage());
+        return STORE_FAILED;
     }
 
     private Decision decideWithStore(Protection protection, RequestFacts facts, boolean grantTried) {

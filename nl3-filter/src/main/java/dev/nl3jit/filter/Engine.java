@@ -49,6 +49,7 @@ final class Engine implements AutoCloseable {
     Engine(String name, String application, Nl3Settings settings, Clock clock, ApprovalStore store, UsernameMapper usernames,
             Consumer<ApprovalEvent> listener) {
         this.tag = Tickets.tag(name);
+        store = BoundedStore.around(store, settings.storeTimeout()); // a shared store's calls within nl3.store-timeout
         this.usernames = usernames;
         this.minter = new TokenMinter(settings, clock);
         this.http = Nl3Client.newHttp(settings);
@@ -129,12 +130,15 @@ final class Engine implements AutoCloseable {
         if (user == null) {
             return CheckResult.of(CheckResult.Outcome.UNAUTHENTICATED, null, Responder.unauthenticated(kindOf(req)));
         }
-        Boolean granted = protection.scope() == GrantScope.KEY && !sessionBound ? gate.passIfGranted(protection, user) : null;
+        boolean grantFirst = protection.scope() == GrantScope.KEY && !sessionBound;
+        Boolean granted = grantFirst ? gate.passIfGranted(protection, user) : null;
         if (Boolean.TRUE.equals(granted)) {
             return CheckResult.PASSED;
         }
         boolean grantTried = Boolean.FALSE.equals(granted);
-        Decision d = gate.decide(protection, facts(req, protection, user, known), grantTried);
+        // A store that failed (or overran nl3.store-timeout) on the grant is not asked again: one wait per request.
+        Decision d = grantFirst && granted == null ? ApprovalGate.STORE_FAILED
+                : gate.decide(protection, facts(req, protection, user, known), grantTried);
         CheckResult.Outcome outcome = outcome(d);
         if (outcome == CheckResult.Outcome.PASSED || outcome == CheckResult.Outcome.PASSED_DEGRADED) {
             return CheckResult.of(outcome, null, null);
@@ -209,6 +213,7 @@ final class Engine implements AutoCloseable {
         purger.close();
         http.close();
         metrics.close();
+        BoundedStore.stopThreads(store);
     }
 
     RequestFacts facts(HttpServletRequest req, Protection protection, String user, Map<String, String> known) {

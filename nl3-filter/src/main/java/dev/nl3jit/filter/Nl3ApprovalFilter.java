@@ -59,6 +59,7 @@ import java.util.function.Consumer;
  * <tr><td>{@code nl3.store-provider}</td><td>(the only provider)</td><td>JCache {@code CachingProvider} class, e.g. {@code com.hazelcast.cache.HazelcastMemberCachingProvider} or {@code com.hazelcast.client.cache.HazelcastClientCachingProvider}</td></tr>
  * <tr><td>{@code nl3.store-uri}</td><td>(the provider's default)</td><td>JCache cache manager URI, e.g. {@code classpath:hazelcast-client.xml}</td></tr>
  * <tr><td>{@code nl3.store-name}</td><td>{@code nl3}</td><td>prefix of the store's cache names, so several applications can share one cluster</td></tr>
+ * <tr><td>{@code nl3.store-timeout}</td><td>{@code 2s}</td><td>how long one call of a shared store ({@code jcache}, or your own) may take, 100 ms to 1 min; past it the request gets 503, as when the store is down; the in-memory store is never waited for</td></tr>
  * <tr><td>{@code nl3.reason}</td><td>{@code none}</td><td>{@code none}, {@code optional} or {@code required}: the user types a reason before the request is sent; API clients use the {@code NL3-Reason} header</td></tr>
  * <tr><td>{@code nl3.request-limit}</td><td>{@code 5/10m}</td><td>new approval requests per user per window; over it {@code 429} and no NL3 call</td></tr>
  * <tr><td>{@code nl3.lock-recheck}</td><td>{@code 30s}</td><td>how often the lock state of users holding grants is re-checked in the background, 1 s to 1 h; a lock revokes their grants and tickets</td></tr>

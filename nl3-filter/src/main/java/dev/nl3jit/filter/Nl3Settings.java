@@ -61,6 +61,7 @@ public final class Nl3Settings {
     private final String storeProvider;
     private final URI storeUri;
     private final String storeName;
+    private final Duration storeTimeout;
 
     private Nl3Settings(Map<Setting<?>, Object> v) {
         this.signingKey = (SigningKey) v.get(SettingsTable.SIGNING_KEY);
@@ -109,6 +110,7 @@ public final class Nl3Settings {
         this.storeProvider = (String) v.get(SettingsTable.STORE_PROVIDER);
         this.storeUri = (URI) v.get(SettingsTable.STORE_URI);
         this.storeName = (String) v.get(SettingsTable.STORE_NAME);
+        this.storeTimeout = (Duration) v.get(SettingsTable.STORE_TIMEOUT);
     }
 
     /** A builder with every default of the settings table; the signing key and the issuer have none. */
@@ -210,6 +212,7 @@ public final class Nl3Settings {
         b.values.put(SettingsTable.STORE_PROVIDER, storeProvider);
         b.values.put(SettingsTable.STORE_URI, storeUri);
         b.values.put(SettingsTable.STORE_NAME, storeName);
+        b.values.put(SettingsTable.STORE_TIMEOUT, storeTimeout);
         return b;
     }
 
@@ -433,6 +436,14 @@ public final class Nl3Settings {
     /** The prefix of the store's cache names, so several applications can share one cluster ({@code nl3.store-name}). */
     public String storeName() {
         return storeName;
+    }
+
+    /**
+     * How long one call of a shared store may take ({@code nl3.store-timeout}); past it the request is refused with
+     * 503, as for any store failure.
+     */
+    public Duration storeTimeout() {
+        return storeTimeout;
     }
 
     @Override
@@ -661,6 +672,10 @@ public final class Nl3Settings {
 
         public Builder storeName(String value) {
             return value(SettingsTable.STORE_NAME, value);
+        }
+
+        public Builder storeTimeout(Duration value) {
+            return value(SettingsTable.STORE_TIMEOUT, value);
         }
 
         public Nl3Settings build() {

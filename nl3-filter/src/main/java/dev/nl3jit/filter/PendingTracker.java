@@ -119,6 +119,9 @@ final class PendingTracker {
             if (e.getCause() instanceof Nl3Failure f) {
                 throw f;
             }
+            if (e.getCause() instanceof ApprovalStoreException s) {
+                throw s; // recording the answer failed: the caller's store-failure answer (503), not a 500
+            }
             throw new IllegalStateException("status check failed", e.getCause());
         } catch (TimeoutException e) {
             throw new Nl3Failure(Nl3Failure.Reason.TIMEOUT, 0, "a shared status call did not finish");

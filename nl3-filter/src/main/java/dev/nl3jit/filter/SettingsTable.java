@@ -114,12 +114,14 @@ final class SettingsTable {
     static final Setting<String> STORE_NAME = new Setting<>("nl3.store-name", "nl3", s -> s,
             v -> STORE_NAME_FORM.matcher(v).matches() ? null : shown(v)
                     + "; expected letters, digits, '.', '_' or '-' (the prefix of the store's cache names)");
+    /** How long one call of a shared store may take before the request gets 503 (closed); the in-memory store is never waited for. */
+    static final Setting<Duration> STORE_TIMEOUT = duration("nl3.store-timeout", "2s", Duration.ofMillis(100), Duration.ofMinutes(1));
 
     static final List<Setting<?>> ALL = List.of(SIGNING_KEY, APP_URI, API_HOST, API_BASE_URL, AUDIENCE, TOKEN_TTL, TOKEN_SKEW,
             TOKEN_CLAIMS, APPROVAL_KEY, APPROVERS, METADATA, PARAMETERS, GRANT_DURATION, GRANT_SCOPE, POLL_INTERVAL, PENDING_TIMEOUT,
             LOCK_CHECK, LOCK_CHECK_FAILURE, NOT_ENROLLED, APPROVAL_FAILURE, CONNECT_TIMEOUT, READ_TIMEOUT, PENDING_PATH,
             PENDING_PAGE, API_PATHS, MAX_RESPONSE_SIZE, MAX_ENTRIES, AUTO_REGISTER, GRANT_USES, REASON, LOCK_RECHECK,
-            REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING, STORE, STORE_PROVIDER, STORE_URI, STORE_NAME, METHODS,
+            REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING, STORE, STORE_PROVIDER, STORE_URI, STORE_NAME, STORE_TIMEOUT, METHODS,
             MAX_STATUS_CALLS, MAX_VALUE_LENGTH, ALLOWED_ORIGINS);
 
     static final Set<String> NAMES;

@@ -77,6 +77,7 @@ public final class JCacheApprovalStore implements ApprovalStore {
         this.claims = cache(manager, name + ".claims");
         this.locks = cache(manager, name + ".locks");
         this.holders = cache(manager, name + ".holders");
+        SplitBrain.warnIfUnprotected(name, grants);
     }
 
     /**

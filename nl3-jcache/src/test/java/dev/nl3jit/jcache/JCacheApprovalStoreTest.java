@@ -142,6 +142,37 @@ class JCacheApprovalStoreTest {
     }
 
     @Test
+    void aStoreOnCachesWithoutSplitBrainProtectionSaysSo() {
+        List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(JCacheApprovalStore.class.getName());
+        log.addHandler(h);
+        try {
+            JCacheApprovalStore.open(members.cacheManager(0), "unprotected", 3);
+        } finally {
+            log.removeHandler(h);
+        }
+        assertEquals(1, warnings.size(), "warnings: " + warnings);
+        assertTrue(warnings.get(0).getMessage().contains("have no split-brain protection"), warnings.get(0).getMessage());
+        assertEquals("unprotected", warnings.get(0).getParameters()[0]);
+    }
+
+    @Test
     void anUnreachableStoreIsAnApprovalStoreException() {
         Members lone = Members.start(1, 0);
         ApprovalStore s = JCacheApprovalStore.open(lone.cacheManager(0), "gone", 3);

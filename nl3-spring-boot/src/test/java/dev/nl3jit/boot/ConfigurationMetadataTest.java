@@ -27,6 +27,6 @@ class ConfigurationMetadataTest {
             described.add(name.group(1));
         }
         assertEquals(documented, described);
-        assertEquals(44, described.size(), "43 filter settings and nl3.boot.url-patterns");
+        assertEquals(45, described.size(), "44 filter settings and nl3.boot.url-patterns");
     }
 }

@@ -14,7 +14,12 @@ final class Cluster {
 
     /**
      * One configuration for every member: the same file (so the same JCache URI and cache names) on each node; each
-     * member takes the first free of two ports from {@code firstPort} and finds the other over TCP.
+     * member takes the first free of three ports from {@code firstPort} and finds the others over TCP (the third is
+     * for a member without an application, started by hand: see the README). The store's caches ({@code nl3.*}) are
+     * under split-brain protection: they answer only where at least two members heartbeat each other within 5 s, so
+     * with two nodes losing either refuses on both (503, closed), and a partition never lets a single-use approval run
+     * on both sides; at the merge the side that was refusing is discarded. A silent member is suspected after 10 s
+     * (not Hazelcast's 60 s), the two sides look for each other every 30 s.
      */
     static Path writeConfig(Path dir, String host, int firstPort) throws IOException {
         Path file = dir.resolve("sample-hazelcast.xml").toAbsolutePath();
@@ -24,21 +29,41 @@ final class Cluster {
                   <properties>
                     <property name="hazelcast.phone.home.enabled">false</property>
                     <property name="hazelcast.logging.type">jdk</property>
+                    <property name="hazelcast.heartbeat.interval.seconds">1</property>
+                    <property name="hazelcast.max.no.heartbeat.seconds">10</property>
+                    <property name="hazelcast.merge.first.run.delay.seconds">30</property>
+                    <property name="hazelcast.merge.next.run.delay.seconds">30</property>
                   </properties>
                   <network>
-                    <port auto-increment="true" port-count="2">%2$d</port>
+                    <port auto-increment="true" port-count="3">%2$d</port>
                     <join>
                       <auto-detection enabled="false"/>
                       <multicast enabled="false"/>
                       <tcp-ip enabled="true">
                         <member>%1$s:%2$d</member>
                         <member>%1$s:%3$d</member>
+                        <member>%1$s:%4$d</member>
                       </tcp-ip>
                     </join>
                     <interfaces enabled="true"><interface>%1$s</interface></interfaces>
                   </network>
+                  <split-brain-protection enabled="true" name="nl3-quorum">
+                    <minimum-cluster-size>2</minimum-cluster-size>
+                    <protect-on>READ_WRITE</protect-on>
+                    <recently-active-split-brain-protection heartbeat-tolerance-millis="5000"/>
+                  </split-brain-protection>
+                  <cache name="nl3.*">
+                    <key-type class-name="java.lang.String"/>
+                    <value-type class-name="java.lang.String"/>
+                    <backup-count>1</backup-count>
+                    <split-brain-protection-ref>nl3-quorum</split-brain-protection-ref>
+                    <merge-policy batch-size="100">com.hazelcast.spi.merge.DiscardMergePolicy</merge-policy>
+                    <expiry-policy-factory>
+                      <timed-expiry-policy-factory expiry-policy-type="MODIFIED" duration-amount="8" time-unit="DAYS"/>
+                    </expiry-policy-factory>
+                  </cache>
                 </hazelcast>
-                """.formatted(host, firstPort, firstPort + 1));
+                """.formatted(host, firstPort, firstPort + 1, firstPort + 2));
         return file;
     }
 
