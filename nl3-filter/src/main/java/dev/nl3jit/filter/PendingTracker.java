@@ -191,7 +191,7 @@ final class PendingTracker {
             if (!store.replacePending(current, expired)) {
                 return CompletableFuture.completedFuture(stored(current));
             }
-            events.emit(ApprovalEvent.Kind.EXPIRED, expired, null);
+            events.emit(ApprovalStatus.EXPIRED.auditKind(), expired, null);
             return CompletableFuture.completedFuture(expired);
         }
         if (!budget.tryTake()) {
@@ -255,11 +255,11 @@ final class PendingTracker {
             Grant grant = new Grant(from.plus(current.grantFor()), ApprovalGate.grantUses(current.uses(), updated.approvalType()));
             store.putGrant(current.key(), grant);
             LOG.log(Level.DEBUG, "approved: {0} / {1}", current.key().user(), current.key().approvalKey());
-            events.emit(ApprovalEvent.Kind.APPROVED, current.key(), null, updated, grant);
-        } else if (report.status() == ApprovalStatus.REJECTED) {
-            events.emit(ApprovalEvent.Kind.REJECTED, updated, report.comment());
+            events.emit(report.status().auditKind(), current.key(), null, updated, grant);
         } else if (report.status().isFinal()) {
-            events.emit(ApprovalEvent.Kind.EXPIRED, updated, null);
+            // Each final state is audited as its own event; a rejection carries the approver's comment.
+            ApprovalEvent.Kind kind = report.status().auditKind();
+            events.emit(kind, updated, kind == ApprovalEvent.Kind.REJECTED ? report.comment() : null);
         }
         return store.replacePending(claimed, updated) ? updated : stored(updated);
     }

@@ -222,6 +222,45 @@ class PendingTrackerTest {
     }
 
     @Test
+    void eachFinalStateIsAuditedAsTheEventItNames() throws Exception {
+        PendingApproval approved = requested("alice", "a");
+        PendingApproval rejected = requested("alice", "r");
+        PendingApproval cancelled = requested("alice", "c");
+        PendingApproval expired = requested("alice", "e");
+        sandbox.approve(approved.requestId(), "bob");
+        sandbox.reject(rejected.requestId(), "bob", "not now");
+        // Cancelled at NL3 by another client of alice's: the tracker learns it from NL3's status.
+        client.cancel("alice", cancelled.requestId());
+        for (PendingApproval p : List.of(approved, rejected, cancelled, expired)) {
+            if (p == expired) {
+                CLOCK.advance(Duration.ofMinutes(11));
+            }
+            ApprovalStatus status = tracker.refresh(p).status();
+            assertTrue(status.isFinal(), status.name());
+            ApprovalEvent event = events.get(events.size() - 1);
+            assertEquals(status.auditKind(), event.kind(), status.name());
+            assertEquals(p.requestId(), event.requestId());
+            assertEquals(status == ApprovalStatus.REJECTED ? "not now" : null, event.detail(), status.name());
+        }
+        assertEquals(List.of(ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.CANCELLED, ApprovalStatus.EXPIRED),
+                List.of(approved, rejected, cancelled, expired).stream()
+                        .map(p -> store.pendingByTicket(p.ticket()).orElseThrow().status()).toList());
+        assertEquals(List.of(ApprovalEvent.Kind.APPROVED, ApprovalEvent.Kind.REJECTED, ApprovalEvent.Kind.EXPIRED,
+                ApprovalEvent.Kind.EXPIRED), events.stream().map(ApprovalEvent::kind).toList(),
+                "a cancellation is audited as EXPIRED: the request ended before a decision");
+    }
+
+    @Test
+    void everyFinalStateHasTheTextItsPageShowsAndItsAuditEvent() {
+        for (ApprovalStatus s : ApprovalStatus.values()) {
+            assertEquals(s.isFinal(), s.pageText() != null, s.name());
+            assertEquals(s.isFinal(), s.auditKind() != null, s.name());
+            assertEquals(s.isFinal() ? s.pageText() : null, ApprovalStatus.pageTexts().get(s.name()), s.name());
+        }
+        assertFalse(ApprovalStatus.PENDING.isFinal());
+    }
+
+    @Test
     void cancelTellsNl3AndForgetRemovesTheTicket() throws Exception {
         PendingApproval p = requested("alice");
         PendingApproval cancelled = tracker.cancel(p);
