@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nl3jit.sandbox.ApprovalView;
 import dev.nl3jit.sandbox.Call;
+import dev.nl3jit.sandbox.Fault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +152,35 @@ class ApprovalFlowIT extends AppTestBase {
         }
         String payment = alice.get(app.uri(requestApproval(alice, "/payments/transfer").substring(4))).body();
         assertTrue(payment.contains(" data-waiting=\"Waiting for a signed approval\u2026\""), payment);
+    }
+
+    @Test
+    void aWaitingPageHearsAtOnceWhenNl3StopsAndStartsAnswering() {
+        Client alice = Client.as("alice");
+        String location = requestApproval(alice, "/admin/users");
+        String id = sandbox.pendingRequests().get(0).requestId();
+        sandbox.fault(Fault.on("/nl3/api/v1/approvalRequest/" + id).withStatus(500));
+        long start = System.nanoTime();
+        Map<String, Object> down = status(alice, location, 30);
+        long downNanos = System.nanoTime() - start;
+        assertEquals(true, down.get("unavailable"), down.toString());
+        assertEquals(false, down.get("final"));
+        assertTrue(downNanos < Duration.ofSeconds(15).toNanos(), "a wait of 30 s answered when NL3 began failing, not "
+                + "at its end: " + downNanos / 1e9 + " s");
+
+        sandbox.clearFaults();
+        start = System.nanoTime();
+        Map<String, Object> back = status(alice, location, 30);
+        long backNanos = System.nanoTime() - start;
+        assertEquals(false, back.get("unavailable"), back.toString());
+        assertEquals("PENDING", back.get("approvalStatus"));
+        assertTrue(backNanos < Duration.ofSeconds(15).toNanos(), "a wait of 30 s answered when NL3 answered again: "
+                + backNanos / 1e9 + " s");
+
+        // Nothing changes: the wait runs its course.
+        start = System.nanoTime();
+        assertEquals(false, status(alice, location, 1).get("unavailable"));
+        assertTrue(System.nanoTime() - start >= Duration.ofSeconds(1).toNanos());
     }
 
     @Test

@@ -261,6 +261,47 @@ class PendingTrackerTest {
     }
 
     @Test
+    void aPagesLongPollEndsWhenNl3StartsOrStopsFailingAndNotWhileItKeepsFailing() throws Exception {
+        PendingApproval p = requested("alice");
+        sandbox.fault(Fault.on("/nl3/api/v1/approvalRequest/" + p.requestId()).withStatus(500));
+        long start = System.nanoTime();
+        assertThrows(Nl3Failure.class, () -> tracker.awaitDecision(p, Duration.ofSeconds(30), true));
+        long down = System.nanoTime() - start;
+        assertTrue(down < TimeUnit.SECONDS.toNanos(15), "the wait of 30 s ended when NL3 began failing: " + down / 1e9 + " s");
+        PendingApproval failing = store.pendingByTicket(p.ticket()).orElseThrow();
+        assertTrue(PendingTracker.failingShown(failing, false), "the ticket remembers the failure");
+
+        assertWaitsItsCourse(() -> tracker.awaitDecision(failing, Duration.ofSeconds(1), true), "still failing");
+
+        sandbox.clearFaults();
+        start = System.nanoTime();
+        PendingApproval back = tracker.awaitDecision(store.pendingByTicket(p.ticket()).orElseThrow(), Duration.ofSeconds(30), true);
+        long up = System.nanoTime() - start;
+        assertEquals(ApprovalStatus.PENDING, back.status());
+        assertFalse(PendingTracker.failingShown(back, false));
+        assertTrue(up < TimeUnit.SECONDS.toNanos(15), "the wait of 30 s ended when NL3 answered again: " + up / 1e9 + " s");
+
+        // Without asking for it (the library's API), only a decision or the end of the wait ends it.
+        sandbox.fault(Fault.on("/nl3/api/v1/approvalRequest/" + p.requestId()).withStatus(500));
+        assertWaitsItsCourse(() -> tracker.awaitDecision(back, Duration.ofSeconds(1)), "the library's own wait");
+    }
+
+    private interface Wait {
+        PendingApproval run() throws Nl3Failure;
+    }
+
+    /** The wait of 1 s ends with NL3 failing (thrown, or the ticket says so) and not before its time. */
+    private static void assertWaitsItsCourse(Wait wait, String what) {
+        long start = System.nanoTime();
+        try {
+            assertTrue(PendingTracker.failingShown(wait.run(), false), what);
+        } catch (Nl3Failure expected) {
+            // the last check failed
+        }
+        assertTrue(System.nanoTime() - start >= TimeUnit.SECONDS.toNanos(1), what + ": the wait ran its course");
+    }
+
+    @Test
     void cancelTellsNl3AndForgetRemovesTheTicket() throws Exception {
         PendingApproval p = requested("alice");
         PendingApproval cancelled = tracker.cancel(p);
