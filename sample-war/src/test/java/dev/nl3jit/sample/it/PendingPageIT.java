@@ -229,7 +229,7 @@ class PendingPageIT {
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> sandbox.approve(paymentId, "bob", null, "Bob Approver"));
         assertTrue(refused.getMessage().contains("requester's account is locked"), refused.getMessage());
-        assertEquals(WAITING_SIGNED, mallory.driver.findElement(By.id("msg")).getText());
+        assertEquals("Approval required", mallory.driver.findElement(By.id("title")).getText(), "still waiting");
         mallory.screenshot("page-11-locked-still-waiting");
 
         mallory.driver.switchTo().window(adminWindow);
