@@ -18,8 +18,8 @@ import java.util.function.BiFunction;
 /**
  * Long polls that hold no thread while they wait: where the request supports async, the ticket is watched (checked at
  * the watched pace, within the node's budget of status calls), each check is a non-blocking NL3 call shared by every
- * waiter of the ticket, and the answer is written the moment the status is final, or when the wait is over, on the
- * dot, whatever call is in flight.
+ * waiter of the ticket, and the answer is written the moment the status is final or NL3 starts or stops failing for
+ * the ticket, or when the wait is over, on the dot, whatever call is in flight.
  */
 final class AsyncWait implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AsyncWait.class.getName());
@@ -41,6 +41,8 @@ final class AsyncWait implements AutoCloseable {
         private final PendingTracker tracker;
         private final BiFunction<PendingApproval, Boolean, Answer> render;
         private final long deadline;
+        /** What the page showed when this wait began: whether NL3 was failing for the ticket. */
+        private final boolean failingAtStart;
         private final AtomicBoolean done = new AtomicBoolean();
         private volatile PendingApproval last;
         private volatile boolean unavailable;
@@ -52,6 +54,7 @@ final class AsyncWait implements AutoCloseable {
             this.render = render;
             this.last = pending;
             this.deadline = System.nanoTime() + wait.toNanos();
+            this.failingAtStart = PendingTracker.failingShown(pending, false);
         }
 
         void finish() {
@@ -92,7 +95,9 @@ final class AsyncWait implements AutoCloseable {
                     }
                 }
                 long left = deadline - System.nanoTime();
-                if (last.status().isFinal() || left <= 0) {
+                // NL3 starting or stopping to fail changes what the page says: answered now, not at the deadline. The
+                // next wait begins with the state answered, so each change is answered once.
+                if (last.status().isFinal() || left <= 0 || PendingTracker.failingShown(last, unavailable) != failingAtStart) {
                     finish();
                 } else if (!done.get()) {
                     schedule(this::tick, tracker.nextCheckInMillis(last, left));

@@ -22,13 +22,14 @@ final class Pages {
         String who = p.approvers().isEmpty() ? "the approvers for this action"
                 : String.join(", ", p.approvers());
         long left = Math.max(0, Duration.between(now, p.expiresAt()).toSeconds());
+        String waiting = "Waiting for " + (sign ? "a signed approval" : "approval") + "\u2026";
         StringBuilder b = new StringBuilder();
         b.append("<h1 id=\"title\">Approval required</h1>")
                 .append("<p>This action needs a just-in-time approval before it can go ahead. We asked <strong id=\"approvers\">")
                 .append(Html.escape(who)).append("</strong> to <strong id=\"kind\">")
                 .append(sign ? "sign and approve" : "approve").append("</strong> it.</p>")
                 .append("<div id=\"state\" class=\"status\" role=\"status\" aria-live=\"polite\"><span class=\"spinner\" aria-hidden=\"true\"></span>")
-                .append("<span id=\"msg\">").append(p.failing() != null ? DEGRADED : "Waiting for " + (sign ? "a signed approval" : "approval") + "\u2026")
+                .append("<span id=\"msg\">").append(p.failing() != null ? DEGRADED : waiting)
                 .append("</span></div>")
                 .append("<p class=\"meta\" id=\"expiry\">The request expires in <span id=\"left\">").append(human(left))
                 .append("</span> (at ").append(HM.format(p.expiresAt())).append("). This page moves on by itself.</p>");
@@ -51,7 +52,9 @@ final class Pages {
                 .append("<div id=\"cfg\" hidden data-status=\"").append(Html.escape(links.status()))
                 .append("\" data-proceed=\"").append(Html.escape(links.proceed()))
                 .append("\" data-replay=\"").append(replay).append("\" data-kept=\"").append(p.kept() != null)
-                .append("\" data-left=\"").append(left).append("\"></div>");
+                .append("\" data-left=\"").append(left).append("\" data-waiting=\"").append(Html.escape(waiting))
+                .append("\" data-degraded=\"").append(Html.escape(DEGRADED)).append("\" data-ended=\"").append(Html.escape(ENDED))
+                .append("\"></div>");
         return Html.page("Approval required", b.toString(), nonce, SCRIPT);
     }
 
@@ -213,10 +216,17 @@ final class Pages {
     /** What the pending page says while NL3 fails; it goes back to waiting by itself when NL3 answers again. */
     static final String DEGRADED = "Still trying to reach the approval service\u2026 This page keeps trying by itself.";
 
-    /** Long-polls the status endpoint and moves on the moment the request is approved. */
+    /** What the pending page's script says when the request reaches each final state, by state (JSON). */
+    private static final String ENDED = Nl3Json.write(ApprovalStatus.pageTexts());
+
+    /**
+     * Long-polls the status endpoint and moves on the moment the request is approved. Shows after every answer what
+     * the server says: waiting, the service not answering, or the text of the final state reached (then it stops and
+     * reloads). It never asks more than once a second, and waits two seconds after a failed request.
+     */
     private static final String SCRIPT = """
             (function(){var c=document.getElementById('cfg').dataset,msg=document.getElementById('msg'),
-            DEGRADED=c.degraded,WAITING=c.waiting,
+            DEGRADED=c.degraded,WAITING=c.waiting,ENDED=JSON.parse(c.ended),
             st=document.getElementById('state'),left=+c.left,leftEl=document.getElementById('left'),done=false;
             function fmt(s){return s>=3600?Math.floor(s/3600)+' h '+Math.floor(s%3600/60)+' min':s>=60?Math.floor(s/60)+' min':s+' s';}
             setInterval(function(){if(!done&&left>0){left--;leftEl.textContent=fmt(left);}},1000);
@@ -227,13 +237,13 @@ final class Pages {
             else if(j.sendNow){end('ok','Approved.');location.reload();}
             else{end('ok','Approved. Go back and submit your request again.');var b=document.getElementById('back');b.hidden=false;
             b.onclick=function(){history.back();};}return true;}
-            if(j.approvalStatus==='REJECTED'||j.approvalStatus==='EXPIRED'||j.approvalStatus==='CANCELLED'){end('bad',j.approvalStatus==='REJECTED'?'Rejected.':
-            j.approvalStatus==='EXPIRED'?'The request expired.':'The request was cancelled.');setTimeout(function(){location.reload();},300);return true;}
+            if(j.final){end('bad',ENDED[j.approvalStatus]||j.approvalStatus);setTimeout(function(){location.reload();},300);return true;}
             msg.textContent=j.unavailable?DEGRADED:WAITING;
             return false;}
-            function poll(){fetch(c.status+'&wait=25',{headers:{'Accept':'application/json'},credentials:'same-origin',cache:'no-store'})
-            .then(function(r){if(r.status===404){location.reload();throw 0;}return r.json();})
-            .then(function(j){if(!show(j))poll();}).catch(function(e){if(e!==0)setTimeout(poll,2000);});}
+            function poll(){var t=Date.now();fetch(c.status+'&wait=25',{headers:{'Accept':'application/json'},credentials:'same-origin',cache:'no-store'})
+            .then(function(r){if(r.status===404){location.reload();throw 0;}if(!r.ok)throw 1;return r.json();})
+            .then(function(j){if(!show(j))setTimeout(poll,Math.max(0,1000-(Date.now()-t)));})
+            .catch(function(e){if(e!==0){msg.textContent=DEGRADED;setTimeout(poll,2000);}});}
             poll();})();
             """;
 }

@@ -144,7 +144,8 @@ public final class PendingApproval implements Serializable {
     }
 
     /**
-     * Until when a store keeps it: an approved one as long as its grant may last, else until the wait ends. Stores
+     * Until when a store keeps it: an approved one as long as its grant may last, else until the wait ends and
+     * {@link #SHOWN_AFTER_WAIT} more, so that the page that saw it expire can still say so when it reloads. Stores
      * drop it afterwards.
      */
     public Instant keepUntil() {
@@ -152,8 +153,11 @@ public final class PendingApproval implements Serializable {
             Instant grantEnd = decidedAt.plus(grantFor);
             return grantEnd.isAfter(expiresAt) ? grantEnd : expiresAt;
         }
-        return expiresAt;
+        return expiresAt.plus(SHOWN_AFTER_WAIT);
     }
+
+    /** How long a request that was not approved is kept after its wait ended ({@link #keepUntil}). */
+    static final Duration SHOWN_AFTER_WAIT = Duration.ofMinutes(1);
 
     /** Random, unguessable handle used by the pending page and status endpoint; starts with its engine's tag. */
     public String ticket() {

@@ -239,7 +239,7 @@ final class PendingEndpoint implements AutoCloseable {
         }
         boolean unavailable = false;
         try {
-            p = engine.tracker().awaitDecision(p, wait);
+            p = engine.tracker().awaitDecision(p, wait, true);
         } catch (Nl3Failure f) {
             unavailable = true;
         }

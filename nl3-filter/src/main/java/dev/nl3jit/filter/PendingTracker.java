@@ -194,7 +194,7 @@ final class PendingTracker {
             if (!store.replacePending(current, expired)) {
                 return CompletableFuture.completedFuture(stored(current));
             }
-            events.emit(ApprovalEvent.Kind.EXPIRED, expired, null);
+            events.emit(ApprovalStatus.EXPIRED.auditKind(), expired, null);
             return CompletableFuture.completedFuture(expired);
         }
         if (!budget.tryTake()) {
@@ -258,11 +258,11 @@ final class PendingTracker {
             Grant grant = new Grant(from.plus(current.grantFor()), ApprovalGate.grantUses(current.uses(), updated.approvalType()));
             store.putGrant(current.key(), grant);
             LOG.log(Level.DEBUG, "approved: {0} / {1}", current.key().user(), current.key().approvalKey());
-            events.emit(ApprovalEvent.Kind.APPROVED, current.key(), null, updated, grant);
-        } else if (report.status() == ApprovalStatus.REJECTED) {
-            events.emit(ApprovalEvent.Kind.REJECTED, updated, report.comment());
+            events.emit(report.status().auditKind(), current.key(), null, updated, grant);
         } else if (report.status().isFinal()) {
-            events.emit(ApprovalEvent.Kind.EXPIRED, updated, null);
+            // Each final state is audited as its own event; a rejection carries the approver's comment.
+            ApprovalEvent.Kind kind = report.status().auditKind();
+            events.emit(kind, updated, kind == ApprovalEvent.Kind.REJECTED ? report.comment() : null);
         }
         return store.replacePending(claimed, updated) ? updated : stored(updated);
     }
@@ -278,16 +278,33 @@ final class PendingTracker {
      * @throws Nl3Failure the wait ended while NL3 was failing
      */
     PendingApproval awaitDecision(PendingApproval pending, Duration wait) throws Nl3Failure {
+        return awaitDecision(pending, wait, false);
+    }
+
+    /**
+     * As {@link #awaitDecision(PendingApproval, Duration)}; with {@code orOutage} it also ends as soon as
+     * {@link #failingShown} changes (NL3 starts or stops failing for this ticket), so that a waiting page says so at once.
+     */
+    PendingApproval awaitDecision(PendingApproval pending, Duration wait, boolean orOutage) throws Nl3Failure {
         watch(pending.ticket());
         try {
-            return awaitWatched(pending, wait);
+            return awaitWatched(pending, wait, orOutage);
         } finally {
             unwatch(pending.ticket());
         }
     }
 
-    private PendingApproval awaitWatched(PendingApproval pending, Duration wait) throws Nl3Failure {
+    /**
+     * Whether a waiting page says the approval service is not answering (the status body's {@code unavailable}): the
+     * last check of this pending ticket failed, here ({@code lastCheckFailed}) or as the store remembers it.
+     */
+    static boolean failingShown(PendingApproval p, boolean lastCheckFailed) {
+        return lastCheckFailed || p.status() == ApprovalStatus.PENDING && p.failing() != null;
+    }
+
+    private PendingApproval awaitWatched(PendingApproval pending, Duration wait, boolean orOutage) throws Nl3Failure {
         long deadline = System.nanoTime() + wait.toNanos();
+        boolean failingAtStart = failingShown(pending, false);
         Nl3Failure lastFailure = null;
         PendingApproval current = pending;
         while (true) {
@@ -298,6 +315,12 @@ final class PendingTracker {
                 lastFailure = f;
             }
             if (current.status().isFinal()) {
+                return current;
+            }
+            if (orOutage && failingShown(current, lastFailure != null) != failingAtStart) {
+                if (lastFailure != null) {
+                    throw lastFailure;
+                }
                 return current;
             }
             long left = deadline - System.nanoTime();

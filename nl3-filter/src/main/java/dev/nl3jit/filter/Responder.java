@@ -188,6 +188,7 @@ final class Responder {
     static Map<String, Object> statusFields(PendingApproval p, Pages.Links links, boolean unavailable) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("approvalStatus", p.status().name());
+        m.put("final", p.status().isFinal());
         m.put("approvalType", p.approvalType().name());
         m.put("approvers", p.approvers());
         m.put("expiresAt", p.expiresAt().toString());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nl3jit.sandbox.ApprovalView;
 import dev.nl3jit.sandbox.Call;
+import dev.nl3jit.sandbox.Fault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,11 +55,14 @@ class ApprovalFlowIT extends AppTestBase {
         assertEquals("GET", request.metaData().get("method"));
         assertEquals("Java-http-client/17.0.15".substring(0, 16), request.userAgent().substring(0, 16));
         assertEquals("127.0.0.1", request.userIp());
-        assertEquals("PENDING", status(alice, location, 0).get("approvalStatus"));
+        Map<String, Object> pendingStatus = status(alice, location, 0);
+        assertEquals("PENDING", pendingStatus.get("approvalStatus"));
+        assertEquals(false, pendingStatus.get("final"));
 
         sandbox.approve(request.requestId(), "bob");
         Map<String, Object> approved = status(alice, location, 5);
         assertEquals("APPROVED", approved.get("approvalStatus"));
+        assertEquals(true, approved.get("final"));
         assertEquals(true, approved.get("replay"));
 
         Client.Response proceed = alice.get(app.uri("/nl3-approval/continue?p=" + Fixtures.ticket(location)));
@@ -124,12 +128,59 @@ class ApprovalFlowIT extends AppTestBase {
         Client alice = Client.as("alice");
         String location = requestApproval(alice, "/admin/users");
         CLOCK.advance(Duration.ofMinutes(10).plusSeconds(1));
-        assertEquals("EXPIRED", status(alice, location, 0).get("approvalStatus"));
+        Map<String, Object> expired = status(alice, location, 0);
+        assertEquals("EXPIRED", expired.get("approvalStatus"));
+        assertEquals(true, expired.get("final"), "a page stops polling");
         Client.Response page = alice.get(app.uri(location.substring(4)));
         assertTrue(page.body().contains("Request expired"), page.body());
         String next = requestApproval(alice, "/admin/users");
         assertFalse(next.equals(location), "an expired request is replaced by a new one");
         assertEquals(1, sandbox.pendingRequests().size());
+    }
+
+    @Test
+    void thePendingPageGivesItsScriptEveryTextItShows() {
+        Client alice = Client.as("alice");
+        String admin = alice.get(app.uri(requestApproval(alice, "/admin/users").substring(4))).body();
+        assertTrue(admin.contains("<span id=\"msg\">Waiting for approval\u2026</span>"), admin);
+        assertTrue(admin.contains(" data-waiting=\"Waiting for approval\u2026\""), "the text the page shows first");
+        assertTrue(admin.contains(" data-degraded=\"" + Html.escape(Pages.DEGRADED) + "\""), admin);
+        for (ApprovalStatus s : ApprovalStatus.values()) {
+            if (s.isFinal()) {
+                assertTrue(admin.contains(Html.escape("\"" + s.name() + "\":\"" + s.pageText() + "\"")), s + ": " + admin);
+            }
+        }
+        String payment = alice.get(app.uri(requestApproval(alice, "/payments/transfer").substring(4))).body();
+        assertTrue(payment.contains(" data-waiting=\"Waiting for a signed approval\u2026\""), payment);
+    }
+
+    @Test
+    void aWaitingPageHearsAtOnceWhenNl3StopsAndStartsAnswering() {
+        Client alice = Client.as("alice");
+        String location = requestApproval(alice, "/admin/users");
+        String id = sandbox.pendingRequests().get(0).requestId();
+        sandbox.fault(Fault.on("/nl3/api/v1/approvalRequest/" + id).withStatus(500));
+        long start = System.nanoTime();
+        Map<String, Object> down = status(alice, location, 30);
+        long downNanos = System.nanoTime() - start;
+        assertEquals(true, down.get("unavailable"), down.toString());
+        assertEquals(false, down.get("final"));
+        assertTrue(downNanos < Duration.ofSeconds(15).toNanos(), "a wait of 30 s answered when NL3 began failing, not "
+                + "at its end: " + downNanos / 1e9 + " s");
+
+        sandbox.clearFaults();
+        start = System.nanoTime();
+        Map<String, Object> back = status(alice, location, 30);
+        long backNanos = System.nanoTime() - start;
+        assertEquals(false, back.get("unavailable"), back.toString());
+        assertEquals("PENDING", back.get("approvalStatus"));
+        assertTrue(backNanos < Duration.ofSeconds(15).toNanos(), "a wait of 30 s answered when NL3 answered again: "
+                + backNanos / 1e9 + " s");
+
+        // Nothing changes: the wait runs its course.
+        start = System.nanoTime();
+        assertEquals(false, status(alice, location, 1).get("unavailable"));
+        assertTrue(System.nanoTime() - start >= Duration.ofSeconds(1).toNanos());
     }
 
     @Test

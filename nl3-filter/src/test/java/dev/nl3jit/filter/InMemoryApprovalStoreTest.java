@@ -46,6 +46,23 @@ class InMemoryApprovalStoreTest {
     }
 
     @Test
+    void aRequestThatEndedWithoutApprovalStaysAMinuteAfterItsWaitSoItsPageCanSaySo() {
+        PendingApproval p = ticket("alice", "");
+        store.putPending(p.with(d -> {
+            d.status = ApprovalStatus.EXPIRED;
+            d.decidedAt = p.expiresAt();
+        }));
+        clock.advance(Duration.ofMinutes(10).plusSeconds(30));
+        store.putPending(ticket("bob", "")); // a put drops what ended
+        assertEquals(ApprovalStatus.EXPIRED, store.pendingByTicket(p.ticket()).orElseThrow().status(),
+                "30 s after the wait its page can still say it expired");
+        clock.advance(Duration.ofSeconds(31));
+        store.putPending(ticket("carol", ""));
+        assertTrue(store.pendingByTicket(p.ticket()).isEmpty(), "a minute after the wait it is gone");
+        assertTrue(store.pending(p.key()).isEmpty());
+    }
+
+    @Test
     void aSingleUseGrantPassesOnceUnderConcurrency() throws Exception {
         GrantKey k = key("alice", "POST /pay #d");
         store.putGrant(k, grant(Duration.ofMinutes(5), 1));

@@ -222,6 +222,86 @@ class PendingTrackerTest {
     }
 
     @Test
+    void eachFinalStateIsAuditedAsTheEventItNames() throws Exception {
+        PendingApproval approved = requested("alice", "a");
+        PendingApproval rejected = requested("alice", "r");
+        PendingApproval cancelled = requested("alice", "c");
+        PendingApproval expired = requested("alice", "e");
+        sandbox.approve(approved.requestId(), "bob");
+        sandbox.reject(rejected.requestId(), "bob", "not now");
+        // Cancelled at NL3 by another client of alice's: the tracker learns it from NL3's status.
+        client.cancel("alice", cancelled.requestId());
+        for (PendingApproval p : List.of(approved, rejected, cancelled, expired)) {
+            if (p == expired) {
+                CLOCK.advance(Duration.ofMinutes(11));
+            }
+            ApprovalStatus status = tracker.refresh(p).status();
+            assertTrue(status.isFinal(), status.name());
+            ApprovalEvent event = events.get(events.size() - 1);
+            assertEquals(status.auditKind(), event.kind(), status.name());
+            assertEquals(p.requestId(), event.requestId());
+            assertEquals(status == ApprovalStatus.REJECTED ? "not now" : null, event.detail(), status.name());
+        }
+        assertEquals(List.of(ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.CANCELLED, ApprovalStatus.EXPIRED),
+                List.of(approved, rejected, cancelled, expired).stream()
+                        .map(p -> store.pendingByTicket(p.ticket()).orElseThrow().status()).toList());
+        assertEquals(List.of(ApprovalEvent.Kind.APPROVED, ApprovalEvent.Kind.REJECTED, ApprovalEvent.Kind.EXPIRED,
+                ApprovalEvent.Kind.EXPIRED), events.stream().map(ApprovalEvent::kind).toList(),
+                "a cancellation is audited as EXPIRED: the request ended before a decision");
+    }
+
+    @Test
+    void everyFinalStateHasTheTextItsPageShowsAndItsAuditEvent() {
+        for (ApprovalStatus s : ApprovalStatus.values()) {
+            assertEquals(s.isFinal(), s.pageText() != null, s.name());
+            assertEquals(s.isFinal(), s.auditKind() != null, s.name());
+            assertEquals(s.isFinal() ? s.pageText() : null, ApprovalStatus.pageTexts().get(s.name()), s.name());
+        }
+        assertFalse(ApprovalStatus.PENDING.isFinal());
+    }
+
+    @Test
+    void aPagesLongPollEndsWhenNl3StartsOrStopsFailingAndNotWhileItKeepsFailing() throws Exception {
+        PendingApproval p = requested("alice");
+        sandbox.fault(Fault.on("/nl3/api/v1/approvalRequest/" + p.requestId()).withStatus(500));
+        long start = System.nanoTime();
+        assertThrows(Nl3Failure.class, () -> tracker.awaitDecision(p, Duration.ofSeconds(30), true));
+        long down = System.nanoTime() - start;
+        assertTrue(down < TimeUnit.SECONDS.toNanos(15), "the wait of 30 s ended when NL3 began failing: " + down / 1e9 + " s");
+        PendingApproval failing = store.pendingByTicket(p.ticket()).orElseThrow();
+        assertTrue(PendingTracker.failingShown(failing, false), "the ticket remembers the failure");
+
+        assertWaitsItsCourse(() -> tracker.awaitDecision(failing, Duration.ofSeconds(1), true), "still failing");
+
+        sandbox.clearFaults();
+        start = System.nanoTime();
+        PendingApproval back = tracker.awaitDecision(store.pendingByTicket(p.ticket()).orElseThrow(), Duration.ofSeconds(30), true);
+        long up = System.nanoTime() - start;
+        assertEquals(ApprovalStatus.PENDING, back.status());
+        assertFalse(PendingTracker.failingShown(back, false));
+        assertTrue(up < TimeUnit.SECONDS.toNanos(15), "the wait of 30 s ended when NL3 answered again: " + up / 1e9 + " s");
+
+        // Without asking for it (the library's API), only a decision or the end of the wait ends it.
+        sandbox.fault(Fault.on("/nl3/api/v1/approvalRequest/" + p.requestId()).withStatus(500));
+        assertWaitsItsCourse(() -> tracker.awaitDecision(back, Duration.ofSeconds(1)), "the library's own wait");
+    }
+
+    private interface Wait {
+        PendingApproval run() throws Nl3Failure;
+    }
+
+    /** The wait of 1 s ends with NL3 failing (thrown, or the ticket says so) and not before its time. */
+    private static void assertWaitsItsCourse(Wait wait, String what) {
+        long start = System.nanoTime();
+        try {
+            assertTrue(PendingTracker.failingShown(wait.run(), false), what);
+        } catch (Nl3Failure expected) {
+            // the last check failed
+        }
+        assertTrue(System.nanoTime() - start >= TimeUnit.SECONDS.toNanos(1), what + ": the wait ran its course");
+    }
+
+    @Test
     void cancelTellsNl3AndForgetRemovesTheTicket() throws Exception {
         PendingApproval p = requested("alice");
         PendingApproval cancelled = tracker.cancel(p);

@@ -5,12 +5,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.json.Json;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /** Debian's chromium and chromium-driver, headless, each session with a fresh profile. Missing binaries fail the test. */
 final class Browsers {
@@ -21,6 +27,14 @@ final class Browsers {
     }
 
     static WebDriver start() {
+        return start(false);
+    }
+
+    /**
+     * With {@code networkLog}, Chrome keeps a log of the requests the browser sends ({@link #requests}), and the
+     * page's animations stand still (reduced motion), so that several browsers side by side cost little CPU.
+     */
+    static WebDriver start(boolean networkLog) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
             throw new IllegalStateException("browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", "
                     + DRIVER + "): apt-get install -y chromium chromium-driver");
@@ -32,6 +46,11 @@ final class Browsers {
             options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                     "--disable-quic", "--window-size=1100,900", "--user-data-dir=" + profile);
+            if (networkLog) {
+                options.addArguments("--force-prefers-reduced-motion");
+                options.setCapability("goog:loggingPrefs", Map.of(LogType.PERFORMANCE, "ALL"));
+                options.setExperimentalOption("perfLoggingPrefs", Map.of("enableNetwork", true, "enablePage", false));
+            }
             ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                     .usingAnyFreePort().build();
             ChromeDriver driver = new ChromeDriver(service, options);
@@ -41,6 +60,24 @@ final class Browsers {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * The URLs of the requests the browser sent (in any of its windows) since the last call, read from the network log
+     * of a browser started with {@code start(true)}, which this empties.
+     */
+    static List<String> requests(WebDriver driver) {
+        List<String> urls = new ArrayList<>();
+        for (LogEntry e : driver.manage().logs().get(LogType.PERFORMANCE)) {
+            Map<String, Object> message = JSON.toType(e.getMessage(), Json.MAP_TYPE);
+            if (message.get("message") instanceof Map<?, ?> m && "Network.requestWillBeSent".equals(m.get("method"))
+                    && m.get("params") instanceof Map<?, ?> params && params.get("request") instanceof Map<?, ?> request) {
+                urls.add(String.valueOf(request.get("url")));
+            }
+        }
+        return urls;
+    }
+
+    private static final Json JSON = new Json();
 
     static void screenshot(WebDriver driver, String name) {
         try {

@@ -1,6 +1,7 @@
 package dev.nl3jit.sample.it;
 
 import dev.nl3jit.sandbox.Sandbox;
+import dev.nl3jit.sandbox.Seed;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,12 @@ final class Deployments {
 
     /** Starts the sandbox (before deployment: the filter checks its settings at startup) and sets the system properties. */
     static Sandbox startSandbox(String grantDuration) {
-        Sandbox sandbox = Sandbox.builder().port(0).start();
+        return startSandbox(grantDuration, Seed.defaults());
+    }
+
+    /** As {@link #startSandbox(String)}, with the sandbox knowing {@code seed}. */
+    static Sandbox startSandbox(String grantDuration, Seed seed) {
+        Sandbox sandbox = Sandbox.builder().port(0).seed(seed).start();
         System.setProperty("nl3.signing-key", sandbox.signingKey());
         System.setProperty("nl3.app-uri", sandbox.issuer());
         System.setProperty("nl3.api-base-url", sandbox.baseUri().toString());
@@ -68,7 +74,9 @@ final class Deployments {
                 Files.writeString(users, "<tomcat-users><role rolename=\"user\"/>"
                         + "<user username=\"alice\" password=\"pw\" roles=\"user\"/>"
                         + "<user username=\"bob\" password=\"pw\" roles=\"user\"/>"
-                        + "<user username=\"carol\" password=\"pw\" roles=\"user\"/></tomcat-users>");
+                        + "<user username=\"carol\" password=\"pw\" roles=\"user\"/>"
+                        + "<user username=\"erin\" password=\"pw\" roles=\"user\"/>"
+                        + "<user username=\"mallory\" password=\"pw\" roles=\"user\"/></tomcat-users>");
                 users.toFile().deleteOnExit();
                 war.addAsManifestResource(new StringAsset("<Context><Realm className=\"org.apache.catalina.realm.MemoryRealm\" "
                         + "pathname=\"" + users.toAbsolutePath() + "\"/></Context>"), "context.xml");
