@@ -27,6 +27,6 @@ class ConfigurationMetadataTest {
             described.add(name.group(1));
         }
         assertEquals(documented, described);
-        assertEquals(44, described.size(), "43 filter settings and nl3.boot.url-patterns");
+        assertEquals(46, described.size(), "45 filter settings and nl3.boot.url-patterns");
     }
 }
