@@ -371,14 +371,17 @@ final class ApprovalGate {
     /** @param report whether to log it here (status checks are logged by the tracker, where they happen) */
     private Decision failed(GrantKey key, String call, String approvalKey, Nl3Failure f, boolean report) {
         events.emit(ApprovalEvent.Kind.FAILURE, key, call + ": " + f.reason() + " (" + f.getMessage() + ")");
-        if (settings.approvalFailure() == FailurePolicy.OPEN && f.kind() != Nl3Failure.Kind.MISCONFIGURED) {
+        // A full pool of NL3 calls always refuses: flooding this node must never be a way past approvals.
+        boolean busy = f.reason() == Nl3Failure.Reason.BUSY;
+        if (settings.approvalFailure() == FailurePolicy.OPEN && f.kind() != Nl3Failure.Kind.MISCONFIGURED && !busy) {
             if (report) {
                 failures.report(f, call, approvalKey, key.user(), "letting " + key.user() + " through (nl3.approval-failure: open)");
             }
             return new Decision.Pass(true);
         }
         if (report) {
-            failures.report(f, call, approvalKey, key.user(), "refusing " + key.user() + " (nl3.approval-failure: closed)");
+            failures.report(f, call, approvalKey, key.user(), "refusing " + key.user()
+                    + (busy ? " with 503 whatever nl3.approval-failure says" : " (nl3.approval-failure: closed)"));
         }
         return new Decision.Unavailable(f.kind());
     }

@@ -74,12 +74,14 @@ import java.util.function.Consumer;
  * <tr><td>{@code nl3.not-enrolled}</td><td>{@code allow}</td><td>{@code allow} or {@code deny} a user NL3 reports as not enrolled</td></tr>
  * <tr><td>{@code nl3.approval-failure}</td><td>{@code closed}</td><td>{@code closed} (503) or {@code open} (pass, WARNING) when an approval call fails</td></tr>
  * <tr><td>{@code nl3.connect-timeout}</td><td>{@code 2s}</td><td>100 ms to 1 min</td></tr>
- * <tr><td>{@code nl3.read-timeout}</td><td>{@code 5s}</td><td>100 ms to 1 min; no NL3 call blocks longer than connect + read</td></tr>
+ * <tr><td>{@code nl3.read-timeout}</td><td>{@code 5s}</td><td>100 ms to 1 min; no NL3 call holds a request longer than connect + read + 1 s, whatever the server does (a trickled or half-closed answer, or none)</td></tr>
  * <tr><td>{@code nl3.pending-path}</td><td>{@code /nl3-approval}</td><td>where the pending page, {@code /status}, {@code /continue}, {@code /cancel} and {@code /retry} are served; auto-registration maps it, else map a filter there too</td></tr>
  * <tr><td>{@code nl3.pending-page}</td><td>none</td><td>the application's own pending page to forward to; it gets request attributes {@code nl3.approval.status}, {@code .type}, {@code .approvers}, {@code .expiresAt}, {@code .comment}, {@code .replay}, {@code .statusUrl}, {@code .cancelUrl}, {@code .retryUrl}, {@code .continueUrl}, {@code .ticket}</td></tr>
  * <tr><td>{@code nl3.api-paths}</td><td>none</td><td>path prefixes whose callers always get problem+json, e.g. {@code /api/}</td></tr>
  * <tr><td>{@code nl3.methods}</td><td>every method</td><td>the HTTP methods a mapped filter protects, comma-separated, e.g. {@code POST,PUT,PATCH,DELETE}; {@code GET} brings {@code HEAD}; other methods pass unchecked</td></tr>
  * <tr><td>{@code nl3.max-response-size}</td><td>{@code 65536}</td><td>bytes read from an NL3 answer at most</td></tr>
+ * <tr><td>{@code nl3.call-threads}</td><td>{@code 32}</td><td>threads that make one engine's blocking NL3 calls (lock checks, approval requests, cancels, recording status answers), 1 to 1000; started when needed, gone after 30 s idle</td></tr>
+ * <tr><td>{@code nl3.call-queue}</td><td>{@code 256}</td><td>calls that may wait for one of those threads (0 to 100000); a call beyond them is refused at once: the request gets 503 ({@code Retry-After}), whatever {@code nl3.approval-failure} says, logged once per cause</td></tr>
  * <tr><td>{@code nl3.max-entries}</td><td>{@code 100000}</td><td>grants and pending approvals held in memory at most; the in-memory store only</td></tr>
  * <tr><td>{@code nl3.max-entries-per-user}</td><td>{@code 20}</td><td>grants and pending approvals held per user at most, in every store</td></tr>
  * <tr><td>{@code nl3.auto-register}</td><td>{@code true}</td><td>whether the jar wires itself into the application at startup</td></tr>

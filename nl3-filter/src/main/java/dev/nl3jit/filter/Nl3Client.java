@@ -50,7 +50,8 @@ final class Nl3Client {
 
     /** The HTTP transport for these settings; close it with the engine. */
     static Nl3Http newHttp(Nl3Settings settings) {
-        return new Nl3Http(settings.connectTimeout(), settings.readTimeout(), settings.maxResponseBytes());
+        return new Nl3Http(settings.connectTimeout(), settings.readTimeout(), settings.maxResponseBytes(),
+                settings.callThreads(), settings.callQueue());
     }
 
     /** The URL of an endpoint, for messages. */

@@ -18,7 +18,9 @@ final class Nl3Failure extends Exception {
         /** The body was larger than the configured cap. */
         TOO_LARGE,
         /** The calling thread was interrupted. */
-        INTERRUPTED
+        INTERRUPTED,
+        /** Not sent: every thread for NL3 calls was busy and as many calls waited ({@code nl3.call-threads}, {@code nl3.call-queue}). */
+        BUSY
     }
 
     /** What a failure means for the people who run the application. */

@@ -45,6 +45,8 @@ public final class Nl3Settings {
     private final Set<String> methods;
     private final int maxStatusCalls;
     private final int maxResponseBytes;
+    private final int callThreads;
+    private final int callQueue;
     private final int maxEntries;
     private final boolean autoRegister;
     private final Map<String, String> parameters;
@@ -90,6 +92,8 @@ public final class Nl3Settings {
         this.methods = (Set<String>) v.get(SettingsTable.METHODS);
         this.maxStatusCalls = (Integer) v.get(SettingsTable.MAX_STATUS_CALLS);
         this.maxResponseBytes = (Integer) v.get(SettingsTable.MAX_RESPONSE_SIZE);
+        this.callThreads = (Integer) v.get(SettingsTable.CALL_THREADS);
+        this.callQueue = (Integer) v.get(SettingsTable.CALL_QUEUE);
         this.maxEntries = (Integer) v.get(SettingsTable.MAX_ENTRIES);
         this.autoRegister = (Boolean) v.get(SettingsTable.AUTO_REGISTER);
         @SuppressWarnings("unchecked")
@@ -196,6 +200,8 @@ public final class Nl3Settings {
         b.values.put(SettingsTable.METHODS, methods);
         b.values.put(SettingsTable.MAX_STATUS_CALLS, maxStatusCalls);
         b.values.put(SettingsTable.MAX_RESPONSE_SIZE, maxResponseBytes);
+        b.values.put(SettingsTable.CALL_THREADS, callThreads);
+        b.values.put(SettingsTable.CALL_QUEUE, callQueue);
         b.values.put(SettingsTable.MAX_ENTRIES, maxEntries);
         b.values.put(SettingsTable.AUTO_REGISTER, autoRegister);
         b.values.put(SettingsTable.PARAMETERS, parameters);
@@ -350,6 +356,22 @@ public final class Nl3Settings {
     /** Cap on an NL3 response body, in bytes ({@code nl3.max-response-size}). */
     public int maxResponseBytes() {
         return maxResponseBytes;
+    }
+
+    /**
+     * Threads that make one engine's blocking NL3 calls at most ({@code nl3.call-threads}): lock checks, approval
+     * requests, cancels, and the recording of status answers.
+     */
+    public int callThreads() {
+        return callThreads;
+    }
+
+    /**
+     * Calls that may wait for one of those threads ({@code nl3.call-queue}); a call beyond them is refused at once and
+     * its request answered 503.
+     */
+    public int callQueue() {
+        return callQueue;
     }
 
     /** Cap on grants and pending requests held in memory ({@code nl3.max-entries}). */
@@ -613,6 +635,14 @@ public final class Nl3Settings {
 
         public Builder maxResponseBytes(int value) {
             return value(SettingsTable.MAX_RESPONSE_SIZE, value);
+        }
+
+        public Builder callThreads(int value) {
+            return value(SettingsTable.CALL_THREADS, value);
+        }
+
+        public Builder callQueue(int value) {
+            return value(SettingsTable.CALL_QUEUE, value);
         }
 
         public Builder maxEntries(int value) {

@@ -156,7 +156,14 @@ final class PendingTracker {
             if (e == null) {
                 mine.complete(p);
             } else {
-                mine.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof java.util.concurrent.RejectedExecutionException) {
+                    // The transport's threads and queue were full (nl3.call-threads, nl3.call-queue): no room to record it.
+                    cause = new Nl3Failure(Nl3Failure.Reason.BUSY, 0, "no thread free to record the answer (nl3.call-threads, nl3.call-queue)");
+                    failures.report((Nl3Failure) cause, "status check", pending.key().approvalKey(), pending.key().user(),
+                            "the pending pages keep trying");
+                }
+                mine.completeExceptionally(cause);
             }
         });
         return mine;

@@ -85,6 +85,10 @@ final class SettingsTable {
     static final Setting<Set<String>> METHODS = new Setting<>("nl3.methods", "", SettingsTable::methods, v -> null);
     static final Setting<Integer> MAX_RESPONSE_SIZE = integer("nl3.max-response-size", "65536", 1024, 16 * 1024 * 1024,
             " bytes");
+    /** Threads of one engine's blocking NL3 calls (lock checks, approval requests, cancels, recording status answers). */
+    static final Setting<Integer> CALL_THREADS = integer("nl3.call-threads", "32", 1, 1000, " threads");
+    /** Calls that may wait for one of those threads; one more is refused at once (503). */
+    static final Setting<Integer> CALL_QUEUE = integer("nl3.call-queue", "256", 0, 100_000, " waiting calls");
     static final Setting<Integer> MAX_ENTRIES = integer("nl3.max-entries", "100000", 10, 10_000_000, "");
     static final Setting<Boolean> AUTO_REGISTER = bool("nl3.auto-register", "true");
     /** {@code auto} (0): one use for Sign and Approve, unlimited for Approve; {@code unlimited} (-1); or a count. */
@@ -120,7 +124,7 @@ final class SettingsTable {
     static final List<Setting<?>> ALL = List.of(SIGNING_KEY, APP_URI, API_HOST, API_BASE_URL, AUDIENCE, TOKEN_TTL, TOKEN_SKEW,
             TOKEN_CLAIMS, APPROVAL_KEY, APPROVERS, METADATA, PARAMETERS, GRANT_DURATION, GRANT_SCOPE, POLL_INTERVAL, PENDING_TIMEOUT,
             LOCK_CHECK, LOCK_CHECK_FAILURE, NOT_ENROLLED, APPROVAL_FAILURE, CONNECT_TIMEOUT, READ_TIMEOUT, PENDING_PATH,
-            PENDING_PAGE, API_PATHS, MAX_RESPONSE_SIZE, MAX_ENTRIES, AUTO_REGISTER, GRANT_USES, REASON, LOCK_RECHECK,
+            PENDING_PAGE, API_PATHS, MAX_RESPONSE_SIZE, CALL_THREADS, CALL_QUEUE, MAX_ENTRIES, AUTO_REGISTER, GRANT_USES, REASON, LOCK_RECHECK,
             REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING, STORE, STORE_PROVIDER, STORE_URI, STORE_NAME, STORE_TIMEOUT, METHODS,
             MAX_STATUS_CALLS, MAX_VALUE_LENGTH, ALLOWED_ORIGINS);
 

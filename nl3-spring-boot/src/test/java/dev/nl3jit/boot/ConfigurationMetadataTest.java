@@ -27,6 +27,6 @@ class ConfigurationMetadataTest {
             described.add(name.group(1));
         }
         assertEquals(documented, described);
-        assertEquals(45, described.size(), "44 filter settings and nl3.boot.url-patterns");
+        assertEquals(47, described.size(), "46 filter settings and nl3.boot.url-patterns");
     }
 }
