@@ -76,6 +76,14 @@ public interface ApprovalStore {
     Duration takeRequestToken(String user, int capacity, Duration window, Instant now);
 
     /**
+     * Gives back one token taken by {@link #takeRequestToken} with the same {@code capacity} and {@code window}: the
+     * approval request it was taken for was never made (NL3 failed), so it does not count against the user. The bucket
+     * never holds more than {@code capacity}. The default does nothing (the token stays spent).
+     */
+    default void returnRequestToken(String user, int capacity, Duration window, Instant now) {
+    }
+
+    /**
      * Claims the right to ask NL3 for a new approval under {@code key} until {@code until}: {@code true} for exactly one
      * claimant at a time across every node sharing this store (an ended claim may be taken over).
      */

@@ -94,6 +94,14 @@ class JCacheApprovalStoreTest {
         List<Duration> waits = Race.of(10, i -> () -> (i % 2 == 0 ? a : b).takeRequestToken("mallory", 4, Duration.ofMinutes(10), NOW));
         assertEquals(4, waits.stream().filter(Duration::isZero).count(), "tokens: " + waits);
         assertEquals(Duration.ZERO, a.takeRequestToken("erin", 4, Duration.ofMinutes(10), NOW), "per user");
+        b.returnRequestToken("mallory", 4, Duration.ofMinutes(10), NOW);
+        assertEquals(Duration.ZERO, a.takeRequestToken("mallory", 4, Duration.ofMinutes(10), NOW), "a returned token, on any member");
+        assertFalse(b.takeRequestToken("mallory", 4, Duration.ofMinutes(10), NOW).isZero(), "and only that one");
+        for (int i = 0; i < 6; i++) {
+            a.returnRequestToken("mallory", 4, Duration.ofMinutes(10), NOW);
+        }
+        assertEquals(4, Race.of(6, i -> () -> b.takeRequestToken("mallory", 4, Duration.ofMinutes(10), NOW)).stream()
+                .filter(Duration::isZero).count(), "never more than the capacity");
     }
 
     @Test
