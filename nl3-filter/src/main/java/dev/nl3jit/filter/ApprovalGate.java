@@ -321,11 +321,12 @@ final class ApprovalGate {
 
     /** The lock check before a new approval request: the refusal, or {@code null} to go on. */
     private Decision lockCheck(GrantKey key, Nl3Client.Device caller) {
+        Instant asked = clock.instant();
         try {
             Nl3Json.Lock lock = client.lockCheck(key.user(), caller);
             boolean locked = lock == Nl3Json.Lock.LOCKED;
             boolean deniedUnenrolled = lock == Nl3Json.Lock.NOT_ENROLLED && !settings.allowNotEnrolled();
-            locks.learn(key.user(), locked || deniedUnenrolled);
+            locks.learn(key.user(), locked || deniedUnenrolled, asked);
             if (locked || deniedUnenrolled) {
                 LOG.log(Level.DEBUG, "blocked: {0} is {1}", key.user(), locked ? "locked" : "not enrolled and nl3.not-enrolled is deny");
                 events.emit(ApprovalEvent.Kind.LOCKED, key, null);

@@ -121,6 +121,9 @@ class JCacheApprovalStoreTest {
         a.putLockState("alice", new ApprovalStore.LockState(true, NOW.plusSeconds(30)));
         assertTrue(b.lockState("alice", NOW).orElseThrow().locked());
         assertTrue(b.lockState("alice", NOW.plusSeconds(30)).isEmpty(), "too old to rely on");
+        a.putLockState("alice", new ApprovalStore.LockState(false, NOW.plusSeconds(3600), NOW));
+        assertEquals(new ApprovalStore.LockState(false, NOW.plusSeconds(3600), NOW), b.lockState("alice", NOW).orElseThrow(),
+                "when NL3 was asked travels with the answer");
     }
 
     @Test
