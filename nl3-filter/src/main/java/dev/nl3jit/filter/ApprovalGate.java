@@ -265,6 +265,10 @@ final class ApprovalGate {
         if (settings.lockCheck() && !locks.knownUnlocked(key.user())) {
             Decision refused = lockCheck(key, caller);
             if (refused != null) {
+                if (refused instanceof Decision.Unavailable) {
+                    // NL3 failed, nothing was asked of the approvers: the attempt does not count against the user.
+                    store.returnRequestToken(key.user(), limit.count(), limit.window(), clock.instant());
+                }
                 return refused;
             }
         }
@@ -279,6 +283,7 @@ final class ApprovalGate {
                 events.emit(ApprovalEvent.Kind.LOCKED, key, null);
                 return new Decision.Locked();
             }
+            store.returnRequestToken(key.user(), limit.count(), limit.window(), clock.instant());
             return failed(key, "approval request", protection.approvalKey(), f, true);
         }
         Instant created0 = clock.instant();

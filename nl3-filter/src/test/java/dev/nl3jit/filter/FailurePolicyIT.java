@@ -75,6 +75,32 @@ class FailurePolicyIT extends AppTestBase {
         assertEquals("urn:nl3:approval:unavailable", r.json().get("type"));
     }
 
+    /**
+     * Seven attempts while NL3 fails in five ways, over the default limit of five approval requests per ten minutes:
+     * none counts, so the first attempt once NL3 is back sends an approval request.
+     */
+    @Test
+    void attemptsRefusedBecauseNl3FailedDoNotSpendTheRequestLimit() throws Exception {
+        String check = "/nl3/api/v1/accountProtectionCheck";
+        app = Fixtures.app(nl3.sandbox(), CLOCK);
+        Sandbox sandbox = nl3.sandbox();
+        List<Fault> outage = List.of(Fault.on(check).withStatus(503), Fault.on(check).dropConnection(),
+                Fault.on(CREATE).withStatus(500), Fault.on(CREATE).dropConnection(),
+                Fault.on(CREATE).withStatus(201).withBody("<html>gateway</html>"),
+                Fault.on(CREATE).withDelay(Duration.ofMillis(2500)).withStatus(500), Fault.on(CREATE).withStatus(502));
+        Client alice = Client.as("alice");
+        for (Fault f : outage) {
+            sandbox.clearFaults().fault(f);
+            Client.Response r = alice.get(app.uri("/admin/users"));
+            assertEquals(503, r.status(), f.toString());
+        }
+        sandbox.clearFaults();
+        assertTrue(sandbox.requests().isEmpty(), "no approval request reached NL3 during the outage");
+        Client.Response back = alice.get(app.uri("/admin/users"));
+        assertEquals(303, back.status(), "NL3 is back: a normal approval request, not 429: " + back.body());
+        assertEquals(1, sandbox.pendingRequests().size());
+    }
+
     @Test
     void lockCheckHasItsOwnPolicy() throws Exception {
         String check = "/nl3/api/v1/accountProtectionCheck";
