@@ -53,9 +53,9 @@ final class Nl3Client {
         return new Nl3Http(settings.connectTimeout(), settings.readTimeout(), settings.maxResponseBytes());
     }
 
-    /** The URL of an endpoint, for messages. */
+    /** The URL of an endpoint, for messages (without any user-info of the base URL). */
     String endpoint(String path) {
-        return base + API + path;
+        return (base + API + path).replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
     }
 
     Nl3Json.Lock lockCheck(String user, Device caller) throws Nl3Failure {
@@ -212,7 +212,12 @@ final class Nl3Client {
         if (metrics != null) {
             metrics.call();
         }
-        return http.exchange(method, URI.create(base + API + path), headers, bytes);
+        try {
+            return http.exchange(method, URI.create(base + API + path), headers, bytes);
+        } catch (Nl3Failure f) {
+            // Say where: an unreachable or slow NL3 is found by its address (the token travels in a header, never here).
+            throw new Nl3Failure(f.reason(), f.status(), f.getMessage() + " at " + endpoint(path), f.nl3Text());
+        }
     }
 
     private Map<String, String> headers(String user, Device caller) {

@@ -119,8 +119,10 @@ class MisconfigurationIT extends AppTestBase {
         assertEquals(503, browser.status());
         assertTrue(browser.body().contains("cannot be reached right now"), browser.body());
         assertEquals("10", browser.header("Retry-After"));
-        assertEquals("WARNING NL3 lock check failed (CONNECTION: cannot connect: ConnectException); refusing alice "
-                + "(nl3.lock-check-failure: closed)", line("NL3 lock check failed"));
+        assertEquals("WARNING NL3 lock check failed (CONNECTION: cannot connect: ConnectException at http://127.0.0.1:" + closed
+                + "/nl3/api/v1/accountProtectionCheck); refusing alice (nl3.lock-check-failure: closed)",
+                line("NL3 lock check failed"));
+        assertFalse(String.join("\n", log).contains("eyJ"), "no token is logged");
         for (int i = 0; i < 5; i++) {
             Client.as("alice").get(app.uri("/admin/users"));
         }
