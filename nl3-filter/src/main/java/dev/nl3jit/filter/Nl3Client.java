@@ -29,6 +29,9 @@ final class Nl3Client {
             Instant expiresAt, String signer, Instant signedAt) {
     }
 
+    /** What a status check reports when NL3 no longer knows the request (404): as good as expired. */
+    static final Report FORGOTTEN = new Report(ApprovalStatus.EXPIRED, null, null, null, null, null, null, null);
+
     private final Nl3Http http;
     private final TokenMinter minter;
     private final String base;
@@ -167,7 +170,7 @@ final class Nl3Client {
     private Report report(Nl3Http.Answer r) throws Nl3Failure {
         if (r.status() == 404) {
             // NL3 forgot it: as good as expired, start over.
-            return new Report(ApprovalStatus.EXPIRED, null, null, null, null, null, null, null);
+            return FORGOTTEN;
         }
         if (r.status() != 200) {
             throw refused(endpoint("approvalRequest/{id}"), r);
