@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * about a user holding a grant is never older than the interval when the next one is asked, a grant recorded just
  * after a check or another node's check included. A user the store knows locked has their grants and tickets revoked
  * at once, without a call. The bound holds while one look's lock checks (one after the other, each at most connect +
- * read timeout) fit in a tenth of the interval; checks that do not fit are made late, oldest answer first.
+ * read timeout) fit in a tenth of the interval; checks that do not fit are made late, oldest answer first. A check NL3
+ * does not answer is made again at the next look; after {@value #FAILURES_PER_LOOK} in a row a look stops, so an outage
+ * costs NL3 a few calls per look, not one per user.
  */
 final class LockWatch implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LockWatch.class.getName());
@@ -38,6 +40,8 @@ final class LockWatch implements AutoCloseable {
     static final int TICKS = 10;
     /** The shortest time between two looks. */
     static final Duration MIN_TICK = Duration.ofMillis(100);
+    /** Failed checks in a row after which a look stops: NL3 is failing, the others are asked at the next look. */
+    static final int FAILURES_PER_LOOK = 3;
 
     private final ApprovalStore store;
     private final Nl3Client client;
@@ -151,8 +155,13 @@ final class LockWatch implements AutoCloseable {
                 }
             }
             due.sort(Map.Entry.comparingByKey());
+            int failedInARow = 0;
             for (Map.Entry<Instant, String> d : due) {
-                check(d.getValue());
+                failedInARow = check(d.getValue()) ? 0 : failedInARow + 1;
+                if (failedInARow == FAILURES_PER_LOOK) {
+                    // An outage: not every user's call at every look, but a few, until NL3 answers again.
+                    break;
+                }
             }
         } catch (RuntimeException e) {
             // With the store down this fails every round: said once per cause, not once a second.
@@ -162,7 +171,8 @@ final class LockWatch implements AutoCloseable {
         }
     }
 
-    private void check(String user) {
+    /** Asks NL3 about {@code user}, revoking on a lock; {@code false} when NL3 gave no answer (asked again at the next look). */
+    private boolean check(String user) {
         Nl3Json.Lock lock;
         Instant asked = clock.instant();
         try {
@@ -170,7 +180,7 @@ final class LockWatch implements AutoCloseable {
         } catch (Nl3Failure f) {
             failures.warn(f.reason().name(), "background lock re-check failed ({0}: {1}); grants stay until they end or the "
                     + "next re-check succeeds", f.reason(), f.getMessage());
-            return;
+            return false;
         }
         boolean locked = lock == Nl3Json.Lock.LOCKED || (lock == Nl3Json.Lock.NOT_ENROLLED && !allowNotEnrolled);
         learn(user, locked, asked);
@@ -180,6 +190,7 @@ final class LockWatch implements AutoCloseable {
         } else {
             unlockedUntil.put(user, asked.plus(every));
         }
+        return true;
     }
 
     private void revoke(String user) {
