@@ -113,8 +113,8 @@ final class PendingEndpoint implements AutoCloseable {
      * What is malformed in the parameters of a request to the pending path, as a 400 answer, or {@code null}: a query
      * or form the container cannot read (a bad percent-escape), a missing {@code p}, a {@code p} no ticket could be
      * (over {@link Tickets#MAX_LENGTH} characters, or other than letters, digits, {@code -}, {@code _} and {@code .}),
-     * a {@code wait} of {@code /status} that is not whole seconds, an over-long {@code token}. An unknown but well-formed ticket is not malformed: it is answered 404 where it is
-     * looked up.
+     * a {@code wait} of {@code /status} that is not whole seconds, an over-long {@code token}. An unknown but
+     * well-formed ticket is not malformed: it is answered 404 where it is looked up.
      */
     private static Answer malformed(HttpServletRequest req, String sub, ClientKind kind) {
         String p;
