@@ -273,6 +273,10 @@ final class ApprovalGate {
         if (settings.lockCheck() && !locks.knownUnlocked(key.user())) {
             Decision refused = lockCheck(key, caller);
             if (refused != null) {
+                if (refused instanceof Decision.Unavailable) {
+                    // NL3 failed, nothing was asked of the approvers: the attempt does not count against the user.
+                    store.returnRequestToken(key.user(), limit.count(), limit.window(), clock.instant());
+                }
                 return refused;
             }
         }
@@ -287,6 +291,7 @@ final class ApprovalGate {
                 events.emit(ApprovalEvent.Kind.LOCKED, key, null);
                 return new Decision.Locked();
             }
+            store.returnRequestToken(key.user(), limit.count(), limit.window(), clock.instant());
             return failed(key, "approval request", protection.approvalKey(), f, true);
         }
         Instant created0 = clock.instant();
@@ -329,11 +334,12 @@ final class ApprovalGate {
 
     /** The lock check before a new approval request: the refusal, or {@code null} to go on. */
     private Decision lockCheck(GrantKey key, Nl3Client.Device caller) {
+        Instant asked = clock.instant();
         try {
             Nl3Json.Lock lock = client.lockCheck(key.user(), caller);
             boolean locked = lock == Nl3Json.Lock.LOCKED;
             boolean deniedUnenrolled = lock == Nl3Json.Lock.NOT_ENROLLED && !settings.allowNotEnrolled();
-            locks.learn(key.user(), locked || deniedUnenrolled);
+            locks.learn(key.user(), locked || deniedUnenrolled, asked);
             if (locked || deniedUnenrolled) {
                 LOG.log(Level.DEBUG, "blocked: {0} is {1}", key.user(), locked ? "locked" : "not enrolled and nl3.not-enrolled is deny");
                 events.emit(ApprovalEvent.Kind.LOCKED, key, null);

@@ -23,12 +23,20 @@ public interface ApprovalStore {
     /**
      * What NL3 last said about a user's lock, trusted until {@code until}.
      *
-     * @param locked whether the user may not be approved (locked, or not enrolled where that is denied)
-     * @param until  when the answer is too old to rely on
+     * @param locked    whether the user may not be approved (locked, or not enrolled where that is denied)
+     * @param until     when the answer is too old to rely on (for the engine that asked: the moment it asked plus its
+     *                  {@code nl3.lock-recheck})
+     * @param checkedAt when NL3 was asked, or {@code null} when not known; an engine with a shorter
+     *                  {@code nl3.lock-recheck} relies on the answer only until that long after this moment
      */
-    record LockState(boolean locked, Instant until) {
+    record LockState(boolean locked, Instant until, Instant checkedAt) {
         public LockState {
             java.util.Objects.requireNonNull(until, "until");
+        }
+
+        /** An answer whose asking time is not known: relied on until {@code until}. */
+        public LockState(boolean locked, Instant until) {
+            this(locked, until, null);
         }
     }
 
@@ -74,6 +82,14 @@ public interface ApprovalStore {
      * {@code window}: {@link Duration#ZERO} when one was taken, else how long until one is free.
      */
     Duration takeRequestToken(String user, int capacity, Duration window, Instant now);
+
+    /**
+     * Gives back one token taken by {@link #takeRequestToken} with the same {@code capacity} and {@code window}: the
+     * approval request it was taken for was never made (NL3 failed), so it does not count against the user. The bucket
+     * never holds more than {@code capacity}. The default does nothing (the token stays spent).
+     */
+    default void returnRequestToken(String user, int capacity, Duration window, Instant now) {
+    }
 
     /**
      * Claims the right to ask NL3 for a new approval under {@code key} until {@code until}: {@code true} for exactly one

@@ -476,6 +476,15 @@ final class InMemoryApprovalStore implements ApprovalStore {
         return wait[0];
     }
 
+    @Override
+    public void returnRequestToken(String user, int capacity, Duration window, Instant now) {
+        double perNano = (double) capacity / window.toNanos();
+        buckets.computeIfPresent(user, (u, b) -> {
+            long elapsed = Math.max(0, Duration.between(b.at(), now).toNanos());
+            return new Bucket(Math.min(capacity, b.tokens() + elapsed * perNano + 1), now);
+        });
+    }
+
     // --- claims and locks ---
 
     @Override

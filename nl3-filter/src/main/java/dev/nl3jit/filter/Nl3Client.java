@@ -29,6 +29,9 @@ final class Nl3Client {
             Instant expiresAt, String signer, Instant signedAt) {
     }
 
+    /** What a status check reports when NL3 no longer knows the request (404): as good as expired. */
+    static final Report FORGOTTEN = new Report(ApprovalStatus.EXPIRED, null, null, null, null, null, null, null);
+
     private final Nl3Http http;
     private final TokenMinter minter;
     private final String base;
@@ -54,9 +57,9 @@ final class Nl3Client {
                 settings.callThreads(), settings.callQueue());
     }
 
-    /** The URL of an endpoint, for messages. */
+    /** The URL of an endpoint, for messages (without any user-info of the base URL). */
     String endpoint(String path) {
-        return base + API + path;
+        return (base + API + path).replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
     }
 
     Nl3Json.Lock lockCheck(String user, Device caller) throws Nl3Failure {
@@ -168,7 +171,7 @@ final class Nl3Client {
     private Report report(Nl3Http.Answer r) throws Nl3Failure {
         if (r.status() == 404) {
             // NL3 forgot it: as good as expired, start over.
-            return new Report(ApprovalStatus.EXPIRED, null, null, null, null, null, null, null);
+            return FORGOTTEN;
         }
         if (r.status() != 200) {
             throw refused(endpoint("approvalRequest/{id}"), r);
@@ -213,7 +216,12 @@ final class Nl3Client {
         if (metrics != null) {
             metrics.call();
         }
-        return http.exchange(method, URI.create(base + API + path), headers, bytes);
+        try {
+            return http.exchange(method, URI.create(base + API + path), headers, bytes);
+        } catch (Nl3Failure f) {
+            // Say where: an unreachable or slow NL3 is found by its address (the token travels in a header, never here).
+            throw new Nl3Failure(f.reason(), f.status(), f.getMessage() + " at " + endpoint(path), f.nl3Text());
+        }
     }
 
     private Map<String, String> headers(String user, Device caller) {

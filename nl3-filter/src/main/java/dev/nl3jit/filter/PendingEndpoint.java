@@ -82,6 +82,10 @@ final class PendingEndpoint implements AutoCloseable {
             return Responder.problem(405, "method-not-allowed", "Method not allowed", "Use " + allowed + ".", Map.of(),
                     Map.of("Allow", allowed));
         }
+        Answer malformed = malformed(req, sub, kind);
+        if (malformed != null) {
+            return malformed;
+        }
         if ("POST".equals(method)) {
             // Read the small form first, so that even a refusal leaves the connection reusable.
             req.getParameterMap();
@@ -103,6 +107,69 @@ final class PendingEndpoint implements AutoCloseable {
             case "/send" -> send(req, res, found, user);
             default -> page(req, res, found, kind);
         };
+    }
+
+    /**
+     * What is malformed in the parameters of a request to the pending path, as a 400 answer, or {@code null}: a query
+     * or form the container cannot read (a bad percent-escape), a missing {@code p}, a {@code p} no ticket could be
+     * (over {@link Tickets#MAX_LENGTH} characters, or other than letters, digits, {@code -}, {@code _} and {@code .}),
+     * a {@code wait} of {@code /status} that is not whole seconds, an over-long {@code token}. An unknown but
+     * well-formed ticket is not malformed: it is answered 404 where it is looked up.
+     */
+    private static Answer malformed(HttpServletRequest req, String sub, ClientKind kind) {
+        String p;
+        String token;
+        String wait;
+        try {
+            p = req.getParameter("p");
+            token = req.getParameter("token");
+            wait = req.getParameter("wait");
+        } catch (RuntimeException e) {
+            // The container refuses to decode the query or the form: its exception is never shown, nor logged as a fault.
+            return badRequest(req, kind, null, "The query or form of this request cannot be read (a malformed percent-escape?).");
+        }
+        if (p == null || p.isEmpty()) {
+            return badRequest(req, kind, "p", "The parameter p (the approval request's ticket) is missing.");
+        }
+        if (p.length() > Tickets.MAX_LENGTH || !p.chars().allMatch(PendingEndpoint::ticketChar)) {
+            return badRequest(req, kind, "p", "The parameter p is not a ticket: at most " + Tickets.MAX_LENGTH
+                    + " letters, digits, '-', '_' and '.'.");
+        }
+        if (sub.equals("/status") && waitOf(wait) == null) {
+            return badRequest(req, kind, "wait", "The parameter wait must be whole seconds from 0 to " + MAX_WAIT.toSeconds() + ".");
+        }
+        if (sub.equals("/send") && token != null && token.length() > Tickets.MAX_LENGTH) {
+            return badRequest(req, kind, "token", "The parameter token is longer than any token of this application.");
+        }
+        return null;
+    }
+
+    /** A status request's wait: none is 0, more than {@link #MAX_WAIT} is {@link #MAX_WAIT}; {@code null} when malformed. */
+    private static Duration waitOf(String w) {
+        if (w == null) {
+            return Duration.ZERO;
+        }
+        try {
+            long seconds = Long.parseLong(w);
+            return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, MAX_WAIT.toSeconds()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static boolean ticketChar(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.';
+    }
+
+    /** 400: problem+json {@code bad-request} naming the parameter for API clients, a page for browsers. */
+    private static Answer badRequest(HttpServletRequest req, ClientKind kind, String parameter, String detail) {
+        if (kind == ClientKind.API) {
+            return Responder.problem(400, "bad-request", "Bad request", detail,
+                    parameter == null ? Map.of() : Map.of("parameter", parameter), Map.of());
+        }
+        return Responder.html(400, nonce -> Html.page("Bad request", "<h1 id=\"title\">Bad request</h1><p id=\"why\">"
+                + Html.escape(detail) + "</p><div class=\"actions\"><a class=\"button\" href=\""
+                + Html.escape(req.getContextPath() + "/") + "\">Home</a></div>", nonce, null));
     }
 
     /** GET: the reason form of the user's draft; POST: sends the approval request with the reason typed. */
@@ -217,20 +284,7 @@ final class PendingEndpoint implements AutoCloseable {
         if (found.isEmpty()) {
             return Responder.notFound(req, ClientKind.API);
         }
-        Duration wait = Duration.ZERO;
-        String w = req.getParameter("wait");
-        if (w != null) {
-            try {
-                long seconds = Long.parseLong(w);
-                if (seconds < 0) {
-                    throw new NumberFormatException();
-                }
-                wait = Duration.ofSeconds(Math.min(seconds, MAX_WAIT.toSeconds()));
-            } catch (NumberFormatException e) {
-                return Responder.problem(400, "bad-request", "Bad wait parameter", "wait must be whole seconds from 0 to 30.",
-                        Map.of(), Map.of());
-            }
-        }
+        Duration wait = waitOf(req.getParameter("wait"));
         Engine engine = found.get().engine();
         PendingApproval p = found.get().approval();
         if (!wait.isZero() && req.isAsyncSupported()) {

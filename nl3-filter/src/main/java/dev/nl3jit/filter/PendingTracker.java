@@ -40,6 +40,7 @@ final class PendingTracker {
     private final GrantCheck grantCheck;
     private final FailureLog failures;
     private final StatusBudget budget;
+    private final LogOnce forgotten = new LogOnce(LOG, Duration.ofMinutes(1));
     private final ConcurrentHashMap<String, CompletableFuture<PendingApproval>> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> watchers = new ConcurrentHashMap<>();
 
@@ -227,6 +228,10 @@ final class PendingTracker {
                 throw new CompletionException(f);
             }
             try {
+                if (report == Nl3Client.FORGOTTEN) {
+                    forgotten.warn("404", "NL3 no longer knows approval request {0} of {1} (HTTP 404); the user sees \"Request "
+                            + "expired\" and may ask again", current.requestId(), current.key().user());
+                }
                 return recorded(current, claimed, report, now);
             } catch (Nl3Failure f) {
                 throw new CompletionException(f);

@@ -26,7 +26,8 @@ class FailurePolicyIT extends AppTestBase {
 
     static Stream<Arguments> faults() {
         return Stream.of(
-                Arguments.of("delay past the read timeout", Fault.on(CREATE).withDelay(Duration.ofMillis(3000))),
+                // An answer after the delay, never a created request: the sandbox would make one after the test ended.
+                Arguments.of("delay past the read timeout", Fault.on(CREATE).withDelay(Duration.ofMillis(3000)).withStatus(504)),
                 Arguments.of("HTTP 500", Fault.on(CREATE).withStatus(500)),
                 Arguments.of("malformed body", Fault.on(CREATE).withStatus(201).withBody("{\"requestId\": ")),
                 Arguments.of("body without an id", Fault.on(CREATE).withStatus(201).withBody("{\"status\":\"PENDING\"}")),
@@ -73,6 +74,31 @@ class FailurePolicyIT extends AppTestBase {
         Client.Response r = Client.as("alice").get(app.uri("/admin/users"), "Accept", "application/json");
         assertEquals(503, r.status());
         assertEquals("urn:nl3:approval:unavailable", r.json().get("type"));
+    }
+
+    /**
+     * Seven attempts while NL3 fails in five ways, over the default limit of five approval requests per ten minutes:
+     * none counts, so the first attempt once NL3 is back sends an approval request.
+     */
+    @Test
+    void attemptsRefusedBecauseNl3FailedDoNotSpendTheRequestLimit() throws Exception {
+        String check = "/nl3/api/v1/accountProtectionCheck";
+        app = Fixtures.app(nl3.sandbox(), CLOCK);
+        Sandbox sandbox = nl3.sandbox();
+        List<Fault> outage = List.of(Fault.on(check).withStatus(503), Fault.on(check).dropConnection(),
+                Fault.on(CREATE).withStatus(500), Fault.on(CREATE).dropConnection(),
+                Fault.on(CREATE).withStatus(201).withBody("<html>gateway</html>"),
+                Fault.on(CREATE).withDelay(Duration.ofMillis(2500)).withStatus(500), Fault.on(CREATE).withStatus(502));
+        Client alice = Client.as("alice");
+        for (Fault f : outage) {
+            sandbox.clearFaults().fault(f);
+            Client.Response r = alice.get(app.uri("/admin/users"));
+            assertEquals(503, r.status(), f.toString());
+        }
+        sandbox.clearFaults();
+        Client.Response back = alice.get(app.uri("/admin/users"));
+        assertEquals(303, back.status(), "NL3 is back: a normal approval request, not 429: " + back.body());
+        assertTrue(back.location().startsWith("/app/nl3-approval?p="), back.location());
     }
 
     @Test

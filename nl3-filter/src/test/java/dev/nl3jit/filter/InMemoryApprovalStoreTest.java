@@ -172,6 +172,27 @@ class InMemoryApprovalStoreTest {
     }
 
     @Test
+    void aReturnedRequestTokenCanBeTakenAgainButNeverOverfillsTheBucket() {
+        Instant now = Instant.parse("2026-01-01T10:00:00Z");
+        Duration window = Duration.ofMinutes(3);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Duration.ZERO, store.takeRequestToken("alice", 3, window, now));
+        }
+        store.returnRequestToken("alice", 3, window, now);
+        assertEquals(Duration.ZERO, store.takeRequestToken("alice", 3, window, now), "the returned token");
+        assertEquals(Duration.ofMinutes(1), store.takeRequestToken("alice", 3, window, now), "and no more");
+        for (int i = 0; i < 5; i++) {
+            store.returnRequestToken("alice", 3, window, now);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Duration.ZERO, store.takeRequestToken("alice", 3, window, now));
+        }
+        assertEquals(Duration.ofMinutes(1), store.takeRequestToken("alice", 3, window, now), "at most the capacity");
+        store.returnRequestToken("bob", 3, window, now);
+        assertEquals(Duration.ZERO, store.takeRequestToken("bob", 3, window, now), "a user who took none starts full");
+    }
+
+    @Test
     void theNewestEntryIsNeverTheOneGivenUpAlthoughItEndsSoonest() {
         ApprovalStore roomy = ApprovalStore.inMemory(4, 10, clock);
         for (int i = 0; i < 4; i++) {

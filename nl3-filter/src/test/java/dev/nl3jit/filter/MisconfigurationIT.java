@@ -119,12 +119,32 @@ class MisconfigurationIT extends AppTestBase {
         assertEquals(503, browser.status());
         assertTrue(browser.body().contains("cannot be reached right now"), browser.body());
         assertEquals("10", browser.header("Retry-After"));
-        assertEquals("WARNING NL3 lock check failed (CONNECTION: cannot connect: ConnectException); refusing alice "
-                + "(nl3.lock-check-failure: closed)", line("NL3 lock check failed"));
+        assertEquals("WARNING NL3 lock check failed (CONNECTION: cannot connect: ConnectException at http://127.0.0.1:" + closed
+                + "/nl3/api/v1/accountProtectionCheck); refusing alice (nl3.lock-check-failure: closed)",
+                line("NL3 lock check failed"));
+        assertFalse(String.join("\n", log).contains("eyJ"), "no token is logged");
         for (int i = 0; i < 5; i++) {
             Client.as("alice").get(app.uri("/admin/users"));
         }
         assertEquals(1, log.stream().filter(l -> l.contains("NL3 lock check failed")).count(), "one warning per cause");
+    }
+
+    /** NL3's refusal names the user; the log keys on the kind of refusal, so two hundred unknown users are one line. */
+    @Test
+    void twoHundredUnknownUsersAreOneCauseInTheLog() throws Exception {
+        List<CheckResult.Outcome> outcomes = new ArrayList<>();
+        try (Nl3Approvals approvals = Nl3Approvals.builder(Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS")))
+                .clock(CLOCK).build()) {
+            for (int i = 0; i < 200; i++) {
+                outcomes.add(approvals.check(Caller.user("ghost" + i), approvals.protection("ADMIN_ACCESS")).outcome());
+            }
+        }
+        assertTrue(outcomes.stream().allMatch(o -> o == CheckResult.Outcome.UNAVAILABLE), outcomes.toString());
+        List<String> refused = log.stream().filter(l -> !l.startsWith("INFO")).toList();
+        assertEquals(1, refused.size(), "one line for one cause:\n" + String.join("\n", refused));
+        assertTrue(refused.get(0).startsWith("SEVERE NL3 refused the approval request for approval key ADMIN_ACCESS: NL3 answered "
+                + "HTTP 400"), refused.get(0));
+        assertTrue(refused.get(0).contains("Likely fix: NL3 does not know user ghost0"), refused.get(0));
     }
 
     @Test

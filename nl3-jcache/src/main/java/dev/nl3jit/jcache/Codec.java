@@ -71,14 +71,18 @@ final class Codec {
         return split(v, 2, "claim")[1];
     }
 
-    /** {@code locked|until}: {@code L} locked, {@code U} not. */
+    /** {@code locked|until} or {@code locked|until|checkedAt}: {@code L} locked, {@code U} not. */
     static String lock(LockState s) {
-        return (s.locked() ? "L" : "U") + "|" + s.until();
+        return (s.locked() ? "L" : "U") + "|" + s.until() + (s.checkedAt() == null ? "" : "|" + s.checkedAt());
     }
 
     static LockState lock(String v) {
         String[] p = split(v, 2, "lock state");
         try {
+            int bar = p[1].indexOf('|');
+            if (bar >= 0) {
+                return new LockState(p[0].equals("L"), Instant.parse(p[1].substring(0, bar)), Instant.parse(p[1].substring(bar + 1)));
+            }
             return new LockState(p[0].equals("L"), Instant.parse(p[1]));
         } catch (RuntimeException e) {
             throw unreadable("lock state", v, e);

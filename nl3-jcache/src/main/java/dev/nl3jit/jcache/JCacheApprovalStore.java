@@ -366,6 +366,19 @@ public final class JCacheApprovalStore implements ApprovalStore {
         return wait[0];
     }
 
+    @Override
+    public void returnRequestToken(String user, int capacity, Duration window, Instant now) {
+        double perNano = (double) capacity / window.toNanos();
+        update(limits, user, old -> {
+            if (old == null) {
+                return null;
+            }
+            Codec.Bucket b = Codec.bucket(old);
+            long elapsed = Math.max(0, Duration.between(b.at(), now).toNanos());
+            return Codec.bucket(new Codec.Bucket(Math.min(capacity, b.tokens() + elapsed * perNano + 1), now));
+        });
+    }
+
     // --- claims and locks ---
 
     @Override

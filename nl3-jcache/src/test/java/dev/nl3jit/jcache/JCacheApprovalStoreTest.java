@@ -94,6 +94,14 @@ class JCacheApprovalStoreTest {
         List<Duration> waits = Race.of(10, i -> () -> (i % 2 == 0 ? a : b).takeRequestToken("mallory", 4, Duration.ofMinutes(10), NOW));
         assertEquals(4, waits.stream().filter(Duration::isZero).count(), "tokens: " + waits);
         assertEquals(Duration.ZERO, a.takeRequestToken("erin", 4, Duration.ofMinutes(10), NOW), "per user");
+        b.returnRequestToken("mallory", 4, Duration.ofMinutes(10), NOW);
+        assertEquals(Duration.ZERO, a.takeRequestToken("mallory", 4, Duration.ofMinutes(10), NOW), "a returned token, on any member");
+        assertFalse(b.takeRequestToken("mallory", 4, Duration.ofMinutes(10), NOW).isZero(), "and only that one");
+        for (int i = 0; i < 6; i++) {
+            a.returnRequestToken("mallory", 4, Duration.ofMinutes(10), NOW);
+        }
+        assertEquals(4, Race.of(6, i -> () -> b.takeRequestToken("mallory", 4, Duration.ofMinutes(10), NOW)).stream()
+                .filter(Duration::isZero).count(), "never more than the capacity");
     }
 
     @Test
@@ -113,6 +121,9 @@ class JCacheApprovalStoreTest {
         a.putLockState("alice", new ApprovalStore.LockState(true, NOW.plusSeconds(30)));
         assertTrue(b.lockState("alice", NOW).orElseThrow().locked());
         assertTrue(b.lockState("alice", NOW.plusSeconds(30)).isEmpty(), "too old to rely on");
+        a.putLockState("alice", new ApprovalStore.LockState(false, NOW.plusSeconds(3600), NOW));
+        assertEquals(new ApprovalStore.LockState(false, NOW.plusSeconds(3600), NOW), b.lockState("alice", NOW).orElseThrow(),
+                "when NL3 was asked travels with the answer");
     }
 
     @Test

@@ -1,0 +1,117 @@
+package dev.nl3jit.filter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nl3jit.sandbox.Fault;
+import dev.nl3jit.sandbox.MovableClock;
+import dev.nl3jit.sandbox.Sandbox;
+import dev.nl3jit.sandbox.SandboxExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Which users one look of the lock re-check asks NL3 about, with time moved by hand: the real NL3 client against the
+ * sandbox over HTTP, the in-memory store, the default interval (30 s, a look every 3 s), no background thread.
+ */
+class LockWatchTest {
+    private static final MovableClock CLOCK = new MovableClock();
+    private static final String CHECK = "/nl3/api/v1/accountProtectionCheck";
+
+    @RegisterExtension
+    static SandboxExtension nl3 = new SandboxExtension().withClock(CLOCK);
+
+    private Sandbox sandbox;
+    private Nl3Http http;
+    private ApprovalStore store;
+    private final List<ApprovalEvent> events = new ArrayList<>();
+    private LockWatch watch;
+
+    @BeforeEach
+    void setUp() {
+        sandbox = nl3.sandbox();
+        CLOCK.resetOffset();
+        Nl3Settings settings = Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS"));
+        http = Nl3Client.newHttp(settings);
+        Nl3Client client = new Nl3Client(settings, new TokenMinter(settings, CLOCK), http);
+        store = ApprovalStore.inMemory(1000, 10, CLOCK);
+        watch = new LockWatch(store, client, CLOCK, settings, new Events(events::add, CLOCK));
+    }
+
+    @AfterEach
+    void tearDown() {
+        watch.close();
+        http.close();
+    }
+
+    private void grant(String user) {
+        store.putGrant(new GrantKey(user, "ADMIN_ACCESS", ""), new Grant(CLOCK.instant().plus(Duration.ofHours(1)), Grant.UNLIMITED));
+    }
+
+    private long checks() {
+        return sandbox.calls().stream().filter(c -> c.path().equals(CHECK)).count();
+    }
+
+    @Test
+    void aUserIsAskedAtTheLastLookBeforeTheNewestAnswerIsOneIntervalOld() {
+        grant("alice");
+        Instant asked = CLOCK.instant();
+        watch.learn("alice", false, asked);
+        CLOCK.advance(Duration.ofMillis(26_500));
+        watch.recheck();
+        assertEquals(0, checks(), "the answer is good beyond the next look (29.5 s)");
+        CLOCK.advance(Duration.ofMillis(1_000));
+        watch.recheck();
+        assertEquals(1, checks(), "27.5 s: the next look (30.5 s) would be too late");
+        assertFalse(store.lockState("alice", CLOCK.instant()).orElseThrow().checkedAt().isBefore(asked.plusMillis(27_500)),
+                "the new answer is stored with the moment it was asked");
+    }
+
+    @Test
+    void anAnswerOfAnEngineWithALongerIntervalIsReliedOnForThisEnginesInterval() {
+        grant("alice");
+        Instant asked = CLOCK.instant();
+        store.putLockState("alice", new ApprovalStore.LockState(false, asked.plus(Duration.ofHours(1)), asked));
+        assertTrue(watch.knownUnlocked("alice"));
+        CLOCK.advance(Duration.ofMillis(27_500));
+        watch.recheck();
+        assertEquals(1, checks(), "asked before this engine's 30 s, whatever the other engine's hour says");
+        CLOCK.advance(Duration.ofSeconds(31));
+        store.putLockState("alice", new ApprovalStore.LockState(false, CLOCK.instant().plus(Duration.ofHours(1)),
+                CLOCK.instant().minusSeconds(31)));
+        assertFalse(watch.knownUnlocked("alice"), "the request path does not rely on it either");
+    }
+
+    @Test
+    void aUserKnownLockedLosesTheirGrantsAtOnceWithoutACall() {
+        grant("alice");
+        grant("bob");
+        watch.learn("bob", false, CLOCK.instant());
+        store.putLockState("alice", new ApprovalStore.LockState(true, CLOCK.instant().plusSeconds(30), CLOCK.instant()));
+        watch.recheck();
+        assertEquals(0, checks());
+        assertFalse(store.useGrant(new GrantKey("alice", "ADMIN_ACCESS", ""), CLOCK.instant()), "revoked");
+        assertTrue(store.useGrant(new GrantKey("bob", "ADMIN_ACCESS", ""), CLOCK.instant()), "another user's grant stays");
+        assertTrue(events.stream().anyMatch(e -> e.kind() == ApprovalEvent.Kind.LOCKED && e.user().equals("alice")));
+    }
+
+    @Test
+    void anOutageCostsAFewCallsPerLookNotOnePerUser() {
+        for (int i = 0; i < 10; i++) {
+            grant("user" + i);
+        }
+        sandbox.fault(Fault.on(CHECK).withStatus(503));
+        watch.recheck();
+        assertEquals(LockWatch.FAILURES_PER_LOOK, checks(), "a look stops after failures in a row");
+        sandbox.clearFaults().clearCalls();
+        watch.recheck();
+        assertEquals(10, checks(), "NL3 is back: every user is asked at the next look");
+    }
+}
