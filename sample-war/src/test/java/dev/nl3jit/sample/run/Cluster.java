@@ -14,7 +14,9 @@ final class Cluster {
 
     /**
      * One configuration for every member: the same file (so the same JCache URI and cache names) on each node; each
-     * member takes the first free of two ports from {@code firstPort} and finds the other over TCP.
+     * member takes the first free of two ports from {@code firstPort} and finds the other over TCP. Members listen on
+     * {@code host} only ({@code hazelcast.socket.bind.any=false}; Hazelcast's default is every interface), as whoever
+     * reaches the members can write the store: the entries' seal stops forgeries, not deletions or replays.
      */
     static Path writeConfig(Path dir, String host, int firstPort) throws IOException {
         Path file = dir.resolve("sample-hazelcast.xml").toAbsolutePath();
@@ -24,6 +26,7 @@ final class Cluster {
                   <properties>
                     <property name="hazelcast.phone.home.enabled">false</property>
                     <property name="hazelcast.logging.type">jdk</property>
+                    <property name="hazelcast.socket.bind.any">false</property>
                   </properties>
                   <network>
                     <port auto-increment="true" port-count="2">%2$d</port>
