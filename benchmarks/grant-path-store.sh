@@ -47,7 +47,7 @@ measure() { # classpath store label → "unfiltered granted ratio partition"; a 
         [[ $figures =~ ^[0-9] ]] && break
         echo "run $label failed: $(grep -m1 -E 'Exception|refusing' "$OUT/err-$label.log" || true)" >&2
     done
-    where=$(grep '^grant partition' "$OUT/run-$label.log" | cut -d: -f2- | sed 's/owned by the //; s/ /-/g' || true)
+    where=$(grep '^grant partition' "$OUT/run-$label.log" | cut -d: -f2- | sed 's/^ *owned by the //; s/ /-/g' || true)
     echo "$figures ${where:--}"
 }
 
