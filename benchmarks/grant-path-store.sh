@@ -6,17 +6,19 @@
 #
 #   benchmarks/grant-path-store.sh [rounds=5] [seconds=5] [connections=8]
 #
-# Also prints the cost of each atomic store operation (nl3-jcache's StoreOpsRun). Needs wrk (Debian: wrk) and Maven.
+# Also prints the cost of each atomic store operation (nl3-jcache's StoreOpsRun) and of the store's seal alone
+# (SealCostRun). Needs wrk (Debian: wrk) and Maven.
+# STORES="jcache" measures one store only. With BASELINE=<another checkout> (e.g. `git worktree add /tmp/before
+# <commit>`), each round runs the baseline first, then this checkout, and StoreOpsRun runs once per round for each;
+# nothing is installed (each checkout's class path comes from its own reactor).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
 SECS=${2:-5}
 CONNS=${3:-8}
+STORES=${STORES:-memory jcache}
 AUTH="Authorization: Basic YWxpY2U6cHc="
 OUT=$(mktemp -d)
-mvn -B -q -pl nl3-jcache -am install -DskipTests >/dev/null
-(cd nl3-jcache && mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test >/dev/null)
-CP="nl3-jcache/target/test-classes:nl3-jcache/target/classes:$(cat "$OUT/cp.txt")"
 JAVA_OPTS=(-Dhazelcast.logging.type=none -Dsun.net.httpserver.nodelay=true --add-modules java.se
     --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED
     --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
@@ -25,28 +27,85 @@ JAVA_OPTS=(-Dhazelcast.logging.type=none -Dsun.net.httpserver.nodelay=true --add
 # shellcheck source=benchmarks/lib.sh
 . benchmarks/lib.sh
 
-measure() { # store round → "unfiltered granted ratio partition"
-    local figures where
-    figures=$(load_run "$1-$2" java "${JAVA_OPTS[@]}" -cp "$CP" dev.nl3jit.filter.StoreLoadRun "$1")
-    where=$(grep '^grant partition' "$OUT/run-$1-$2.log" | cut -d: -f2- || true)
-    echo "$figures ${where:- -}"
+# jcache_classpath checkout label → the test class path of that checkout's nl3-jcache, compiled in one reactor there.
+jcache_classpath() {
+    (cd "$1" && mvn -B -q -pl nl3-jcache -am test-compile dependency:build-classpath \
+        -Dmdep.outputFile="$OUT/cp-$2.txt" -Dmdep.includeScope=test >/dev/null)
+    echo "$1/nl3-jcache/target/test-classes:$1/nl3-jcache/target/classes:$(cat "$OUT/cp-$2.txt")"
+}
+
+HERE=$(jcache_classpath "$PWD" here)
+if [ -n "${BASELINE:-}" ]; then
+    BASE=$(jcache_classpath "$(cd "$BASELINE" && pwd)" base)
+fi
+
+measure() { # classpath store label → "unfiltered granted ratio partition"; a run that failed to start is tried again
+    local figures where attempt label
+    for attempt in 1 2 3; do
+        label="$3.$attempt"
+        figures=$(load_run "$label" java "${JAVA_OPTS[@]}" -cp "$1" dev.nl3jit.filter.StoreLoadRun "$2")
+        [[ $figures =~ ^[0-9] ]] && break
+        echo "run $label failed: $(grep -m1 -E 'Exception|refusing' "$OUT/err-$label.log" || true)" >&2
+    done
+    where=$(grep '^grant partition' "$OUT/run-$label.log" | cut -d: -f2- | sed 's/^ *owned by the //; s/ /-/g' || true)
+    echo "$figures ${where:--}"
 }
 
 echo "grant path per store, wrk -t1 -c$CONNS, 3 x ${SECS}s alternating per path and round, $ROUNDS rounds"
-echo "| round | store | unfiltered req/s | granted req/s | ratio to no filter | grant's partition |"
-echo "|---|---|---|---|---|---|"
+echo "| round | build | store | unfiltered req/s | granted req/s | ratio to no filter | grant's partition |"
+echo "|---|---|---|---|---|---|---|"
 for r in $(seq 1 "$ROUNDS"); do
-    for s in memory jcache; do
-        read -r u g ratio where <<<"$(measure "$s" "$r")"
-        echo "| $r | $s | $u | $g | $ratio | $where |"
-        echo "$ratio" >>"$OUT/ratios-$s"
-        echo "$g" >>"$OUT/granted-$s"
+    for build in ${BASELINE:+base} here; do
+        cp=$HERE; [ "$build" = base ] && cp=$BASE
+        for s in $STORES; do
+            read -r u g ratio where <<<"$(measure "$cp" "$s" "$build-$s-$r")"
+            echo "| $r | $build | $s | $u | $g | $ratio | $where |"
+            echo "$ratio" >>"$OUT/ratios-$build-$s"
+            echo "$g" >>"$OUT/granted-$build-$s"
+            echo "$ratio" >>"$OUT/ratios-$build-$s-$where"
+        done
     done
 done
 echo
-echo "memory, ratio to no filter: $(summary "$OUT/ratios-memory")"
-echo "jcache, ratio to no filter: $(summary "$OUT/ratios-jcache")"
-paste "$OUT/granted-jcache" "$OUT/granted-memory" | awk '{print $1/$2}' >"$OUT/rel"
-echo "jcache / memory granted req/s, per round: $(summary "$OUT/rel")"
+for build in ${BASELINE:+base} here; do
+    for s in $STORES; do
+        echo "$build, $s, ratio to no filter: $(summary "$OUT/ratios-$build-$s")"
+        if [ "$s" = jcache ]; then
+            for f in "$OUT/ratios-$build-$s-"*; do
+                echo "  grant's partition owned by the ${f##*-$s-}: $(summary "$f") ($(wc -l <"$f") rounds)"
+            done
+        fi
+    done
+    if [[ " $STORES " == *" memory "* && " $STORES " == *" jcache "* ]]; then
+        paste "$OUT/granted-$build-jcache" "$OUT/granted-$build-memory" | awk '{print $1/$2}' >"$OUT/rel-$build"
+        echo "$build, jcache / memory granted req/s, per round: $(summary "$OUT/rel-$build")"
+    fi
+done
 echo
-java "${JAVA_OPTS[@]}" -cp "$CP" dev.nl3jit.filter.StoreOpsRun 5 2000 2>/dev/null
+# The seal's own cost (this checkout's store seals its entries; nothing to compare where a baseline has no seal).
+if [ -f nl3-jcache/target/test-classes/dev/nl3jit/jcache/SealCostRun.class ]; then
+    java -cp "$HERE" dev.nl3jit.jcache.SealCostRun 5 200000
+    echo
+fi
+if [ -z "${BASELINE:-}" ]; then
+    java "${JAVA_OPTS[@]}" -cp "$HERE" dev.nl3jit.filter.StoreOpsRun 5 2000 2>/dev/null
+    exit 0
+fi
+# With a baseline: one StoreOpsRun round (2,000 operations per operation and store) per build, alternating, ROUNDS
+# times; the JCache column of each operation, medians over the rounds.
+for r in $(seq 1 "$ROUNDS"); do
+    for build in base here; do
+        cp=$HERE; [ "$build" = base ] && cp=$BASE
+        java "${JAVA_OPTS[@]}" -cp "$cp" dev.nl3jit.filter.StoreOpsRun 1 2000 2>/dev/null \
+            | awk -F'|' -v b="$build" '/^\| / && !/^\| operation/ && NF > 4 {gsub(/^ +| +$/, "", $2); split($4, v, " "); print b "\t" $2 "\t" v[1]}' \
+            >>"$OUT/ops"
+    done
+done
+echo "JCache store operations, µs/op, $ROUNDS alternating rounds of 2,000 per build: median (min–max)"
+echo "| operation | baseline | this checkout | this / baseline (medians) |"
+echo "|---|---|---|---|"
+cut -f2 "$OUT/ops" | awk '!seen[$0]++' | while read -r op; do
+    b=$(awk -F'\t' -v o="$op" '$1 == "base" && $2 == o {print $3}' "$OUT/ops" | median_range)
+    h=$(awk -F'\t' -v o="$op" '$1 == "here" && $2 == o {print $3}' "$OUT/ops" | median_range)
+    echo "| $op | $b | $h | $(awk -v a="${h%% *}" -v b="${b%% *}" 'BEGIN {printf "%.2f", a/b}') |"
+done

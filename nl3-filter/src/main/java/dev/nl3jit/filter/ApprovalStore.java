@@ -120,6 +120,15 @@ public interface ApprovalStore {
         return -1;
     }
 
+    /**
+     * How many entries read from the store failed its integrity check (forged, altered, copied under another key) and
+     * were treated as absent, for operators; -1 when this store does not check (the in-memory store holds nothing
+     * another process can write).
+     */
+    default long rejectedEntries() {
+        return -1;
+    }
+
     /** Drops what ended before {@code now}; called in the background, never on a request. */
     void purge(Instant now);
 

@@ -12,6 +12,9 @@ public interface ApprovalsMXBean {
     /** Pending approvals (tickets) held in the store now, or -1 when the store cannot count them. */
     long getPendingApprovals();
 
+    /** Entries of the store that failed its integrity check and were treated as absent; -1 when the store does not check. */
+    long getStoreEntriesRejected();
+
     /** Calls made to NL3 (lock checks, approval requests, status checks, cancels). */
     long getNl3Calls();
 

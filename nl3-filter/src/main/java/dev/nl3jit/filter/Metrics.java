@@ -100,6 +100,11 @@ final class Metrics implements ApprovalsMXBean, AutoCloseable {
     }
 
     @Override
+    public long getStoreEntriesRejected() {
+        return store.rejectedEntries();
+    }
+
+    @Override
     public long getNl3Calls() {
         return calls.get();
     }

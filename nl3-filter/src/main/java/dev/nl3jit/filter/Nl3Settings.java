@@ -227,6 +227,15 @@ public final class Nl3Settings {
         return signingKey;
     }
 
+    /**
+     * The key a shared store seals its entries with: derived from {@code nl3.signing-key} (HMAC-SHA256 of the label
+     * {@code "nl3 store seal v1"}), the same on every node with the same signing key. It is not the signing key, and the
+     * signing key cannot be worked out from it; a fresh copy each call.
+     */
+    public byte[] storeSealKey() {
+        return signingKey.derive("nl3 store seal v1");
+    }
+
     /** The application's registered FQDN, the tokens' {@code iss} ({@code nl3.app-uri}). */
     public String issuer() {
         return issuer;

@@ -44,6 +44,24 @@ final class SigningKey {
         return bytes.clone();
     }
 
+    /**
+     * A key of its own for one purpose: HMAC-SHA256 of {@code label} under this key. The label has a space in it, so it
+     * is never a token's signing input (Base64url parts and a dot): no derived key is ever a token's signature, and
+     * neither the derived key nor what it signs tells anything about this key.
+     */
+    byte[] derive(String label) {
+        if (label.indexOf(' ') < 0) {
+            throw new IllegalArgumentException("a derivation label has a space in it");
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(bytes, "HmacSHA256"));
+            return mac.doFinal(label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof SigningKey k && java.security.MessageDigest.isEqual(bytes, k.bytes);

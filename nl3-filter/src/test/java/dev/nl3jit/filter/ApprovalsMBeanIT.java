@@ -35,6 +35,7 @@ class ApprovalsMBeanIT extends AppTestBase {
         assertEquals(sandbox.calls().size(), ((Long) attribute(name, "Nl3Calls")).intValue(), "every NL3 call counted");
         assertTrue((Double) attribute(name, "MedianApprovalSeconds") >= 0);
         assertEquals(0L, attribute(name, "Nl3Unavailable"));
+        assertEquals(-1L, attribute(name, "StoreEntriesRejected"), "the in-memory store has nothing to check");
 
         sandbox.fault(Fault.on("/nl3/api/v1/accountProtectionCheck").withStatus(503));
         assertEquals(503, Client.as("erin").get(app.uri("/admin/users")).status());

@@ -31,6 +31,13 @@ import javax.cache.expiry.ModifiedExpiryPolicy;
  * deadline: an ended entry is treated as absent when read and removed by {@link #purge(Instant)}, which the filter
  * runs in the background; each cache also expires entries {@value #SAFETY_NET_DAYS} days after their last change.
  *
+ * <p>The store does not trust its caches: every value carries an HMAC-SHA256 under a key derived from the application's
+ * signing key ({@link dev.nl3jit.filter.Nl3Settings#storeSealKey()}), bound to the cache's name and the entry's key.
+ * Whoever can write the caches without that key can delete entries or put back one that was once genuine under the
+ * same key, but cannot forge one, alter one or copy one under another key: such an entry reads as absent (no grant,
+ * no ticket, no claim, no lock knowledge), a compare-and-set never matches it, and it is counted
+ * ({@link #rejectedEntries()}) and logged at ERROR.
+ *
  * <p>Caches, all {@code String} to {@code String}, named {@code <name>.grants}, {@code .pending} (by ticket),
  * {@code .pending-keys} (grant key to ticket), {@code .users} (each user's grants and tickets, for caps and
  * revocation), {@code .holders} (who holds anything, in shards: for the lock re-check and the purge),
@@ -45,15 +52,16 @@ public final class JCacheApprovalStore implements ApprovalStore {
     private final CacheManager manager;
     private final boolean ownsManager;
     private final int perUser;
-    private final Cache<String, String> grants;
-    private final Cache<String, String> pending;
-    private final Cache<String, String> pendingKeys;
-    private final Cache<String, String> users;
-    private final Cache<String, String> limits;
-    private final Cache<String, String> claims;
-    private final Cache<String, String> locks;
+    private final Seal seal;
+    private final SealedCache grants;
+    private final SealedCache pending;
+    private final SealedCache pendingKeys;
+    private final SealedCache users;
+    private final SealedCache limits;
+    private final SealedCache claims;
+    private final SealedCache locks;
     /** Who holds anything, in {@value #SHARDS} entries by user hash: the lock re-check and the purge read these, not the caches. */
-    private final Cache<String, String> holders;
+    private final SealedCache holders;
     static final int SHARDS = 256;
     private static final Set<String> SHARD_KEYS;
 
@@ -65,18 +73,19 @@ public final class JCacheApprovalStore implements ApprovalStore {
         SHARD_KEYS = java.util.Collections.unmodifiableSet(keys);
     }
 
-    private JCacheApprovalStore(CacheManager manager, boolean ownsManager, String name, int perUser) {
+    private JCacheApprovalStore(CacheManager manager, boolean ownsManager, String name, int perUser, Seal seal) {
         this.manager = manager;
         this.ownsManager = ownsManager;
         this.perUser = perUser;
-        this.grants = cache(manager, name + ".grants");
-        this.pending = cache(manager, name + ".pending");
-        this.pendingKeys = cache(manager, name + ".pending-keys");
-        this.users = cache(manager, name + ".users");
-        this.limits = cache(manager, name + ".limits");
-        this.claims = cache(manager, name + ".claims");
-        this.locks = cache(manager, name + ".locks");
-        this.holders = cache(manager, name + ".holders");
+        this.seal = seal;
+        this.grants = cache(manager, name + ".grants", false);
+        this.pending = cache(manager, name + ".pending", true);
+        this.pendingKeys = cache(manager, name + ".pending-keys", false);
+        this.users = cache(manager, name + ".users", false);
+        this.limits = cache(manager, name + ".limits", false);
+        this.claims = cache(manager, name + ".claims", false);
+        this.locks = cache(manager, name + ".locks", false);
+        this.holders = cache(manager, name + ".holders", false);
         SplitBrain.warnIfUnprotected(name, grants);
     }
 
@@ -85,21 +94,28 @@ public final class JCacheApprovalStore implements ApprovalStore {
      *
      * @param name    the prefix of the cache names, the same on every node of one application ({@code nl3.store-name})
      * @param perUser grants and tickets kept per user at most ({@code nl3.max-entries-per-user})
+     * @param sealKey the key every entry is sealed with, the same on every node: {@link
+     *                dev.nl3jit.filter.Nl3Settings#storeSealKey()} of the application's settings (at least 32 bytes)
      */
-    public static JCacheApprovalStore open(CacheManager manager, String name, int perUser) {
-        return open(manager, false, name, perUser);
+    public static JCacheApprovalStore open(CacheManager manager, String name, int perUser, byte[] sealKey) {
+        return open(manager, false, name, perUser, sealKey);
     }
 
-    static JCacheApprovalStore open(CacheManager manager, boolean ownsManager, String name, int perUser) {
+    static JCacheApprovalStore open(CacheManager manager, boolean ownsManager, String name, int perUser, byte[] sealKey) {
         Objects.requireNonNull(manager, "manager");
         if (perUser < 1) {
             throw new IllegalArgumentException("perUser must be at least 1: " + perUser);
         }
+        Seal seal = new Seal(sealKey);
         try {
-            return new JCacheApprovalStore(manager, ownsManager, name, perUser);
+            return new JCacheApprovalStore(manager, ownsManager, name, perUser, seal);
         } catch (RuntimeException e) {
             throw new ApprovalStoreException("cannot open the JCache caches " + name + ".*: " + e.getMessage(), e);
         }
+    }
+
+    private SealedCache cache(CacheManager manager, String name, boolean ticketKeys) {
+        return new SealedCache(cache(manager, name), name, ticketKeys, seal);
     }
 
     private static Cache<String, String> cache(CacheManager manager, String name) {
@@ -145,23 +161,26 @@ public final class JCacheApprovalStore implements ApprovalStore {
 
     /**
      * Changes the value under {@code key} atomically: {@code change} gets the current value (or {@code null}) and
-     * returns the new one ({@code null}: remove; the same string: leave it). Retried until no other node raced.
+     * returns the new one ({@code null}: remove; the same string: leave it). Retried until no other node raced. A value
+     * that fails the seal's check is given to {@code change} as {@code null}; when {@code change} makes something of
+     * nothing, it replaces exactly that value (as a write to an absent key would have), else the value stays.
      */
-    private static String update(Cache<String, String> cache, String key, UnaryOperator<String> change) {
+    private static String update(SealedCache cache, String key, UnaryOperator<String> change) {
         return guard(() -> {
             while (true) {
-                String old = cache.get(key);
+                SealedCache.Read read = cache.read(key);
+                String old = read.value();
                 String next = change.apply(old);
                 if (Objects.equals(old, next)) {
                     return next;
                 }
                 boolean done;
-                if (old == null) {
+                if (read.stored() == null) {
                     done = cache.putIfAbsent(key, next);
                 } else if (next == null) {
-                    done = cache.remove(key, old);
+                    done = cache.remove(key, read.stored());
                 } else {
-                    done = cache.replace(key, old, next);
+                    done = cache.replace(key, read.stored(), next);
                 }
                 if (done) {
                     return next;
@@ -183,20 +202,20 @@ public final class JCacheApprovalStore implements ApprovalStore {
         String k = Codec.key(key);
         return guard(() -> {
             while (true) {
-                String v = grants.get(k);
-                if (v == null) {
-                    return false;
+                SealedCache.Read v = grants.read(k);
+                if (v.value() == null) {
+                    return false; // none, or one that fails the check: left as it is
                 }
-                Grant g = Codec.grant(v);
+                Grant g = Codec.grant(v.value());
                 if (!g.liveAt(now)) {
-                    grants.remove(k, v);
+                    grants.remove(k, v.stored());
                     return false;
                 }
                 Grant after = g.afterOneUse();
                 if (after == g) {
                     return true; // unlimited: a read, no write
                 }
-                if (after == null ? grants.remove(k, v) : grants.replace(k, v, Codec.grant(after))) {
+                if (after == null ? grants.remove(k, v.stored()) : grants.replace(k, v.stored(), Codec.grant(after))) {
                     return true;
                 }
             }
@@ -248,11 +267,11 @@ public final class JCacheApprovalStore implements ApprovalStore {
         String next = replacement.toStoredForm();
         boolean replaced = guard(() -> {
             while (true) {
-                String current = pending.get(ticket);
-                if (current == null || !PendingApproval.fromStoredForm(current).equals(expected)) {
-                    return false;
+                SealedCache.Read current = pending.read(ticket);
+                if (current.value() == null || !PendingApproval.fromStoredForm(current.value()).equals(expected)) {
+                    return false; // none, another, or one that fails the check (never matched, never overwritten)
                 }
-                if (pending.replace(ticket, current, next)) {
+                if (pending.replace(ticket, current.stored(), next)) {
                     return true;
                 }
             }
@@ -267,7 +286,7 @@ public final class JCacheApprovalStore implements ApprovalStore {
     public void removePending(PendingApproval p) {
         run(() -> {
             pending.remove(p.ticket());
-            pendingKeys.remove(Codec.key(p.key()), p.ticket());
+            pendingKeys.removeValue(Codec.key(p.key()), p.ticket());
         });
     }
 
@@ -298,12 +317,16 @@ public final class JCacheApprovalStore implements ApprovalStore {
         return "h" + Math.floorMod(user.hashCode(), SHARDS);
     }
 
-    /** Every shard of holders, read at once. */
-    private Holders allHolders() {
+    /** Every shard of holders, read at once; with {@code dropRejected}, a shard that fails the seal's check is removed. */
+    private Holders allHolders(boolean dropRejected) {
         Holders all = Holders.parse(null);
-        for (String v : guard(() -> holders.getAll(SHARD_KEYS)).values()) {
-            all.addAll(Holders.parse(v));
-        }
+        guard(() -> holders.readAll(SHARD_KEYS)).forEach((k, v) -> {
+            if (v.value() != null) {
+                all.addAll(Holders.parse(v.value()));
+            } else if (dropRejected) {
+                run(() -> holders.remove(k, v.stored()));
+            }
+        });
         return all;
     }
 
@@ -311,9 +334,11 @@ public final class JCacheApprovalStore implements ApprovalStore {
         if (e.kind() == UserIndex.GRANT) {
             run(() -> grants.remove(e.id()));
         } else {
-            String v = guard(() -> pending.get(e.id()));
-            if (v != null) {
-                removePending(PendingApproval.fromStoredForm(v));
+            SealedCache.Read v = guard(() -> pending.read(e.id()));
+            if (v.value() != null) {
+                removePending(PendingApproval.fromStoredForm(v.value()));
+            } else if (v.rejected()) {
+                run(() -> pending.remove(e.id(), v.stored())); // the index says this ticket is the user's, and it goes
             }
         }
     }
@@ -328,7 +353,7 @@ public final class JCacheApprovalStore implements ApprovalStore {
         });
         int n = 0;
         for (UserIndex.Entry e : entries) {
-            boolean present = guard(() -> e.kind() == UserIndex.GRANT ? grants.containsKey(e.id()) : pending.containsKey(e.id()));
+            boolean present = guard(() -> (e.kind() == UserIndex.GRANT ? grants : pending).get(e.id()) != null);
             drop(e);
             n += present ? 1 : 0;
         }
@@ -342,7 +367,7 @@ public final class JCacheApprovalStore implements ApprovalStore {
 
     @Override
     public Set<String> usersWithGrants(Instant now) {
-        return allHolders().withGrantAfter(now);
+        return allHolders(false).withGrantAfter(now);
     }
 
     @Override
@@ -409,6 +434,12 @@ public final class JCacheApprovalStore implements ApprovalStore {
 
     // --- housekeeping ---
 
+    /** Entries read that failed the seal's check (each read counts), since this store opened. */
+    @Override
+    public long rejectedEntries() {
+        return seal.rejected();
+    }
+
     /**
      * Drops what ended before {@code now}: grants and tickets of the users whose entries ended (found through the
      * holders' shards), and ended claims, lock states and idle request buckets (a walk over those three caches). Every
@@ -416,7 +447,7 @@ public final class JCacheApprovalStore implements ApprovalStore {
      */
     @Override
     public void purge(Instant now) {
-        for (String user : allHolders().users()) {
+        for (String user : allHolders(true).users()) {
             List<UserIndex.Entry> ended = new java.util.ArrayList<>();
             boolean[] empty = {false};
             update(users, user, old -> {
@@ -437,22 +468,23 @@ public final class JCacheApprovalStore implements ApprovalStore {
                 return h.isEmpty() ? null : h.format();
             });
         }
+        // What fails the seal's check is absent to the store; the walk removes it (exactly the value it read).
         run(() -> {
-            for (Cache.Entry<String, String> e : claims) {
-                if (!Codec.claimUntil(e.getValue()).isAfter(now)) {
-                    claims.remove(e.getKey(), e.getValue());
+            claims.forEach((k, e) -> {
+                if (e.value() == null || !Codec.claimUntil(e.value()).isAfter(now)) {
+                    claims.remove(k, e.stored());
                 }
-            }
-            for (Cache.Entry<String, String> e : locks) {
-                if (!Codec.lock(e.getValue()).until().isAfter(now)) {
-                    locks.remove(e.getKey(), e.getValue());
+            });
+            locks.forEach((k, e) -> {
+                if (e.value() == null || !Codec.lock(e.value()).until().isAfter(now)) {
+                    locks.remove(k, e.stored());
                 }
-            }
-            for (Cache.Entry<String, String> e : limits) {
-                if (Codec.bucket(e.getValue()).at().isBefore(now.minus(IDLE_BUCKET))) {
-                    limits.remove(e.getKey(), e.getValue());
+            });
+            limits.forEach((k, e) -> {
+                if (e.value() == null || Codec.bucket(e.value()).at().isBefore(now.minus(IDLE_BUCKET))) {
+                    limits.remove(k, e.stored());
                 }
-            }
+            });
         });
     }
 
@@ -490,6 +522,6 @@ public final class JCacheApprovalStore implements ApprovalStore {
 
     @Override
     public String toString() {
-        return "JCacheApprovalStore[" + manager.getURI() + ", " + grants.getName() + "]";
+        return "JCacheApprovalStore[" + manager.getURI() + ", " + grants.name() + "]";
     }
 }

@@ -15,7 +15,8 @@ import javax.cache.spi.CachingProvider;
  * {@code nl3.store=jcache}: opens a cache manager of {@code nl3.store-provider} (default: the only JCache provider on
  * the class path) at {@code nl3.store-uri} (default: the provider's own) and keeps the store's caches in it, named
  * {@code nl3.store-name}{@code .*}. The provider is instantiated for this store alone and closed with it. The
- * manager is asked for with the provider's default class loader, so every node names the caches alike.
+ * manager is asked for with the provider's default class loader, so every node names the caches alike. Entries are
+ * sealed with {@link Nl3Settings#storeSealKey()}, derived from the signing key: every node with the same key reads them.
  * Installed through {@link java.util.ServiceLoader}; applications do not call it.
  */
 public final class JCacheStoreFactory implements ApprovalStoreFactory {
@@ -38,7 +39,8 @@ public final class JCacheStoreFactory implements ApprovalStoreFactory {
                     + " cannot open a cache manager at " + uri + ": " + causes(e)));
         }
         try {
-            return JCacheApprovalStore.open(manager, true, settings.storeName(), settings.maxEntriesPerUser());
+            return JCacheApprovalStore.open(manager, true, settings.storeName(), settings.maxEntriesPerUser(),
+                    settings.storeSealKey());
         } catch (RuntimeException e) {
             provider.close();
             throw e;

@@ -4,19 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.hazelcast.cache.ICache;
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.core.DistributedObject;
+import com.hazelcast.core.HazelcastInstance;
 import dev.nl3jit.jcache.JCacheApprovalStore;
 import dev.nl3jit.jcache.Members;
 import dev.nl3jit.jcache.Race;
 import dev.nl3jit.sandbox.ApprovalView;
 import dev.nl3jit.sandbox.Call;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +72,7 @@ class ClusterIT extends AppTestBase {
 
     /** One node: the usual application on member {@code member}'s store named {@code store}, with these overrides. */
     private AppServer node(int member, String store, String... overrides) throws Exception {
-        ApprovalStore s = JCacheApprovalStore.open(members.cacheManager(member), store, 20);
+        ApprovalStore s = JCacheApprovalStore.open(members.cacheManager(member), store, 20, sealKey());
         List<String> payments = new ArrayList<>(List.of("nl3.grant-scope", "request", "nl3.parameters", "amount,to=recipient",
                 "nl3.lock-recheck", "1h"));
         payments.addAll(List.of(overrides));
@@ -74,6 +83,11 @@ class ClusterIT extends AppTestBase {
                 new AppServer.Mapping("nl3-payments", filter("PAYMENT_APPROVAL", s, payments), List.of("/payments/*")));
         nodes.add(n);
         return n;
+    }
+
+    /** The seal key the nodes' settings give their store: derived from the sandbox's signing key. */
+    private byte[] sealKey() {
+        return Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS")).storeSealKey();
     }
 
     private Nl3ApprovalFilter filter(String key, ApprovalStore store, List<String> overrides) {
@@ -112,6 +126,58 @@ class ClusterIT extends AppTestBase {
         assertEquals(200, alice.get(n[0].uri("/admin/users")).status());
         List<Call> calls = sandbox.calls();
         assertTrue(calls.isEmpty(), "no NL3 call for a grant held by the cluster: " + calls);
+    }
+
+    /**
+     * A plain Hazelcast client that knows the cluster's name copies alice's grant under bob's key while bob's own
+     * approval is pending: bob is let in on neither node, and each node's MBean counts what it refused.
+     */
+    @Test
+    void aliceGrantCopiedUnderBobsKeyByAPlainClientLetsBobInOnNeitherNode() throws Exception {
+        AppServer[] n = twoNodes();
+        String store = "c" + STORES.get();
+        Client alice = Client.as("alice");
+        String location = alice.get(n[0].uri("/admin/users")).location();
+        sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob");
+        assertEquals("APPROVED", status(n[0], alice, location, 5).get("approvalStatus"));
+        Client bob = Client.as("bob");
+        assertEquals(303, bob.get(n[0].uri("/admin/users")).status(), "bob asks for his own approval");
+
+        ClientConfig config = new ClientConfig();
+        config.setClusterName(members.clusterName());
+        config.setProperty("hazelcast.logging.type", "none");
+        config.getNetworkConfig().addAddress("127.0.0.1:" + members.port(1));
+        HazelcastInstance intruder = HazelcastClient.newHazelcastClient(config);
+        try {
+            ICache<String, String> grants = null;
+            for (DistributedObject o : intruder.getDistributedObjects()) {
+                if (o instanceof ICache<?, ?> c && c.getName().equals(store + ".grants")) {
+                    @SuppressWarnings("unchecked")
+                    ICache<String, String> found = (ICache<String, String>) c;
+                    grants = found;
+                }
+            }
+            assertTrue(grants != null, "the intruder finds the store's grants: " + intruder.getDistributedObjects());
+            String alices = grants.get("5:alice12:ADMIN_ACCESS0:");
+            assertTrue(alices != null, "alice's grant is there to copy");
+            grants.put("3:bob12:ADMIN_ACCESS0:", alices);
+        } finally {
+            intruder.shutdown();
+        }
+
+        for (AppServer node : n) {
+            Client.Response r = bob.get(node.uri("/admin/users"));
+            assertEquals(303, r.status(), "bob is sent to his pending approval, not let in: " + r.body());
+            assertEquals(200, alice.get(node.uri("/admin/users")).status(), "alice's genuine grant still works");
+        }
+        assertEquals("PENDING", sandbox.requests().stream().filter(v -> v.requester().equals("bob")).findFirst().orElseThrow()
+                .status(), "bob's own request is still pending");
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> engines = server.queryNames(new ObjectName("dev.nl3jit:type=Approvals,*"), null);
+        assertEquals(4, engines.size(), "two filters on each of two nodes: " + engines);
+        for (ObjectName engine : engines) {
+            assertTrue((Long) server.getAttribute(engine, "StoreEntriesRejected") >= 1, engine + " counts the forged grant");
+        }
     }
 
     @Test
@@ -270,7 +336,7 @@ class ClusterIT extends AppTestBase {
         };
         log.addHandler(h);
         try {
-            ApprovalStore s = JCacheApprovalStore.open(lone.cacheManager(0), "gone", 20);
+            ApprovalStore s = JCacheApprovalStore.open(lone.cacheManager(0), "gone", 20, sealKey());
             AppServer node = AppServer.start(new AppServer.Mapping("nl3-admin", filter("ADMIN_ACCESS", s,
                     List.of("nl3.approval-failure", "open")), List.of("/admin/*", "/nl3-approval/*")));
             nodes.add(node);

@@ -10,6 +10,9 @@ import dev.nl3jit.sandbox.MovableClock;
  * says whether the grant's partition is owned by that member or by the other). Not a test; it stops at end of input.
  */
 public final class StoreLoadRun {
+    /** The seal key of the run (a node derives its own from the signing key). */
+    private static final byte[] KEY = "a seal key of the run, 32 bytes!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private StoreLoadRun() {
     }
 
@@ -20,7 +23,7 @@ public final class StoreLoadRun {
             return;
         }
         try (Members members = Members.start(2, 0)) {
-            LoadRun.serve(JCacheApprovalStore.open(members.cacheManager(0), "load", 20), clock, () -> {
+            LoadRun.serve(JCacheApprovalStore.open(members.cacheManager(0), "load", 20, KEY), clock, () -> {
                 boolean local = members.get(0).getPartitionService().getPartition("5:alice12:ADMIN_ACCESS0:").getOwner()
                         .localMember();
                 System.out.println("grant partition: " + (local ? "owned by the application's member" : "owned by the other member"));

@@ -14,6 +14,9 @@ import java.util.List;
  * of {@code ops} operations each, with min and max. Not a test: {@code benchmarks/store-ops.sh} runs it.
  */
 public final class StoreOpsRun {
+    /** The seal key of the run (a node derives its own from the signing key). */
+    private static final byte[] KEY = "a seal key of the run, 32 bytes!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private StoreOpsRun() {
     }
 
@@ -28,7 +31,7 @@ public final class StoreOpsRun {
         Members members = Members.start(2, 0);
         try {
             ApprovalStore memory = ApprovalStore.inMemory(1_000_000, 20, Clock.systemUTC());
-            ApprovalStore jcache = JCacheApprovalStore.open(members.cacheManager(0), "ops", 20);
+            ApprovalStore jcache = JCacheApprovalStore.open(members.cacheManager(0), "ops", 20, KEY);
             List<String> names = List.of("useGrant (unlimited: a read)", "putGrant + useGrant (single use)",
                     "claimRequest + releaseRequest", "takeRequestToken", "lockState (read)");
             List<Op> all = List.of(

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class JCacheApprovalStoreTest {
     private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
+    /** The seal key both members' stores share, as nodes with one signing key do. */
+    static final byte[] KEY = "a seal key of the test, 32 bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static Members members;
     private static final AtomicInteger STORES = new AtomicInteger();
     private ApprovalStore a;
@@ -44,8 +46,8 @@ class JCacheApprovalStoreTest {
     @BeforeEach
     void stores() {
         String name = "t" + STORES.incrementAndGet();
-        a = JCacheApprovalStore.open(members.cacheManager(0), name, 3);
-        b = JCacheApprovalStore.open(members.cacheManager(1), name, 3);
+        a = JCacheApprovalStore.open(members.cacheManager(0), name, 3, KEY);
+        b = JCacheApprovalStore.open(members.cacheManager(1), name, 3, KEY);
     }
 
     @Test
@@ -186,7 +188,7 @@ class JCacheApprovalStoreTest {
     @Test
     void anUnreachableStoreIsAnApprovalStoreException() {
         Members lone = Members.start(1, 0);
-        ApprovalStore s = JCacheApprovalStore.open(lone.cacheManager(0), "gone", 3);
+        ApprovalStore s = JCacheApprovalStore.open(lone.cacheManager(0), "gone", 3, KEY);
         GrantKey key = new GrantKey("alice", "ADMIN_ACCESS", "");
         s.putGrant(key, new Grant(NOW.plusSeconds(60), 1));
         lone.get(0).getLifecycleService().terminate();

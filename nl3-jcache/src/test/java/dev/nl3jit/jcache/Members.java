@@ -43,6 +43,7 @@ public final class Members implements AutoCloseable {
         c.setInstanceName(cluster + "-" + i);
         c.setProperty("hazelcast.phone.home.enabled", "false");
         c.setProperty("hazelcast.logging.type", "none");
+        c.setProperty("hazelcast.socket.bind.any", "false"); // listen on 127.0.0.1 only, not on every interface
         c.getNetworkConfig().setPort(ports.get(i)).setPortAutoIncrement(false);
         c.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         JoinConfig join = c.getNetworkConfig().getJoin();
@@ -58,6 +59,16 @@ public final class Members implements AutoCloseable {
         }
         members.set(i, h);
         return h;
+    }
+
+    /** The cluster's name, which a client needs to join it. */
+    public String clusterName() {
+        return cluster;
+    }
+
+    /** The port member {@code i} listens on (127.0.0.1). */
+    public int port(int i) {
+        return ports.get(i);
     }
 
     public HazelcastInstance get(int i) {

@@ -19,7 +19,9 @@ final class Cluster {
      * under split-brain protection: they answer only where at least two members heartbeat each other within 5 s, so
      * with two nodes losing either refuses on both (503, closed), and a partition never lets a single-use approval run
      * on both sides; at the merge the side that was refusing is discarded. A silent member is suspected after 10 s
-     * (not Hazelcast's 60 s), the two sides look for each other every 30 s.
+     * (not Hazelcast's 60 s), the two sides look for each other every 30 s. Members listen on
+     * {@code host} only ({@code hazelcast.socket.bind.any=false}; Hazelcast's default is every interface), as whoever
+     * reaches the members can write the store: the entries' seal stops forgeries, not deletions or replays.
      */
     static Path writeConfig(Path dir, String host, int firstPort) throws IOException {
         Path file = dir.resolve("sample-hazelcast.xml").toAbsolutePath();
@@ -33,6 +35,7 @@ final class Cluster {
                     <property name="hazelcast.max.no.heartbeat.seconds">10</property>
                     <property name="hazelcast.merge.first.run.delay.seconds">30</property>
                     <property name="hazelcast.merge.next.run.delay.seconds">30</property>
+                    <property name="hazelcast.socket.bind.any">false</property>
                   </properties>
                   <network>
                     <port auto-increment="true" port-count="3">%2$d</port>
