@@ -86,7 +86,7 @@ public final class JCacheApprovalStore implements ApprovalStore {
         this.claims = cache(manager, name + ".claims", false);
         this.locks = cache(manager, name + ".locks", false);
         this.holders = cache(manager, name + ".holders", false);
-        SplitBrain.warnIfUnprotected(name, grants);
+        SplitBrain.warnIfUnprotected(name, grants.raw());
     }
 
     /**

@@ -36,6 +36,11 @@ final class SealedCache {
         return name.name();
     }
 
+    /** The cache underneath, for reading its configuration. */
+    Cache<String, String> raw() {
+        return cache;
+    }
+
     Read read(String key) {
         String stored = cache.get(key);
         return stored == null ? Read.NONE : new Read(stored, seal.open(name, key, stored));

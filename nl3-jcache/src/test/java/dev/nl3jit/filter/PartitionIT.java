@@ -88,7 +88,7 @@ class PartitionIT extends AppTestBase {
             Logger jcacheLog = Logger.getLogger(JCacheApprovalStore.class.getName());
             jcacheLog.addHandler(opening);
             try {
-                nodeA = PartitionNode.app(nl3(), JCacheApprovalStore.open(manager, STORE, 20), CLOCK);
+                nodeA = PartitionNode.app(nl3(), JCacheApprovalStore.open(manager, STORE, 20, PartitionNode.SEAL_KEY), CLOCK);
             } finally {
                 jcacheLog.removeHandler(opening);
             }

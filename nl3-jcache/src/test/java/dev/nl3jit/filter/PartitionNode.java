@@ -28,6 +28,9 @@ import javax.cache.spi.CachingProvider;
  * sandbox's clock offset from {@code NL3_CLOCK_OFFSET_MS}. Not a test.
  */
 public final class PartitionNode {
+    /** The seal key both nodes' stores use (in an application: derived from the shared signing key). */
+    static final byte[] SEAL_KEY = "a seal key of the test, 32 bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     /** Every node's settings besides NL3's: the store's deadline the test measures, no background lock re-check. */
     static final List<String> SETTINGS = List.of("nl3.store-timeout", "2s", "nl3.lock-recheck", "1h",
             "nl3.request-limit", "100/10m");
@@ -46,7 +49,7 @@ public final class PartitionNode {
             nl3.put(name, System.getenv(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')));
         }
         Clock clock = Clock.offset(Clock.systemUTC(), Duration.ofMillis(Long.parseLong(System.getenv("NL3_CLOCK_OFFSET_MS"))));
-        AppServer app = app(nl3, JCacheApprovalStore.open(manager, args[1], 20), clock);
+        AppServer app = app(nl3, JCacheApprovalStore.open(manager, args[1], 20, SEAL_KEY), clock);
         System.out.println("READY " + app.base());
         System.out.flush();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {

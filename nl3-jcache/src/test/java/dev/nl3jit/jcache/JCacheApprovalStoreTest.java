@@ -176,7 +176,7 @@ class JCacheApprovalStoreTest {
         java.util.logging.Logger log = java.util.logging.Logger.getLogger(JCacheApprovalStore.class.getName());
         log.addHandler(h);
         try {
-            JCacheApprovalStore.open(members.cacheManager(0), "unprotected", 3);
+            JCacheApprovalStore.open(members.cacheManager(0), "unprotected", 3, KEY);
         } finally {
             log.removeHandler(h);
         }
