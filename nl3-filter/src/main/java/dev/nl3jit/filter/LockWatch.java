@@ -61,6 +61,8 @@ final class LockWatch implements AutoCloseable {
     private final Events events;
     private final LogOnce failures = new LogOnce(LOG, Duration.ofMinutes(5));
     private ScheduledExecutorService scheduler;
+    /** Set by {@link #close()}: a look it interrupts is not a failure to report. */
+    private volatile boolean closing;
 
     LockWatch(ApprovalStore store, Nl3Client client, Clock clock, Nl3Settings settings, Events events) {
         this.store = store;
@@ -164,6 +166,9 @@ final class LockWatch implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
+            if (closing) {
+                return;
+            }
             // With the store down this fails every round: said once per cause, not once a second.
             String cause = e instanceof ApprovalStoreException a ? a.causeKey() : e.getClass().getName();
             failures.warn("round-" + cause, "lock re-check round failed ({0}); grants stay until they end or a round succeeds",
@@ -178,8 +183,10 @@ final class LockWatch implements AutoCloseable {
         try {
             lock = client.lockCheck(user, NO_DEVICE);
         } catch (Nl3Failure f) {
-            failures.warn(f.reason().name(), "background lock re-check failed ({0}: {1}); grants stay until they end or the "
-                    + "next re-check succeeds", f.reason(), f.getMessage());
+            if (!closing) {
+                failures.warn(f.reason().name(), "background lock re-check failed ({0}: {1}); grants stay until they end or the "
+                        + "next re-check succeeds", f.reason(), f.getMessage());
+            }
             return false;
         }
         boolean locked = lock == Nl3Json.Lock.LOCKED || (lock == Nl3Json.Lock.NOT_ENROLLED && !allowNotEnrolled);
@@ -242,6 +249,7 @@ final class LockWatch implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closing = true;
         if (scheduler != null) {
             scheduler.shutdownNow();
             try {

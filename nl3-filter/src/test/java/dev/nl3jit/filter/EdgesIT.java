@@ -58,6 +58,12 @@ class EdgesIT extends AppTestBase {
                 .map(r -> r.getLevel() + " " + new java.util.logging.SimpleFormatter().formatMessage(r)).toList();
     }
 
+    /** Time enough for a first call to a cold sandbox on a busy machine. */
+    @Override
+    protected AppServer application() throws Exception {
+        return Fixtures.app(sandbox, CLOCK, "nl3.connect-timeout", "2s", "nl3.read-timeout", "5s");
+    }
+
     @Test
     void aRequestNl3NoLongerKnowsIsShownExpiredAndLoggedOnceAtWarning() throws Exception {
         Client alice = Client.as("alice");

@@ -16,6 +16,14 @@ import org.junit.jupiter.api.Test;
  */
 class LockBoundIT extends AppTestBase {
     private static final String CHECK = "/nl3/api/v1/accountProtectionCheck";
+    /** Time enough for a first call to a cold sandbox on a busy machine: these tests are about the lock, not timeouts. */
+    private static final String[] PATIENT = {"nl3.connect-timeout", "2s", "nl3.read-timeout", "5s"};
+
+    private Nl3ApprovalFilter filter(String approvalKey, String... overrides) {
+        List<String> all = new java.util.ArrayList<>(List.of(PATIENT));
+        all.addAll(List.of(overrides));
+        return Fixtures.filter(sandbox, CLOCK, approvalKey, all.toArray(new String[0]));
+    }
 
     /** Each test starts its own application. */
     @Override
@@ -31,8 +39,8 @@ class LockBoundIT extends AppTestBase {
     @Test
     void aLockRightAfterTheGrantIsRecordedEndsItWithinTheIntervalPlusASecond() throws Exception {
         Duration interval = Duration.ofSeconds(4);
-        app = AppServer.start(new AppServer.Mapping("nl3-admin", Fixtures.filter(sandbox, CLOCK, "ADMIN_ACCESS",
-                "nl3.lock-recheck", "4s"), List.of("/admin/*", "/nl3-approval/*")));
+        app = AppServer.start(new AppServer.Mapping("nl3-admin", filter("ADMIN_ACCESS", "nl3.lock-recheck", "4s"),
+                List.of("/admin/*", "/nl3-approval/*")));
         Client erin = Client.as("erin");
         approveAndAwait("erin", erin.get(app.uri("/admin/users")).location(), null);
         assertEquals(200, erin.get(app.uri("/admin/users")).status());
@@ -63,10 +71,10 @@ class LockBoundIT extends AppTestBase {
     void aLockRightAfterAnotherEngineOfTheStoreAskedEndsEveryGrantWithinTheIntervalPlusASecond() throws Exception {
         Duration interval = Duration.ofSeconds(2);
         app = AppServer.start(
-                new AppServer.Mapping("nl3-admin", Fixtures.filter(sandbox, CLOCK, "ADMIN_ACCESS", "nl3.lock-recheck", "2s"),
+                new AppServer.Mapping("nl3-admin", filter("ADMIN_ACCESS", "nl3.lock-recheck", "2s"),
                         List.of("/admin/*", "/nl3-approval/*")),
-                new AppServer.Mapping("nl3-payments", Fixtures.filter(sandbox, CLOCK, "PAYMENT_APPROVAL",
-                        "nl3.lock-recheck", "1h", "nl3.grant-uses", "unlimited"), List.of("/payments/*")));
+                new AppServer.Mapping("nl3-payments", filter("PAYMENT_APPROVAL", "nl3.lock-recheck", "1h",
+                        "nl3.grant-uses", "unlimited"), List.of("/payments/*")));
         Client alice = Client.as("alice");
         approveAndAwait("alice", alice.get(app.uri("/admin/users")).location(), null);
         assertEquals(200, alice.get(app.uri("/admin/users")).status());
