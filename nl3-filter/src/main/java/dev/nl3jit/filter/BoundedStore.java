@@ -175,6 +175,11 @@ final class BoundedStore implements ApprovalStore {
     }
 
     @Override
+    public void returnRequestToken(String user, int capacity, Duration window, Instant now) {
+        run("returnRequestToken", () -> store.returnRequestToken(user, capacity, window, now));
+    }
+
+    @Override
     public boolean claimRequest(GrantKey key, String claimant, Instant now, Instant until) {
         return call("claimRequest", () -> store.claimRequest(key, claimant, now, until));
     }
@@ -202,6 +207,12 @@ final class BoundedStore implements ApprovalStore {
     @Override
     public long pendingCount() {
         return call("pendingCount", store::pendingCount);
+    }
+
+    /** A counter of the store's own, read without a call to the backend. */
+    @Override
+    public long rejectedEntries() {
+        return store.rejectedEntries();
     }
 
     @Override
