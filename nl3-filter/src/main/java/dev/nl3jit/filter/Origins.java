@@ -9,12 +9,17 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Whether a browser marks an unsafe request as sent from elsewhere: an {@code Origin} other than the application's own
- * and not in {@code nl3.allowed-origins}, or, without {@code Origin}, {@code Sec-Fetch-Site: cross-site} or
- * {@code same-site}. Such a request is refused before any approval request: a page on another origin (another port
- * of the same host included) must not be able to make a user ask for an approval, nor use one. Clients that send
- * neither header (scripts, servers) are not browsers acting for someone else and are unaffected. GET, HEAD, OPTIONS
- * and TRACE are never refused here.
+ * Whether a browser marks an unsafe request as sent from elsewhere. Such a request is refused before any approval
+ * request and before any grant is used: a page on another origin (another port of the same host included) must not be
+ * able to make a user ask for an approval, nor use one. GET, HEAD, OPTIONS and TRACE are never refused here.
+ *
+ * <p>The rule, in order: an {@code Origin} that is the application's own or in {@code nl3.allowed-origins} passes;
+ * then {@code Sec-Fetch-Site}, which every current browser sends and which a page cannot forge, decides when present
+ * ({@code same-origin} and {@code none} pass, {@code same-site} and {@code cross-site} are refused); without it (older
+ * browsers), any other {@code Origin}, {@code null} included, is refused. A client that sends neither header (a
+ * script, a server) is no browser acting for someone else and passes. {@code Sec-Fetch-Site} comes before a
+ * mismatched {@code Origin} because a browser sends {@code Origin: null} from a page whose referrer policy is
+ * {@code no-referrer}, and because behind a proxy the container may see another scheme or host than the browser.
  */
 final class Origins {
     private static final LogOnce REFUSALS = new LogOnce(System.getLogger(Origins.class.getName()), Duration.ofMinutes(5));
@@ -31,26 +36,33 @@ final class Origins {
             return false;
         }
         String origin = req.getHeader("Origin");
-        if (origin != null) {
-            String normal = normalise(origin);
-            String own = own(req);
-            if (normal != null && (normal.equals(own) || allowed.contains(normal))) {
+        String site = req.getHeader("Sec-Fetch-Site");
+        if (origin == null && site == null) {
+            return false;
+        }
+        String normal = normalise(origin);
+        if (normal != null && allowed.contains(normal)) {
+            return false;
+        }
+        String own = own(req);
+        if (normal != null && normal.equals(own)) {
+            return false;
+        }
+        if (site != null) {
+            if (site.equalsIgnoreCase("same-origin") || site.equalsIgnoreCase("none")) {
                 return false;
             }
-            REFUSALS.warn("origin", "refused a {0} to {1} sent by a page of another origin ({2}): unsafe protected requests "
-                    + "are accepted only from this application ({3}) and nl3.allowed-origins; behind a proxy, let the "
-                    + "container see the public scheme and host, or name the public origin in nl3.allowed-origins",
-                    Shown.clipped(method, 20), Shown.clipped(SafePaths.pathInApp(req), 200), Shown.clipped(origin, 200), own);
+            REFUSALS.warn("sec-fetch-site", "refused a {0} to {1} that the browser marks Sec-Fetch-Site: {2} (Origin: {3}): "
+                    + "unsafe protected requests are accepted only from this application ({4}) and nl3.allowed-origins",
+                    Shown.clipped(method, 20), Shown.clipped(SafePaths.pathInApp(req), 200), Shown.clipped(site, 40),
+                    origin == null ? "none" : Shown.clipped(origin, 200), own);
             return true;
         }
-        String site = req.getHeader("Sec-Fetch-Site");
-        if (site != null && (site.equalsIgnoreCase("cross-site") || site.equalsIgnoreCase("same-site"))) {
-            REFUSALS.warn("sec-fetch-site", "refused a {0} to {1} that the browser marks Sec-Fetch-Site: {2}: unsafe "
-                    + "protected requests are accepted only from this application", Shown.clipped(method, 20),
-                    Shown.clipped(SafePaths.pathInApp(req), 200), Shown.clipped(site, 40));
-            return true;
-        }
-        return false;
+        REFUSALS.warn("origin", "refused a {0} to {1} sent by a page of another origin ({2}): unsafe protected requests "
+                + "are accepted only from this application ({3}) and nl3.allowed-origins; behind a proxy, let the "
+                + "container see the public scheme and host, or name the public origin in nl3.allowed-origins",
+                Shown.clipped(method, 20), Shown.clipped(SafePaths.pathInApp(req), 200), Shown.clipped(origin, 200), own);
+        return true;
     }
 
     static boolean safe(String method) {

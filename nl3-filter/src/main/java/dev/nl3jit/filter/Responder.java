@@ -303,7 +303,7 @@ final class Responder {
 
     static Answer html(int status, PageMaker page) {
         String nonce = Html.nonce();
-        return Answer.status(status).header("Referrer-Policy", "no-referrer").header("Content-Security-Policy", Html.csp(nonce))
+        return Answer.status(status).header("Referrer-Policy", "same-origin").header("Content-Security-Policy", Html.csp(nonce))
                 .body("text/html", page.make(nonce));
     }
 

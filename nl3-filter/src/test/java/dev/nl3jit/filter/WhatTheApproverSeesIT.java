@@ -62,7 +62,7 @@ class WhatTheApproverSeesIT extends AppTestBase {
     }
 
     private long approvalRequests() {
-        return sandbox.calls().stream().filter(c -> c.path().contains("approvalRequest")).count();
+        return sandbox.calls().stream().filter(c -> c.method().equals("POST") && c.path().endsWith("/approvalRequest")).count();
     }
 
     private static String own(AppServer app) {
@@ -245,6 +245,14 @@ class WhatTheApproverSeesIT extends AppTestBase {
                 "Sec-Fetch-Site", "same-origin");
         assertEquals(303, own.status(), "the application's own page asks");
         assertEquals(1, approvalRequests());
+        Client.Response noReferrer = alice.postForm(app.uri(TRANSFER), form("EUR 1200", "ACME"), "Origin", "null",
+                "Sec-Fetch-Site", "same-origin");
+        assertEquals(303, noReferrer.status(), "a page of the application with Referrer-Policy: no-referrer sends Origin: null; "
+                + "the browser's Sec-Fetch-Site says it is this application's");
+        Client.Response crossSiteForeign = alice.postForm(app.uri(TRANSFER), form("EUR 1200", "ACME"), "Origin", foreign,
+                "Sec-Fetch-Site", "same-site");
+        assertEquals(403, crossSiteForeign.status());
+        assertEquals(1, approvalRequests(), "the same waiting approval, nothing new");
         sandbox.approve(sandbox.pendingRequests().get(0).requestId(), "bob", null, "Bob");
         Map<String, Object> status = alice.get(app.uri("/nl3-approval/status?p=" + Fixtures.ticket(own.header("Location"))
                 + "&wait=5"), "Accept", "application/json").json();
@@ -264,7 +272,8 @@ class WhatTheApproverSeesIT extends AppTestBase {
         app = start("nl3.allowed-origins", "https://Portal.Example.com:443, http://127.0.0.1:1");
         Client alice = Client.as("alice");
         assertEquals(303, alice.postForm(app.uri(TRANSFER), form("EUR 1", "ACME"), "Origin", "https://portal.example.com").status());
-        assertEquals(303, alice.postForm(app.uri("/admin/users"), "", "Origin", "http://127.0.0.1:1").status());
+        assertEquals(303, alice.postForm(app.uri("/admin/users"), "", "Origin", "http://127.0.0.1:1", "Sec-Fetch-Site",
+                "same-site").status(), "an allowed origin passes whatever Sec-Fetch-Site says");
         assertEquals(403, alice.postForm(app.uri(TRANSFER), form("EUR 2", "ACME"), "Origin", "http://portal.example.com").status(),
                 "the scheme is part of the origin");
     }
