@@ -50,7 +50,7 @@ class SingleFlightTest {
             }));
         }
         followersStarted.await(5, TimeUnit.SECONDS);
-        Thread.sleep(100); // from their start to their wait on the leader's result is a map lookup
+        Thread.sleep(500); // from their start to their wait on the leader's result is a map lookup (slow on a loaded machine)
         release.countDown();
         return out;
     }
