@@ -9,11 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Honours an NL3 lock while grants live: a lock ends every grant of the user, on every node sharing the store, within
@@ -112,12 +110,7 @@ final class LockWatch implements AutoCloseable {
         if (scheduler != null || !lockCheck) {
             return;
         }
-        AtomicInteger n = new AtomicInteger();
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "nl3-lock-recheck-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Daemons.scheduler("nl3-lock-recheck");
         long period = tick.toMillis();
         // A random start spreads the engines of many nodes; then one look per tick, at a fixed rate (a look that
         // overruns its tick is followed at once by the next).
@@ -250,13 +243,6 @@ final class LockWatch implements AutoCloseable {
     @Override
     public synchronized void close() {
         closing = true;
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            try {
-                scheduler.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Daemons.stop(scheduler);
     }
 }

@@ -3,11 +3,9 @@ package dev.nl3jit.filter;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Drops what ended from the store (grants, tickets, claims, lock knowledge) on its own schedule, whatever
@@ -38,12 +36,7 @@ final class Purger implements AutoCloseable {
         if (scheduler != null) {
             return;
         }
-        AtomicInteger n = new AtomicInteger();
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "nl3-purge-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Daemons.scheduler("nl3-purge");
         long period = every.toMillis();
         // A random start spreads the purges of many nodes sharing one store.
         scheduler.scheduleWithFixedDelay(this::purge, ThreadLocalRandom.current().nextLong(period / 2 + 1), period,
@@ -62,13 +55,6 @@ final class Purger implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            try {
-                scheduler.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Daemons.stop(scheduler);
     }
 }
