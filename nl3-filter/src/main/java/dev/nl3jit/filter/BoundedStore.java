@@ -63,12 +63,7 @@ final class BoundedStore implements ApprovalStore {
     /** Stops the store threads of {@code store} if it is bounded (the engine is closing); the store itself stays open. */
     static void stopThreads(ApprovalStore store) {
         if (store instanceof BoundedStore b) {
-            b.threads.shutdownNow();
-            try {
-                b.threads.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Daemons.stop(b.threads);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.nl3jit.filter;
 
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +21,8 @@ final class Daemons {
         });
     }
 
-    /** Stops {@code scheduler} (if any) and waits up to 2 s for its thread to end. */
-    static void stop(ScheduledExecutorService scheduler) {
+    /** Stops {@code scheduler} (if any) and waits up to 2 s for its threads to end. */
+    static void stop(ExecutorService scheduler) {
         if (scheduler == null) {
             return;
         }
