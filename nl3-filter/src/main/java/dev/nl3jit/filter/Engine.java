@@ -120,11 +120,7 @@ final class Engine implements AutoCloseable {
     CheckResult check(HttpServletRequest req, Protection protection, Map<String, String> known) {
         if (origins.foreign(req)) {
             // Before the grant path too: an approval must not be usable from another origin's page either.
-            Answer refused = Responder.crossOrigin(req, kindOf(req));
-            if (!Streams.discard(req, 64 * 1024)) {
-                refused = refused.with("Connection", "close");
-            }
-            return CheckResult.of(CheckResult.Outcome.CROSS_ORIGIN, null, refused);
+            return CheckResult.of(CheckResult.Outcome.CROSS_ORIGIN, null, drained(req, Responder.crossOrigin(req, kindOf(req))));
         }
         String user = username(req.getUserPrincipal());
         if (user == null) {
@@ -143,7 +139,21 @@ final class Engine implements AutoCloseable {
         if (outcome == CheckResult.Outcome.PASSED || outcome == CheckResult.Outcome.PASSED_DEGRADED) {
             return CheckResult.of(outcome, null, null);
         }
-        return CheckResult.of(outcome, approvalOf(d), responder.answer(req, d, kindOf(req)));
+        Answer answer = responder.answer(req, d, kindOf(req));
+        // A waiting request's body was kept (read); a refused one's body is read and dropped here.
+        return CheckResult.of(outcome, approvalOf(d), outcome == CheckResult.Outcome.PENDING
+                || outcome == CheckResult.Outcome.REASON_REQUIRED ? answer : drained(req, answer));
+    }
+
+    /**
+     * The answer to a refused request, after its unread body (up to 64 KB) was read and dropped so that the connection
+     * can serve the next request; with more, or a body that cannot be read, the answer closes the connection.
+     */
+    private static Answer drained(HttpServletRequest req, Answer answer) {
+        if (Origins.safe(req.getMethod()) || Streams.discard(req, 64 * 1024)) {
+            return answer;
+        }
+        return answer.with("Connection", "close");
     }
 
     /** Whether {@code req} is an unsafe request a browser marks as sent from another origin (then logged once). */

@@ -25,7 +25,8 @@ final class Streams {
 
     /**
      * Reads and drops a refused request's body, so the connection can serve the next request: {@code true} when it
-     * ended within {@code maxBytes}, {@code false} when it is longer or cannot be read (then the connection should close).
+     * ended within {@code maxBytes} (or was read already), {@code false} when it is longer or cannot be read (then the
+     * connection should close).
      */
     static boolean discard(jakarta.servlet.ServletRequest req, int maxBytes) {
         try {
@@ -40,7 +41,10 @@ final class Streams {
                 }
             }
             return true;
-        } catch (IOException | IllegalStateException e) {
+        } catch (IllegalStateException e) {
+            // Read already, through the reader or as form parameters.
+            return true;
+        } catch (IOException e) {
             return false;
         }
     }
