@@ -1,5 +1,9 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.store.ApprovalStore;
+import dev.nl3jit.filter.internal.store.Grant;
+import dev.nl3jit.filter.internal.store.GrantKey;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;

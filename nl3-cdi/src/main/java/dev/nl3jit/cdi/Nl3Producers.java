@@ -1,11 +1,11 @@
 package dev.nl3jit.cdi;
 
 import dev.nl3jit.filter.ApprovalEvent;
-import dev.nl3jit.filter.ApprovalStore;
+import dev.nl3jit.filter.internal.store.ApprovalStore;
 import dev.nl3jit.filter.Nl3Approvals;
 import dev.nl3jit.filter.Nl3Settings;
 import dev.nl3jit.filter.TokenMinter;
-import dev.nl3jit.filter.UsernameMapper;
+import dev.nl3jit.filter.spi.UsernameMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Event;

@@ -18,7 +18,7 @@ public final class Answer {
     private final Map<String, String> headers;
     private final String body;
 
-    Answer(int status, String contentType, Map<String, String> headers, String body) {
+    public Answer(int status, String contentType, Map<String, String> headers, String body) {
         this.status = status;
         this.contentType = contentType;
         this.headers = Map.copyOf(headers);
@@ -44,7 +44,7 @@ public final class Answer {
     }
 
     /** The same answer with one more header (or {@code name} replaced). */
-    Answer with(String name, String value) {
+    public Answer with(String name, String value) {
         Map<String, String> h = new java.util.LinkedHashMap<>(headers);
         h.put(name, value);
         return new Answer(status, contentType, h, body);
@@ -83,11 +83,11 @@ public final class Answer {
         out.write(bytes);
     }
 
-    static Builder status(int status) {
+    public static Builder status(int status) {
         return new Builder(status);
     }
 
-    static final class Builder {
+    public static final class Builder {
         private final int status;
         private final Map<String, String> headers = new LinkedHashMap<>();
 
@@ -97,16 +97,16 @@ public final class Answer {
             headers.put("X-Content-Type-Options", "nosniff");
         }
 
-        Builder header(String name, String value) {
+        public Builder header(String name, String value) {
             headers.put(name, value);
             return this;
         }
 
-        Answer body(String contentType, String body) {
+        public Answer body(String contentType, String body) {
             return new Answer(status, contentType, headers, body);
         }
 
-        Answer empty() {
+        public Answer empty() {
             return new Answer(status, null, headers, null);
         }
     }

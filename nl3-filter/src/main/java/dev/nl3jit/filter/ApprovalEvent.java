@@ -1,5 +1,8 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.store.Grant;
+import dev.nl3jit.filter.internal.store.GrantKey;
+
 import java.time.Instant;
 import java.util.Map;
 
@@ -48,7 +51,7 @@ public final class ApprovalEvent {
     private final int uses;
     private final Instant grantUntil;
 
-    ApprovalEvent(Kind kind, GrantKey key, String detail, Instant at, PendingApproval p, Grant grant) {
+    public ApprovalEvent(Kind kind, GrantKey key, String detail, Instant at, PendingApproval p, Grant grant) {
         this.kind = kind;
         this.user = key.user();
         this.approvalKey = key.approvalKey();

@@ -37,12 +37,12 @@ public enum ApprovalStatus {
     }
 
     /** The audit event of a request reaching this final state; {@code null} while it can still change. */
-    ApprovalEvent.Kind auditKind() {
+    public ApprovalEvent.Kind auditKind() {
         return auditKind;
     }
 
     /** The page text of every final state, by the state's name. */
-    static Map<String, String> pageTexts() {
+    public static Map<String, String> pageTexts() {
         Map<String, String> texts = new LinkedHashMap<>();
         for (ApprovalStatus s : values()) {
             if (s.isFinal()) {

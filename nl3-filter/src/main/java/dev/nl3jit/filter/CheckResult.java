@@ -44,9 +44,9 @@ public final class CheckResult {
     }
 
     /** A request a live grant let through: nothing to answer, no approval to show. */
-    static final CheckResult PASSED = new CheckResult(Outcome.PASSED, null, null);
+    public static final CheckResult PASSED = new CheckResult(Outcome.PASSED, null, null);
 
-    static CheckResult of(Outcome outcome, PendingApproval approval, Answer answer) {
+    public static CheckResult of(Outcome outcome, PendingApproval approval, Answer answer) {
         return new CheckResult(outcome, approval, answer);
     }
 

@@ -1,6 +1,6 @@
 package dev.nl3jit.filter;
 
 /** Whom a grant serves: the user everywhere, or only the HTTP session that asked for it. */
-enum GrantBinding {
+public enum GrantBinding {
     USER, SESSION
 }

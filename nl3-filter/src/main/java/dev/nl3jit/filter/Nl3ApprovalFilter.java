@@ -1,5 +1,14 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.store.ApprovalStore;
+import dev.nl3jit.filter.internal.web.EngineRegistry;
+import dev.nl3jit.filter.internal.web.FilterSetup;
+import dev.nl3jit.filter.internal.web.PendingEndpoint;
+import dev.nl3jit.filter.internal.web.RequestGuard;
+import dev.nl3jit.filter.internal.web.SafePaths;
+import dev.nl3jit.filter.internal.settings.SettingsTable;
+import dev.nl3jit.filter.spi.UsernameMapper;
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;

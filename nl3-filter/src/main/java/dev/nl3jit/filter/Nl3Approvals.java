@@ -1,5 +1,12 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.store.ApprovalStore;
+import dev.nl3jit.filter.internal.engine.Engine;
+import dev.nl3jit.filter.internal.web.EngineRegistry;
+import dev.nl3jit.filter.internal.nl3.Nl3Failure;
+import dev.nl3jit.filter.internal.store.Stores;
+import dev.nl3jit.filter.spi.UsernameMapper;
+
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -64,7 +71,7 @@ public final class Nl3Approvals implements AutoCloseable {
         }
 
         /** Where the engine serves, e.g. the web application's context path; names its JMX MBean. */
-        Builder application(String value) {
+        public Builder application(String value) {
             this.application = value == null || value.isEmpty() ? "/" : value;
             return this;
         }
@@ -96,7 +103,7 @@ public final class Nl3Approvals implements AutoCloseable {
         }
     }
 
-    Engine engine() {
+    public Engine engine() {
         return engine;
     }
 

@@ -1,5 +1,13 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.web.Origins;
+import dev.nl3jit.filter.internal.settings.RateLimit;
+import dev.nl3jit.filter.internal.settings.Setting;
+import dev.nl3jit.filter.internal.settings.SettingsReader;
+import dev.nl3jit.filter.internal.settings.SettingsTable;
+import dev.nl3jit.filter.internal.nl3.SigningKey;
+import dev.nl3jit.filter.internal.store.Stores;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -414,7 +422,7 @@ public final class Nl3Settings {
     }
 
     /** New approval requests allowed per user per window ({@code nl3.request-limit}). */
-    RateLimit requestLimit() {
+    public RateLimit requestLimit() {
         return requestLimit;
     }
 
@@ -445,7 +453,7 @@ public final class Nl3Settings {
     }
 
     /** Whether a grant serves the user or only the HTTP session that asked ({@code nl3.grant-binding}). */
-    GrantBinding grantBinding() {
+    public GrantBinding grantBinding() {
         return grantBinding;
     }
 

@@ -1,5 +1,13 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.store.ApprovalStore;
+import dev.nl3jit.filter.spi.ApprovalStoreException;
+import dev.nl3jit.filter.internal.store.GrantKey;
+import dev.nl3jit.filter.internal.engine.KeptRequest;
+import dev.nl3jit.filter.internal.nl3.Nl3Failure;
+import dev.nl3jit.filter.internal.nl3.Nl3Json;
+import dev.nl3jit.filter.internal.store.Stores;
+
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,30 +49,30 @@ public final class PendingApproval implements Serializable {
     private final String failing;
 
     /** The mutable copy a change is made on. */
-    static final class Draft {
-        String ticket;
-        GrantKey key;
-        String requestId;
-        ApprovalType approvalType;
-        List<String> approvers;
-        Instant createdAt;
-        Instant expiresAt;
-        String method;
-        String target;
-        ApprovalStatus status;
-        String comment;
-        Instant decidedAt;
-        String decidedBy;
-        String signer;
-        Instant signedAt;
-        Map<String, String> values;
-        Instant checkedAt;
-        Duration grantFor;
-        int uses;
-        KeptRequest kept;
-        String sendToken;
-        String session;
-        String failing;
+    public static final class Draft {
+        public String ticket;
+        public GrantKey key;
+        public String requestId;
+        public ApprovalType approvalType;
+        public List<String> approvers;
+        public Instant createdAt;
+        public Instant expiresAt;
+        public String method;
+        public String target;
+        public ApprovalStatus status;
+        public String comment;
+        public Instant decidedAt;
+        public String decidedBy;
+        public String signer;
+        public Instant signedAt;
+        public Map<String, String> values;
+        public Instant checkedAt;
+        public Duration grantFor;
+        public int uses;
+        public KeptRequest kept;
+        public String sendToken;
+        public String session;
+        public String failing;
 
         Draft() {
             approvers = List.of();
@@ -126,20 +134,20 @@ public final class PendingApproval implements Serializable {
         this.failing = d.failing;
     }
 
-    static PendingApproval create(Consumer<Draft> fill) {
+    public static PendingApproval create(Consumer<Draft> fill) {
         Draft d = new Draft();
         fill.accept(d);
         return new PendingApproval(d);
     }
 
     /** A copy with {@code change} applied. */
-    PendingApproval with(Consumer<Draft> change) {
+    public PendingApproval with(Consumer<Draft> change) {
         Draft d = new Draft(this);
         change.accept(d);
         return new PendingApproval(d);
     }
 
-    PendingApproval checked(Instant at) {
+    public PendingApproval checked(Instant at) {
         return with(d -> d.checkedAt = at);
     }
 
@@ -255,22 +263,22 @@ public final class PendingApproval implements Serializable {
     }
 
     /** The request kept for Send now, or {@code null}. */
-    KeptRequest kept() {
+    public KeptRequest kept() {
         return kept;
     }
 
     /** The SHA-256 of the one-time Send now token, or {@code null}. */
-    String sendToken() {
+    public String sendToken() {
         return sendToken;
     }
 
     /** The SHA-256 of the HTTP session id that asked, or {@code null}. */
-    String session() {
+    public String session() {
         return session;
     }
 
     /** Why the last status check failed (a {@code Nl3Failure.Reason}), or {@code null} when it succeeded. */
-    String failing() {
+    public String failing() {
         return failing;
     }
 

@@ -1,5 +1,8 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.web.RequestGuard;
+import dev.nl3jit.filter.internal.settings.SettingsTable;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +64,7 @@ public final class Protection {
         this.checkedAttribute = "dev.nl3jit.filter.RequestGuard.passed:" + approvalKey + ":" + scope;
     }
 
-    String checkedAttribute() {
+    public String checkedAttribute() {
         return checkedAttribute;
     }
 

@@ -1,5 +1,7 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.nl3.Nl3Json;
+
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -36,7 +38,7 @@ public final class TokenMinter {
     private final Map<String, String> customClaims;
     private final Clock clock;
 
-    TokenMinter(Nl3Settings settings, Clock clock) {
+    public TokenMinter(Nl3Settings settings, Clock clock) {
         this.key = new SecretKeySpec(settings.signingKey().bytes(), "HmacSHA256");
         Mac mac = newMac(key);
         Mac copyable;

@@ -1,5 +1,8 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.web.Html;
+import dev.nl3jit.filter.internal.web.Pages;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,5 +1,9 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.nl3.Nl3Client;
+import dev.nl3jit.filter.internal.nl3.Nl3Failure;
+import dev.nl3jit.filter.internal.nl3.Nl3Http;
+
 import dev.nl3jit.sandbox.Sandbox;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,8 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.store.ApprovalStore;
+import dev.nl3jit.filter.spi.UsernameMapper;
+
 import dev.nl3jit.sandbox.MovableClock;
 import dev.nl3jit.sandbox.Sandbox;
 import jakarta.servlet.Filter;

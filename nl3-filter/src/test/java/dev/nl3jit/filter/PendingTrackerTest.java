@@ -1,5 +1,16 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.store.ApprovalStore;
+import dev.nl3jit.filter.internal.engine.Events;
+import dev.nl3jit.filter.internal.engine.FailureLog;
+import dev.nl3jit.filter.internal.store.Grant;
+import dev.nl3jit.filter.internal.store.GrantKey;
+import dev.nl3jit.filter.internal.nl3.Nl3Client;
+import dev.nl3jit.filter.internal.nl3.Nl3Failure;
+import dev.nl3jit.filter.internal.nl3.Nl3Http;
+import dev.nl3jit.filter.internal.engine.PendingTracker;
+import dev.nl3jit.filter.internal.engine.Tickets;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

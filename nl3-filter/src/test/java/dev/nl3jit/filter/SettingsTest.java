@@ -1,5 +1,10 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.settings.Setting;
+import dev.nl3jit.filter.internal.settings.SettingsReader;
+import dev.nl3jit.filter.internal.settings.SettingsTable;
+import dev.nl3jit.filter.internal.nl3.SigningKey;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

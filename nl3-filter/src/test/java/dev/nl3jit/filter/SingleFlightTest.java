@@ -1,5 +1,8 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.nl3.Nl3Failure;
+import dev.nl3jit.filter.internal.util.SingleFlight;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

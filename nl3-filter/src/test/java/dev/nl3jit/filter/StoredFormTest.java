@@ -1,5 +1,9 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.ApprovalStoreException;
+import dev.nl3jit.filter.internal.store.GrantKey;
+import dev.nl3jit.filter.internal.engine.KeptRequest;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,12 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.engine.Events;
+import dev.nl3jit.filter.internal.store.Grant;
+import dev.nl3jit.filter.internal.store.GrantKey;
+import dev.nl3jit.filter.internal.store.InMemoryApprovalStore;
+import dev.nl3jit.filter.internal.util.Shown;
+import dev.nl3jit.filter.spi.UsernameMapper;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,9 +1,9 @@
 package dev.nl3jit.jcache;
 
-import dev.nl3jit.filter.ApprovalStore;
-import dev.nl3jit.filter.ApprovalStoreException;
-import dev.nl3jit.filter.Grant;
-import dev.nl3jit.filter.GrantKey;
+import dev.nl3jit.filter.internal.store.ApprovalStore;
+import dev.nl3jit.filter.spi.ApprovalStoreException;
+import dev.nl3jit.filter.internal.store.Grant;
+import dev.nl3jit.filter.internal.store.GrantKey;
 import dev.nl3jit.filter.PendingApproval;
 import java.time.Duration;
 import java.time.Instant;

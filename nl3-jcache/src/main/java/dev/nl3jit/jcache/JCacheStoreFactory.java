@@ -1,7 +1,7 @@
 package dev.nl3jit.jcache;
 
-import dev.nl3jit.filter.ApprovalStore;
-import dev.nl3jit.filter.ApprovalStoreFactory;
+import dev.nl3jit.filter.internal.store.ApprovalStore;
+import dev.nl3jit.filter.spi.ApprovalStoreFactory;
 import dev.nl3jit.filter.InvalidSettingsException;
 import dev.nl3jit.filter.Nl3Settings;
 import java.net.URI;

@@ -1,5 +1,9 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.engine.ApprovalGate;
+import dev.nl3jit.filter.internal.store.ApprovalStore;
+import dev.nl3jit.filter.spi.UsernameMapper;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.engine.ApprovalGate;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.store.ApprovalStore;
+import dev.nl3jit.filter.spi.UsernameMapper;
+
 import com.hazelcast.cache.HazelcastCachingProvider;
 import com.hazelcast.cache.HazelcastMemberCachingProvider;
 import com.hazelcast.config.Config;

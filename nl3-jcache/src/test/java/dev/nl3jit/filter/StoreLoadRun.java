@@ -1,5 +1,7 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.store.ApprovalStore;
+
 import dev.nl3jit.jcache.JCacheApprovalStore;
 import dev.nl3jit.jcache.Members;
 import dev.nl3jit.sandbox.MovableClock;

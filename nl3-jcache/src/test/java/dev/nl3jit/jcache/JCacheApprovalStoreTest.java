@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nl3jit.filter.ApprovalStore;
-import dev.nl3jit.filter.ApprovalStoreException;
-import dev.nl3jit.filter.Grant;
-import dev.nl3jit.filter.GrantKey;
+import dev.nl3jit.filter.internal.store.ApprovalStore;
+import dev.nl3jit.filter.spi.ApprovalStoreException;
+import dev.nl3jit.filter.internal.store.Grant;
+import dev.nl3jit.filter.internal.store.GrantKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

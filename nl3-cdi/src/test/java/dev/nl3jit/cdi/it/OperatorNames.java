@@ -1,6 +1,6 @@
 package dev.nl3jit.cdi.it;
 
-import dev.nl3jit.filter.UsernameMapper;
+import dev.nl3jit.filter.spi.UsernameMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.Principal;
 

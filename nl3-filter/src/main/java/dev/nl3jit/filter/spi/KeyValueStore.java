@@ -1,5 +1,7 @@
 package dev.nl3jit.filter.spi;
 
+import dev.nl3jit.filter.internal.store.Stores;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

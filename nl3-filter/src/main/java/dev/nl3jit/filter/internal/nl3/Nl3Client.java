@@ -1,0 +1,267 @@
+package dev.nl3jit.filter.internal.nl3;
+
+import dev.nl3jit.filter.ApprovalStatus;
+import dev.nl3jit.filter.ApprovalType;
+import dev.nl3jit.filter.internal.engine.Metrics;
+import dev.nl3jit.filter.Nl3Settings;
+import dev.nl3jit.filter.TokenMinter;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The NL3 API over {@link Nl3Http}: explicit timeouts, the headers NL3's integrations send, a cap on the response
+ * size, lenient parsing, typed failures that keep NL3's own reason, and no automatic retry.
+ */
+public final class Nl3Client {
+    static final String TOKEN_HEADER = "x-nl3-authorization-token";
+    private static final String API = "/nl3/api/v1/";
+
+    /** The end user's device: their's address and browser, passed on as NL3's integrations do. */
+    public record Device(String ip, String userAgent) {
+    }
+
+    /** A freshly created approval request. */
+    public record Created(String requestId, ApprovalStatus status, ApprovalType approvalType, Instant expiresAt) {
+    }
+
+    /** The status of an approval request. */
+    public record Report(ApprovalStatus status, ApprovalType approvalType, Instant decidedAt, String decidedBy, String comment,
+            Instant expiresAt, String signer, Instant signedAt) {
+    }
+
+    /** What a status check reports when NL3 no longer knows the request (404): as good as expired. */
+    public static final Report FORGOTTEN = new Report(ApprovalStatus.EXPIRED, null, null, null, null, null, null, null);
+
+    private final Nl3Http http;
+    private final TokenMinter minter;
+    private final String base;
+
+    private final Metrics metrics;
+
+    public Nl3Client(Nl3Settings settings, TokenMinter minter, Nl3Http http) {
+        this(settings, minter, http, null);
+    }
+
+    /** @param metrics counts calls and failures for operators, or {@code null} */
+    public Nl3Client(Nl3Settings settings, TokenMinter minter, Nl3Http http, Metrics metrics) {
+        this.metrics = metrics;
+        this.http = http;
+        this.minter = minter;
+        String b = settings.apiBaseUrl().toString();
+        this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+    }
+
+    /** The HTTP transport for these settings; close it with the engine. */
+    public static Nl3Http newHttp(Nl3Settings settings) {
+        return new Nl3Http(settings.connectTimeout(), settings.readTimeout(), settings.maxResponseBytes(),
+                settings.callThreads(), settings.callQueue());
+    }
+
+    /** The URL of an endpoint, for messages (without any user-info of the base URL). */
+    String endpoint(String path) {
+        return (base + API + path).replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+    }
+
+    public Nl3Json.Lock lockCheck(String user, Device caller) throws Nl3Failure {
+        try {
+            return doLockCheck(user, caller);
+        } catch (Nl3Failure f) {
+            if (metrics != null) {
+                metrics.failed(f, "lock check");
+            }
+            throw f;
+        }
+    }
+
+    private Nl3Json.Lock doLockCheck(String user, Device caller) throws Nl3Failure {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("userIP", nullToEmpty(caller.ip()));
+        body.put("userDevice", nullToEmpty(caller.userAgent()));
+        body.put("userLocation", "");
+        body.put("integrationType", "java-servlet");
+        body.put("integrationData", Map.of());
+        Nl3Http.Answer r = send("POST", "accountProtectionCheck", user, caller, body);
+        if (r.status() != 200) {
+            throw refused(endpoint("accountProtectionCheck"), r);
+        }
+        return Nl3Json.lock(Nl3Json.parse(r.body()));
+    }
+
+    /** Creates an approval request; a 403 means NL3 refuses this requester (locked). */
+    public Created create(String user, String templateId, List<String> approvers, Map<String, String> metaData, Device caller)
+            throws Nl3Failure {
+        try {
+            return doCreate(user, templateId, approvers, metaData, caller);
+        } catch (Nl3Failure f) {
+            if (metrics != null) {
+                metrics.failed(f, "approval request");
+            }
+            throw f;
+        }
+    }
+
+    private Created doCreate(String user, String templateId, List<String> approvers, Map<String, String> metaData, Device caller)
+            throws Nl3Failure {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("templateId", templateId);
+        body.put("approvers", approvers);
+        body.put("metaData", metaData);
+        Nl3Http.Answer r = send("POST", "approvalRequest", user, caller, body);
+        if (r.status() != 200 && r.status() != 201) {
+            throw refused(endpoint("approvalRequest"), r);
+        }
+        Map<String, Object> json = Nl3Json.parse(r.body());
+        String id = Nl3Json.requestId(json);
+        if (id == null) {
+            throw new Nl3Failure(Nl3Failure.Reason.UNPARSABLE, 0, "approval request created without an id; fields: "
+                    + new java.util.TreeSet<>(json.keySet()));
+        }
+        // A created request with no status is pending; a status that cannot be read is a failure.
+        boolean hasStatus = json.containsKey("approved") || Nl3Json.STATUS_FIELDS.stream().anyMatch(json::containsKey);
+        return new Created(id, hasStatus ? Nl3Json.status(json) : ApprovalStatus.PENDING,
+                Nl3Json.approvalType(json, ApprovalType.APPROVE), Nl3Json.instant(json, "expiresAt"));
+    }
+
+    public Report status(String user, String requestId) throws Nl3Failure {
+        try {
+            return doStatus(user, requestId);
+        } catch (Nl3Failure f) {
+            if (metrics != null) {
+                metrics.failed(f, "status check");
+            }
+            throw f;
+        }
+    }
+
+    /**
+     * As {@link #status}, holding no thread while NL3 answers (waiting pages). The future fails with an
+     * {@link Nl3Failure}.
+     */
+    public java.util.concurrent.CompletableFuture<Report> statusAsync(String user, String requestId) {
+        if (metrics != null) {
+            metrics.call();
+        }
+        return http.exchangeAsync("GET", URI.create(base + API + "approvalRequest/" + encode(requestId)),
+                headers(user, null), null).thenApply(r -> {
+                    try {
+                        return report(r);
+                    } catch (Nl3Failure f) {
+                        throw new java.util.concurrent.CompletionException(f);
+                    }
+                }).whenComplete((r, e) -> {
+                    if (e != null && metrics != null) {
+                        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                ? e.getCause() : e;
+                        if (cause instanceof Nl3Failure f) {
+                            metrics.failed(f, "status check");
+                        }
+                    }
+                });
+    }
+
+    /** Where to go on after {@link #statusAsync} when what follows may block (see {@link Nl3Http#blocking()}). */
+    public java.util.concurrent.Executor blocking() {
+        return http.blocking();
+    }
+
+    private Report doStatus(String user, String requestId) throws Nl3Failure {
+        return report(send("GET", "approvalRequest/" + encode(requestId), user, null, null));
+    }
+
+    private Report report(Nl3Http.Answer r) throws Nl3Failure {
+        if (r.status() == 404) {
+            // NL3 forgot it: as good as expired, start over.
+            return FORGOTTEN;
+        }
+        if (r.status() != 200) {
+            throw refused(endpoint("approvalRequest/{id}"), r);
+        }
+        Map<String, Object> json = Nl3Json.parse(r.body());
+        Map<String, Object> signature = Nl3Json.object(json, "signature");
+        return new Report(Nl3Json.status(json), Nl3Json.approvalType(json, null), Nl3Json.instant(json, "decidedAt"),
+                Nl3Json.string(json, "decidedBy"), Nl3Json.string(json, "comment"), Nl3Json.instant(json, "expiresAt"),
+                signature == null ? null : Nl3Json.string(signature, "signer"),
+                signature == null ? null : Nl3Json.instant(signature, "signedAt"));
+    }
+
+    public void cancel(String user, String requestId) throws Nl3Failure {
+        try {
+            doCancel(user, requestId);
+        } catch (Nl3Failure f) {
+            if (metrics != null) {
+                metrics.failed(f, "cancel");
+            }
+            throw f;
+        }
+    }
+
+    private void doCancel(String user, String requestId) throws Nl3Failure {
+        Nl3Http.Answer r = send("POST", "approvalRequest/" + encode(requestId) + "/cancel", user, null, null);
+        if (r.status() != 200 && r.status() != 204 && r.status() != 404 && r.status() != 409) {
+            throw refused(endpoint("approvalRequest/{id}/cancel"), r);
+        }
+    }
+
+    /** One request: a fresh token for {@code user}, the end user's device where known, a JSON body or none. */
+    private Nl3Http.Answer send(String method, String path, String user, Device caller, Map<String, Object> body)
+            throws Nl3Failure {
+        Map<String, String> headers = headers(user, caller);
+        byte[] bytes = null;
+        if (body != null) {
+            headers.put("Content-Type", "application/json");
+            bytes = Nl3Json.write(body).getBytes(StandardCharsets.UTF_8);
+        } else if (method.equals("POST")) {
+            bytes = new byte[0];
+        }
+        if (metrics != null) {
+            metrics.call();
+        }
+        try {
+            return http.exchange(method, URI.create(base + API + path), headers, bytes);
+        } catch (Nl3Failure f) {
+            // Say where: an unreachable or slow NL3 is found by its address (the token travels in a header, never here).
+            throw new Nl3Failure(f.reason(), f.status(), f.getMessage() + " at " + endpoint(path), f.nl3Text());
+        }
+    }
+
+    private Map<String, String> headers(String user, Device caller) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(TOKEN_HEADER, minter.mint(user));
+        headers.put("Accept", "application/json");
+        if (caller != null) {
+            if (caller.ip() != null && !caller.ip().isBlank()) {
+                headers.put("x-forwarded-for", clean(caller.ip()));
+            }
+            if (caller.userAgent() != null && !caller.userAgent().isBlank()) {
+                headers.put("User-Agent", clean(caller.userAgent()));
+            }
+        }
+        return headers;
+    }
+
+    /** A refusal or an error of NL3, with NL3's own reason (bounded) and its kind. */
+    private static Nl3Failure refused(String endpoint, Nl3Http.Answer r) {
+        return new Nl3Failure(Nl3Failure.Reason.HTTP_STATUS, r.status(), "NL3 answered HTTP " + r.status() + " at " + endpoint,
+                Nl3Json.errorText(r.body()));
+    }
+
+    private static String encode(String id) {
+        return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** Header values must not carry control characters. */
+    private static String clean(String s) {
+        String c = s.replaceAll("[\\p{Cntrl}]", " ");
+        return c.length() > 512 ? c.substring(0, 512) : c;
+    }
+}

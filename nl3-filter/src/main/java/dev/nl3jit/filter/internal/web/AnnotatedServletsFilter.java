@@ -1,0 +1,70 @@
+package dev.nl3jit.filter.internal.web;
+
+import dev.nl3jit.filter.InvalidSettingsException;
+import dev.nl3jit.filter.Nl3Approvals;
+import dev.nl3jit.filter.Nl3Initializer;
+import dev.nl3jit.filter.Nl3Settings;
+import dev.nl3jit.filter.Protection;
+import dev.nl3jit.filter.RequiresApproval;
+import dev.nl3jit.filter.spi.UsernameMapper;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The filter {@link Nl3Initializer} puts in front of servlets annotated with {@link RequiresApproval}: one
+ * protection per servlet name, found with one map lookup per request.
+ */
+public final class AnnotatedServletsFilter extends HttpFilter {
+    private static final long serialVersionUID = 1L;
+    private static final System.Logger LOG = System.getLogger(AnnotatedServletsFilter.class.getName());
+
+    private final transient Map<String, RequiresApproval> annotated;
+    private final transient Nl3Settings given;
+    private transient Map<String, Protection> byServlet;
+    private transient Nl3Approvals approvals;
+    private transient RequestGuard guard;
+
+    /** @param given the settings, or {@code null} to read them from the application's sources at {@code init} */
+    public AnnotatedServletsFilter(Map<String, RequiresApproval> annotated, Nl3Settings given) {
+        this.annotated = Map.copyOf(annotated);
+        this.given = given;
+    }
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        super.init(config);
+        Nl3Settings settings = FilterSetup.settings(config, given);
+        try {
+            byServlet = Protections.of(annotated, settings);
+        } catch (InvalidSettingsException e) {
+            throw FilterSetup.failed(e.getMessage(), e);
+        }
+        approvals = FilterSetup.engine(config, settings, null, UsernameMapper.PRINCIPAL_NAME, Clock.systemUTC(), e -> {
+        });
+        guard = new RequestGuard(approvals.engine(), settings.apiPaths());
+        LOG.log(Level.INFO, "NL3 approvals protect servlets {0} via {1}", byServlet.keySet(), settings.apiBaseUrl());
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        guard.guard(req, res, chain, byServlet.get(req.getHttpServletMapping().getServletName()));
+    }
+
+    @Override
+    public void destroy() {
+        if (approvals != null) {
+            approvals.close();
+        }
+        super.destroy();
+    }
+}
