@@ -169,7 +169,7 @@ public class Nl3ApprovalFilter extends HttpFilter {
         protection = Protection.of(settings);
         methods = settings.methods();
         approvals = FilterSetup.engine(config, settings, givenStore, usernames, clock, listener);
-        guard = new RequestGuard(approvals.engine(), settings.apiPaths());
+        guard = new RequestGuard(approvals.web(), settings.apiPaths());
         pending = new PendingEndpoint(settings.pendingPath(), EngineRegistry.of(config.getServletContext()));
         LOG.log(Level.INFO, "NL3 approval filter ''{0}'' protects approval key {1} ({2}) via {3}", config.getFilterName(),
                 settings.approvalKey(), methods.isEmpty() ? "every method" : String.join(",", methods), settings.apiBaseUrl());

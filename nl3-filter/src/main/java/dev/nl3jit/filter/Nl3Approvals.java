@@ -2,6 +2,7 @@ package dev.nl3jit.filter;
 
 import dev.nl3jit.filter.internal.store.ApprovalStore;
 import dev.nl3jit.filter.internal.engine.Engine;
+import dev.nl3jit.filter.internal.web.WebEngine;
 import dev.nl3jit.filter.internal.web.EngineRegistry;
 import dev.nl3jit.filter.internal.nl3.Nl3Failure;
 import dev.nl3jit.filter.internal.store.Stores;
@@ -26,6 +27,7 @@ import java.util.function.Consumer;
 public final class Nl3Approvals implements AutoCloseable {
     private final Nl3Settings settings;
     private final Engine engine;
+    private final WebEngine web;
     private final Set<EngineRegistry> servedIn = new CopyOnWriteArraySet<>();
     /** The store this engine opened itself from {@code nl3.store}, closed with it; {@code null} when one was given. */
     private final ApprovalStore ownStore;
@@ -35,6 +37,7 @@ public final class Nl3Approvals implements AutoCloseable {
         this.ownStore = b.store != null ? null : Stores.open(settings, b.clock, Stores.loader());
         ApprovalStore store = b.store != null ? b.store : ownStore;
         this.engine = new Engine(b.name, b.application, settings, b.clock, store, b.usernames, b.listener);
+        this.web = new WebEngine(engine, settings, b.clock);
     }
 
     /** With the store {@code nl3.store} names (default in memory), the system clock, principal names as usernames and no listener. */
@@ -103,8 +106,9 @@ public final class Nl3Approvals implements AutoCloseable {
         }
     }
 
-    public Engine engine() {
-        return engine;
+    /** The engine as the web side serves it (for the library's filters). */
+    WebEngine web() {
+        return web;
     }
 
     /** Mints NL3 tokens with these settings, for custom flows. */
@@ -126,7 +130,7 @@ public final class Nl3Approvals implements AutoCloseable {
      * must already be authenticated; otherwise the outcome is {@code UNAUTHENTICATED} with a 401 answer.
      */
     public CheckResult check(HttpServletRequest req, Protection protection) {
-        return engine.check(req, protection, Map.of());
+        return web.check(req, protection, Map.of());
     }
 
     /**
@@ -134,7 +138,7 @@ public final class Nl3Approvals implements AutoCloseable {
      * show (e.g. a JAX-RS method's form parameters, whose body the framework has read already).
      */
     public CheckResult check(HttpServletRequest req, Protection protection, Map<String, String> parameters) {
-        return engine.check(req, protection, parameters);
+        return web.check(req, protection, parameters);
     }
 
     /** Checks on behalf of application code; no HTTP answer is rendered. */
@@ -182,7 +186,7 @@ public final class Nl3Approvals implements AutoCloseable {
     public void serveIn(ServletContext context) {
         EngineRegistry registry = EngineRegistry.of(context);
         if (servedIn.add(registry)) {
-            registry.add(engine);
+            registry.add(web);
         }
     }
 
@@ -190,7 +194,7 @@ public final class Nl3Approvals implements AutoCloseable {
     @Override
     public void close() {
         for (EngineRegistry r : servedIn) {
-            r.remove(engine);
+            r.remove(web);
         }
         servedIn.clear();
         engine.close();

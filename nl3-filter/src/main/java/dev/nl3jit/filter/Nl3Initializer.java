@@ -1,6 +1,5 @@
 package dev.nl3jit.filter;
 
-import dev.nl3jit.filter.internal.web.AnnotatedServletsFilter;
 import dev.nl3jit.filter.internal.web.PendingPathFilter;
 import dev.nl3jit.filter.internal.settings.SettingsReader;
 import dev.nl3jit.filter.internal.settings.SettingsTable;

@@ -5,7 +5,7 @@ import dev.nl3jit.filter.internal.settings.RateLimit;
 import dev.nl3jit.filter.internal.settings.Setting;
 import dev.nl3jit.filter.internal.settings.SettingsReader;
 import dev.nl3jit.filter.internal.settings.SettingsTable;
-import dev.nl3jit.filter.internal.nl3.SigningKey;
+import dev.nl3jit.filter.internal.settings.SigningKey;
 import dev.nl3jit.filter.internal.store.Stores;
 
 import java.net.URI;

@@ -3,7 +3,7 @@ package dev.nl3jit.filter;
 import dev.nl3jit.filter.internal.settings.Setting;
 import dev.nl3jit.filter.internal.settings.SettingsReader;
 import dev.nl3jit.filter.internal.settings.SettingsTable;
-import dev.nl3jit.filter.internal.nl3.SigningKey;
+import dev.nl3jit.filter.internal.settings.SigningKey;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

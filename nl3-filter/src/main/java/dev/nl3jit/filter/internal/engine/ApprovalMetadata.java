@@ -1,7 +1,6 @@
 package dev.nl3jit.filter.internal.engine;
 
 import dev.nl3jit.filter.GrantScope;
-import dev.nl3jit.filter.internal.web.Pages;
 import dev.nl3jit.filter.Protection;
 import dev.nl3jit.filter.internal.util.Shown;
 
@@ -44,7 +43,7 @@ public final class ApprovalMetadata {
         } else if (p.uses() > 1) {
             b.append(", up to ").append(p.uses()).append(" times");
         }
-        return b.append(", for ").append(Pages.human(p.grantDuration().toSeconds())).toString();
+        return b.append(", for ").append(Shown.duration(p.grantDuration().toSeconds())).toString();
     }
 
     /**

@@ -1,46 +1,35 @@
 package dev.nl3jit.filter.internal.engine;
 
-import dev.nl3jit.filter.Answer;
 import dev.nl3jit.filter.ApprovalEvent;
 import dev.nl3jit.filter.internal.store.ApprovalStore;
 import dev.nl3jit.filter.internal.store.BoundedStore;
 import dev.nl3jit.filter.Caller;
 import dev.nl3jit.filter.CheckResult;
-import dev.nl3jit.filter.internal.web.ClientKind;
 import dev.nl3jit.filter.GrantBinding;
-import dev.nl3jit.filter.GrantScope;
-import dev.nl3jit.filter.internal.web.KeptRequests;
-import dev.nl3jit.filter.Nl3Approvals;
 import dev.nl3jit.filter.internal.nl3.Nl3Client;
 import dev.nl3jit.filter.internal.nl3.Nl3Http;
 import dev.nl3jit.filter.Nl3Settings;
-import dev.nl3jit.filter.internal.web.Origins;
 import dev.nl3jit.filter.PendingApproval;
 import dev.nl3jit.filter.Protection;
-import dev.nl3jit.filter.Reason;
-import dev.nl3jit.filter.internal.web.Responder;
-import dev.nl3jit.filter.internal.web.SafePaths;
-import dev.nl3jit.filter.internal.web.Sessions;
-import dev.nl3jit.filter.internal.web.Streams;
 import dev.nl3jit.filter.TokenMinter;
+import dev.nl3jit.filter.ApprovalStatus;
+import dev.nl3jit.filter.internal.util.Digests;
+import dev.nl3jit.filter.internal.util.Urls;
 import dev.nl3jit.filter.spi.UsernameMapper;
 
-import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * One approval engine: its settings, its store, its NL3 client, its decisions, its pending tracker and its
- * responder, assembled once. Every way in (the filters, the pending path, {@link Nl3Approvals} for the CDI
- * module and application code) goes through this one surface; nothing reads its parts' settings back.
+ * One approval engine: its settings, its store, its NL3 client, its decisions, its pending tracker, its lock watch and
+ * its events, assembled once. It knows nothing of HTTP: the web side ({@code internal.web.WebEngine}) turns requests
+ * into {@link RequestFacts} and {@link Decision}s into answers; application code comes in through
+ * {@link #check(Caller, Protection)}. Nothing reads its parts' settings back.
  */
 public final class Engine implements AutoCloseable {
-    /** API clients give a reason in this header. */
-    public static final String REASON_HEADER = "NL3-Reason";
     private final String tag;
     private final UsernameMapper usernames;
     private final TokenMinter minter;
@@ -52,18 +41,11 @@ public final class Engine implements AutoCloseable {
     private final ApprovalStore store;
     private final Clock clock;
     private final Events events;
-    private final int maxKeptBody;
     private final int maxValueLength;
-    /** With {@code nl3.grant-binding=session} a grant needs a session to bind to: one is made. */
-    private final boolean sessionBound;
-    private final Responder responder;
-    private final java.util.List<String> apiPaths;
     /** The HTTP transport and its threads: stopped and awaited on {@link #close()}, so undeploys leave none behind. */
     private final Nl3Http http;
     /** What operators see over JMX. */
     private final Metrics metrics;
-    /** Refuses unsafe requests that browsers mark as sent from elsewhere. */
-    private final Origins origins;
 
     public Engine(String name, Nl3Settings settings, Clock clock, ApprovalStore store, UsernameMapper usernames,
             Consumer<ApprovalEvent> listener) {
@@ -83,9 +65,7 @@ public final class Engine implements AutoCloseable {
         this.store = store;
         this.clock = clock;
         this.events = new Events(listener, clock, metrics);
-        this.maxKeptBody = settings.maxKeptBody();
         this.maxValueLength = settings.maxValueLength();
-        this.sessionBound = settings.grantBinding() == GrantBinding.SESSION;
         this.locks = new LockWatch(store, client, clock, settings, events);
         this.tracker = new PendingTracker(store, client, clock, settings.pollInterval(),
                 settings.connectTimeout().plus(settings.readTimeout()), events, locks::mayGrant, new FailureLog(settings),
@@ -96,9 +76,6 @@ public final class Engine implements AutoCloseable {
         this.purger = new Purger(store, clock, settings.lockRecheck());
         purger.start();
         metrics.register(application, name);
-        this.responder = new Responder(settings, clock);
-        this.apiPaths = settings.apiPaths();
-        this.origins = new Origins(settings.allowedOrigins());
     }
 
     /** The tag every ticket of this engine starts with. */
@@ -112,14 +89,6 @@ public final class Engine implements AutoCloseable {
 
     public PendingTracker tracker() {
         return tracker;
-    }
-
-    public Responder responder() {
-        return responder;
-    }
-
-    ClientKind kindOf(HttpServletRequest req) {
-        return ClientKind.of(req, apiPaths);
     }
 
     /** The NL3 username of {@code principal} as this engine names users, or {@code null}. */
@@ -141,51 +110,6 @@ public final class Engine implements AutoCloseable {
         return tracker.byTicket(ticket, user);
     }
 
-    /** Checks an HTTP request and renders the answer for its kind of client. */
-    public CheckResult check(HttpServletRequest req, Protection protection, Map<String, String> known) {
-        if (origins.foreign(req)) {
-            // Before the grant path too: an approval must not be usable from another origin's page either.
-            return CheckResult.of(CheckResult.Outcome.CROSS_ORIGIN, null, drained(req, Responder.crossOrigin(req, kindOf(req))));
-        }
-        String user = username(req.getUserPrincipal());
-        if (user == null) {
-            return CheckResult.of(CheckResult.Outcome.UNAUTHENTICATED, null, Responder.unauthenticated(kindOf(req)));
-        }
-        boolean grantFirst = protection.scope() == GrantScope.KEY && !sessionBound;
-        Boolean granted = grantFirst ? gate.passIfGranted(protection, user) : null;
-        if (Boolean.TRUE.equals(granted)) {
-            return CheckResult.PASSED;
-        }
-        boolean grantTried = Boolean.FALSE.equals(granted);
-        // A store that failed (or overran nl3.store-timeout) on the grant is not asked again: one wait per request.
-        Decision d = grantFirst && granted == null ? ApprovalGate.STORE_FAILED
-                : gate.decide(protection, facts(req, protection, user, known), grantTried);
-        CheckResult.Outcome outcome = outcome(d);
-        if (outcome == CheckResult.Outcome.PASSED || outcome == CheckResult.Outcome.PASSED_DEGRADED) {
-            return CheckResult.of(outcome, null, null);
-        }
-        Answer answer = responder.answer(req, d, kindOf(req));
-        // A waiting request's body was kept (read); a refused one's body is read and dropped here.
-        return CheckResult.of(outcome, approvalOf(d), outcome == CheckResult.Outcome.PENDING
-                || outcome == CheckResult.Outcome.REASON_REQUIRED ? answer : drained(req, answer));
-    }
-
-    /**
-     * The answer to a refused request, after its unread body (up to 64 KB) was read and dropped so that the connection
-     * can serve the next request; with more, or a body that cannot be read, the answer closes the connection.
-     */
-    private static Answer drained(HttpServletRequest req, Answer answer) {
-        if (Origins.safe(req.getMethod()) || Streams.discard(req, 64 * 1024)) {
-            return answer;
-        }
-        return answer.with("Connection", "close");
-    }
-
-    /** Whether {@code req} is an unsafe request a browser marks as sent from another origin (then logged once). */
-    public boolean foreign(HttpServletRequest req) {
-        return origins.foreign(req);
-    }
-
     /** The longest value an approver is shown ({@code nl3.max-value-length}). */
     public int maxValueLength() {
         return maxValueLength;
@@ -195,30 +119,13 @@ public final class Engine implements AutoCloseable {
         return drafts;
     }
 
-    /**
-     * Goes on with a request that waited for a reason: {@code reason} (or none, where one is optional) is sent with it.
-     * The draft is used once.
-     */
-    public Optional<CheckResult> withReason(HttpServletRequest req, String draftId, String user, String reason) {
-        return drafts.take(draftId, user).map(d -> {
-            RequestFacts facts = d.facts().resolved(reason, false);
-            Decision decision = gate.decide(d.protection(), facts);
-            CheckResult.Outcome outcome = outcome(decision);
-            if (outcome == CheckResult.Outcome.PASSED || outcome == CheckResult.Outcome.PASSED_DEGRADED) {
-                return CheckResult.of(outcome, null, Responder.redirect(Responder.back(req, d.facts().method(),
-                        d.facts().target())));
-            }
-            return CheckResult.of(outcome, approvalOf(decision), responder.answer(req, decision, ClientKind.BROWSER));
-        });
-    }
-
     /** Checks on behalf of application code; no HTTP answer is rendered. */
     public CheckResult check(Caller caller, Protection protection) {
-        RequestFacts facts = new RequestFacts(caller.user(), caller.method(), caller.path(), SafePaths.safe(caller.path()),
+        RequestFacts facts = new RequestFacts(caller.user(), caller.method(), caller.path(), Urls.safePath(caller.path()),
                 caller.ip(), caller.userAgent(), caller.parameters(), RequestFacts.NO_SESSION, RequestFacts.NOTHING_KEPT,
                 RequestFacts.cleanReason(caller.parameters().get("reason")), () -> false);
         Decision d = gate.decide(protection, facts);
-        return CheckResult.of(outcome(d), approvalOf(d), null);
+        return CheckResult.of(d.outcome(), d.approval(), null);
     }
 
     public ApprovalStore store() {
@@ -251,62 +158,87 @@ public final class Engine implements AutoCloseable {
         BoundedStore.stopThreads(store);
     }
 
-    RequestFacts facts(HttpServletRequest req, Protection protection, String user, Map<String, String> known) {
-        Map<String, String> params = Map.of();
-        if (!protection.parameterMetadata().isEmpty()) {
-            params = new HashMap<>();
-            for (String name : protection.parameterMetadata().keySet()) {
-                String v = known.containsKey(name) ? known.get(name) : req.getParameter(name);
-                if (v != null) {
-                    params.put(name, v);
-                }
+    /**
+     * The grant path: {@code true} when a live grant of {@code user} let the request through, {@code false} when there
+     * is none, {@code null} when the store failed (logged; answer {@link #storeFailed()} without asking it again).
+     */
+    public Boolean passIfGranted(Protection protection, String user) {
+        return gate.passIfGranted(protection, user);
+    }
+
+    /** The decision for a request without a live grant (or whose grant was not looked up: {@code grantTried} false). */
+    public Decision decide(Protection protection, RequestFacts facts, boolean grantTried) {
+        return gate.decide(protection, facts, grantTried);
+    }
+
+    /** The decision for a request, its grant looked up first. */
+    public Decision decide(Protection protection, RequestFacts facts) {
+        return gate.decide(protection, facts);
+    }
+
+    /** The decision when the store failed on the grant path (it is not asked twice in one request). */
+    public Decision storeFailed() {
+        return ApprovalGate.STORE_FAILED;
+    }
+
+    /**
+     * A fresh one-time Send now token for an approved, kept request of the session whose digest is {@code session}
+     * (its digest replaces any earlier one on the ticket, so only the newest page can send), or {@code null}.
+     */
+    public String sendToken(PendingApproval p, String session) {
+        for (int attempt = 0; attempt < 3 && p.status() == ApprovalStatus.APPROVED && p.kept() != null; attempt++) {
+            if (p.session() != null && !Digests.same(p.session(), session)) {
+                return null;
             }
-        }
-        return new RequestFacts(user, req.getMethod(), SafePaths.pathInApp(req), SafePaths.target(req), req.getRemoteAddr(),
-                req.getHeader("User-Agent"), params, once(() -> Sessions.hash(req, sessionBound)), () -> KeptRequests.keep(req, maxKeptBody),
-                RequestFacts.cleanReason(req.getHeader(REASON_HEADER)), () -> kindOf(req) == ClientKind.BROWSER);
-    }
-
-    /** A supplier that computes at most once, on first use. */
-    private static <T> java.util.function.Supplier<T> once(java.util.function.Supplier<T> s) {
-        Object[] cell = new Object[2];
-        return () -> {
-            if (cell[0] == null) {
-                cell[1] = s.get();
-                cell[0] = Boolean.TRUE;
+            String token = Tickets.next("s");
+            PendingApproval current = p;
+            if (store.replacePending(current, current.with(d -> d.sendToken = Digests.sha256(token)))) {
+                return token;
             }
-            @SuppressWarnings("unchecked")
-            T t = (T) cell[1];
-            return t;
-        };
-    }
-
-    private static CheckResult.Outcome outcome(Decision d) {
-        if (d instanceof Decision.Pass p) {
-            return p.degraded() ? CheckResult.Outcome.PASSED_DEGRADED : CheckResult.Outcome.PASSED;
-        } else if (d instanceof Decision.Pending) {
-            return CheckResult.Outcome.PENDING;
-        } else if (d instanceof Decision.Rejected) {
-            return CheckResult.Outcome.REJECTED;
-        } else if (d instanceof Decision.Locked) {
-            return CheckResult.Outcome.LOCKED;
-        } else if (d instanceof Decision.Limited) {
-            return CheckResult.Outcome.LIMITED;
-        } else if (d instanceof Decision.ReasonNeeded) {
-            return CheckResult.Outcome.REASON_REQUIRED;
-        } else if (d instanceof Decision.TooLong) {
-            return CheckResult.Outcome.TOO_LONG;
-        }
-        return CheckResult.Outcome.UNAVAILABLE;
-    }
-
-    private static PendingApproval approvalOf(Decision d) {
-        if (d instanceof Decision.Pending p) {
-            return p.approval();
-        }
-        if (d instanceof Decision.Rejected r) {
-            return r.approval();
+            p = store.pendingByTicket(p.ticket()).orElse(null);
+            if (p == null) {
+                return null;
+            }
         }
         return null;
+    }
+
+    /** What became of a Send now. */
+    public enum Sent {
+        /** The kept request may run now: the token and the kept request were taken, and one use of the grant. */
+        SENT,
+        /** The request ran already. */
+        ALREADY,
+        /** Not approved, nothing kept, or the token does not match. */
+        NOT_HERE,
+        /** Another session asks. */
+        OTHER_SESSION,
+        /** The approval was used already or has ended. */
+        GRANT_GONE
+    }
+
+    /**
+     * Send now: the token and the kept request are taken from the ticket in one atomic step, then one use of the grant;
+     * only on {@link Sent#SENT} may the caller run {@code p.kept()}, once.
+     */
+    public Sent send(PendingApproval p, String token, String session) {
+        if (p.status() != ApprovalStatus.APPROVED || p.kept() == null || p.sendToken() == null || token == null
+                || !Digests.same(p.sendToken(), Digests.sha256(token))) {
+            return p.kept() == null && p.status() == ApprovalStatus.APPROVED ? Sent.ALREADY : Sent.NOT_HERE;
+        }
+        if (p.session() != null && !Digests.same(p.session(), session)) {
+            return Sent.OTHER_SESSION;
+        }
+        if (!store.replacePending(p, p.with(d -> {
+            d.kept = null;
+            d.sendToken = null;
+        }))) {
+            return Sent.ALREADY;
+        }
+        if (!store.useGrant(p.key(), clock.instant())) {
+            return Sent.GRANT_GONE;
+        }
+        events.emit(ApprovalEvent.Kind.SENT, p, null);
+        return Sent.SENT;
     }
 }

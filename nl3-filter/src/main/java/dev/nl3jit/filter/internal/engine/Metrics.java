@@ -3,6 +3,7 @@ package dev.nl3jit.filter.internal.engine;
 import dev.nl3jit.filter.ApprovalEvent;
 import dev.nl3jit.filter.internal.store.ApprovalStore;
 import dev.nl3jit.filter.ApprovalsMXBean;
+import dev.nl3jit.filter.internal.nl3.Nl3Client;
 import dev.nl3jit.filter.internal.nl3.Nl3Failure;
 import dev.nl3jit.filter.PendingApproval;
 
@@ -18,7 +19,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /** The counters behind {@link ApprovalsMXBean}, and its registration on the platform MBean server. */
-public final class Metrics implements ApprovalsMXBean, AutoCloseable {
+public final class Metrics implements Nl3Client.Calls, ApprovalsMXBean, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Metrics.class.getName());
     private final ApprovalStore store;
     private final Clock clock;
@@ -63,10 +64,12 @@ public final class Metrics implements ApprovalsMXBean, AutoCloseable {
         return registered;
     }
 
+    @Override
     public void call() {
         calls.incrementAndGet();
     }
 
+    @Override
     public void failed(Nl3Failure f, String call) {
         (f.kind() == Nl3Failure.Kind.MISCONFIGURED ? misconfigured : unavailable).incrementAndGet();
         lastFailure = clock.instant() + " " + call + ": " + f.reason() + (f.status() == 0 ? "" : " HTTP " + f.status());

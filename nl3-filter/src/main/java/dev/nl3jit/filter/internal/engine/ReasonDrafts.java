@@ -53,7 +53,7 @@ public final class ReasonDrafts {
     }
 
     /** Takes the user's draft with this id: it is used once. */
-    Optional<Draft> take(String id, String user) {
+    public Optional<Draft> take(String id, String user) {
         Optional<Draft> d = find(id, user);
         return d.filter(draft -> byId.remove(id, draft));
     }

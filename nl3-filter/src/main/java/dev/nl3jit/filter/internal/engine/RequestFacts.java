@@ -44,7 +44,7 @@ public record RequestFacts(String user, String method, String path, String targe
      * The same facts with the request to keep and the session read now (the request is gone later), the given reason,
      * and whether a page may still ask for one.
      */
-    RequestFacts resolved(String newReason, boolean mayAsk) {
+    public RequestFacts resolved(String newReason, boolean mayAsk) {
         KeptRequest k = kept.get();
         String s = session();
         return new RequestFacts(user, method, path, target, ip, userAgent, parameters, () -> s, () -> k, newReason, () -> mayAsk);

@@ -2,7 +2,6 @@ package dev.nl3jit.filter.internal.nl3;
 
 import dev.nl3jit.filter.ApprovalStatus;
 import dev.nl3jit.filter.ApprovalType;
-import dev.nl3jit.filter.internal.engine.Metrics;
 import dev.nl3jit.filter.Nl3Settings;
 import dev.nl3jit.filter.TokenMinter;
 
@@ -42,14 +41,23 @@ public final class Nl3Client {
     private final TokenMinter minter;
     private final String base;
 
-    private final Metrics metrics;
+    /** Told of every call and failure, for operators. */
+    public interface Calls {
+        /** A call to NL3 was made. */
+        void call();
+
+        /** A call to NL3 failed; {@code call} names it ({@code lock check}, {@code status check}, ...). */
+        void failed(Nl3Failure failure, String call);
+    }
+
+    private final Calls metrics;
 
     public Nl3Client(Nl3Settings settings, TokenMinter minter, Nl3Http http) {
         this(settings, minter, http, null);
     }
 
     /** @param metrics counts calls and failures for operators, or {@code null} */
-    public Nl3Client(Nl3Settings settings, TokenMinter minter, Nl3Http http, Metrics metrics) {
+    public Nl3Client(Nl3Settings settings, TokenMinter minter, Nl3Http http, Calls metrics) {
         this.metrics = metrics;
         this.http = http;
         this.minter = minter;

@@ -6,10 +6,10 @@ import dev.nl3jit.filter.internal.store.Grant;
 import dev.nl3jit.filter.GrantBinding;
 import dev.nl3jit.filter.GrantScope;
 import dev.nl3jit.filter.Nl3ApprovalFilter;
-import dev.nl3jit.filter.internal.web.Origins;
+import dev.nl3jit.filter.internal.util.Urls;
 import dev.nl3jit.filter.Protection;
 import dev.nl3jit.filter.Reason;
-import dev.nl3jit.filter.internal.nl3.SigningKey;
+import dev.nl3jit.filter.internal.settings.SigningKey;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -421,7 +421,7 @@ public final class SettingsTable {
     private static Set<String> origins(String text) {
         Set<String> out = new java.util.TreeSet<>();
         for (String o : list(text)) {
-            String normal = Origins.normalise(o);
+            String normal = Urls.origin(o);
             if (normal == null) {
                 throw new IllegalArgumentException(shown(o) + "; expected origins as browsers send them, comma-separated, "
                         + "e.g. https://admin.example.com,https://example.com:8443 (scheme, host and port; no path)");

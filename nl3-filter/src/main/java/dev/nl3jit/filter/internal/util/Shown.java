@@ -71,4 +71,15 @@ public final class Shown {
         }
         return text(value.substring(0, value.offsetByCodePoints(0, max))) + "\u2026 [cut: " + length(value) + " characters]";
     }
+
+    /** A duration as a person reads it: {@code 45 s}, {@code 5 min}, {@code 2 h 30 min}. */
+    public static String duration(long seconds) {
+        if (seconds >= 3600) {
+            return seconds / 3600 + " h " + (seconds % 3600) / 60 + " min";
+        }
+        if (seconds >= 60) {
+            return seconds / 60 + " min";
+        }
+        return seconds + " s";
+    }
 }

@@ -1,7 +1,6 @@
 package dev.nl3jit.filter.internal.web;
 
 import dev.nl3jit.filter.internal.store.ApprovalStore;
-import dev.nl3jit.filter.internal.engine.Engine;
 import dev.nl3jit.filter.InvalidSettingsException;
 import dev.nl3jit.filter.Nl3Approvals;
 import dev.nl3jit.filter.Nl3Settings;
@@ -21,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EngineRegistry {
     private static final String ATTRIBUTE = EngineRegistry.class.getName();
 
-    private final Map<String, Engine> byTag = new ConcurrentHashMap<>();
+    private final Map<String, WebEngine> byTag = new ConcurrentHashMap<>();
     /** The stores the application's filters opened by their settings, by {@link Stores#spec}; closed with the last engine. */
     private final Map<String, ApprovalStore> shared = new java.util.HashMap<>();
 
@@ -53,8 +52,8 @@ public final class EngineRegistry {
     }
 
     /** @throws IllegalStateException when another engine with the same name (tag) is here already */
-    public void add(Engine engine) {
-        Engine before = byTag.putIfAbsent(engine.tag(), engine);
+    public void add(WebEngine engine) {
+        WebEngine before = byTag.putIfAbsent(engine.tag(), engine);
         if (before != null && before != engine) {
             throw new IllegalStateException("two NL3 approval engines with the same name serve this application; "
                     + "give each filter its own filter-name, and each Nl3Approvals its own Builder.name(...)");
@@ -62,7 +61,7 @@ public final class EngineRegistry {
     }
 
     /** Removes an engine; with the last one the shared stores are closed (the application is going away). */
-    public void remove(Engine engine) {
+    public void remove(WebEngine engine) {
         byTag.remove(engine.tag(), engine);
         synchronized (this) {
             if (byTag.isEmpty()) {
@@ -73,12 +72,12 @@ public final class EngineRegistry {
     }
 
     /** Any engine of this application (to render an answer that belongs to none). */
-    Optional<Engine> any() {
+    Optional<WebEngine> any() {
         return byTag.values().stream().findFirst();
     }
 
     /** The engine that created {@code ticket}. */
-    Optional<Engine> owner(String ticket) {
+    Optional<WebEngine> owner(String ticket) {
         return Tickets.tagOf(ticket).map(byTag::get);
     }
 }

@@ -1,5 +1,7 @@
 package dev.nl3jit.filter.internal.web;
 
+import dev.nl3jit.filter.internal.util.Urls;
+
 import dev.nl3jit.filter.internal.util.LogOnce;
 import dev.nl3jit.filter.internal.util.Shown;
 
@@ -43,7 +45,7 @@ public final class Origins {
         if (origin == null && site == null) {
             return false;
         }
-        String normal = normalise(origin);
+        String normal = Urls.origin(origin);
         if (normal != null && allowed.contains(normal)) {
             return false;
         }
@@ -83,34 +85,7 @@ public final class Origins {
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        return scheme + "://" + host + (port <= 0 || port == defaultPort(scheme) ? "" : ":" + port);
+        return scheme + "://" + host + (port <= 0 || port == Urls.defaultPort(scheme) ? "" : ":" + port);
     }
 
-    /**
-     * {@code origin} as browsers send it ({@code scheme://host[:port]}, lower case, default port left out), or
-     * {@code null} when it is not an http(s) origin ({@code null}, a path, user info…).
-     */
-    public static String normalise(String origin) {
-        if (origin == null || origin.isBlank()) {
-            return null;
-        }
-        URI u;
-        try {
-            u = new URI(origin.strip());
-        } catch (URISyntaxException e) {
-            return null;
-        }
-        String scheme = u.getScheme() == null ? null : u.getScheme().toLowerCase(Locale.ROOT);
-        if (!"http".equals(scheme) && !"https".equals(scheme) || u.getHost() == null || u.getRawUserInfo() != null
-                || u.getRawQuery() != null || u.getRawFragment() != null
-                || u.getRawPath() != null && !u.getRawPath().isEmpty()) {
-            return null;
-        }
-        int port = u.getPort();
-        return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + (port < 0 || port == defaultPort(scheme) ? "" : ":" + port);
-    }
-
-    private static int defaultPort(String scheme) {
-        return "https".equals(scheme) ? 443 : "http".equals(scheme) ? 80 : -1;
-    }
 }

@@ -1,5 +1,7 @@
 package dev.nl3jit.filter.internal.web;
 
+import dev.nl3jit.filter.internal.util.Shown;
+
 import dev.nl3jit.filter.ApprovalStatus;
 import dev.nl3jit.filter.ApprovalType;
 import dev.nl3jit.filter.internal.engine.Decision;
@@ -212,13 +214,7 @@ public final class Pages {
     }
 
     public static String human(long seconds) {
-        if (seconds >= 3600) {
-            return seconds / 3600 + " h " + (seconds % 3600) / 60 + " min";
-        }
-        if (seconds >= 60) {
-            return seconds / 60 + " min";
-        }
-        return seconds + " s";
+        return Shown.duration(seconds);
     }
 
     /** What the pending page says while NL3 fails; it goes back to waiting by itself when NL3 answers again. */

@@ -4,7 +4,6 @@ import dev.nl3jit.filter.Answer;
 import dev.nl3jit.filter.ApprovalEvent;
 import dev.nl3jit.filter.ApprovalStatus;
 import dev.nl3jit.filter.spi.ApprovalStoreException;
-import dev.nl3jit.filter.internal.engine.Engine;
 import dev.nl3jit.filter.internal.engine.KeptRequest;
 import dev.nl3jit.filter.internal.util.LogOnce;
 import dev.nl3jit.filter.internal.nl3.Nl3Failure;
@@ -40,7 +39,7 @@ public final class PendingEndpoint implements AutoCloseable {
     private final AsyncWait asyncWait = new AsyncWait();
 
     /** A ticket found for its user, and the engine that owns it. */
-    private record Found(Engine engine, PendingApproval approval) {
+    private record Found(WebEngine engine, PendingApproval approval) {
     }
 
     public PendingEndpoint(String pendingPath, EngineRegistry registry) {
@@ -190,9 +189,9 @@ public final class PendingEndpoint implements AutoCloseable {
     /** GET: the reason form of the user's draft; POST: sends the approval request with the reason typed. */
     private Answer reason(HttpServletRequest req, Principal user) {
         String id = req.getParameter("p");
-        Optional<Engine> engine = registry.owner(id);
-        String name = engine.map(e -> e.username(user)).orElse(null);
-        Optional<ReasonDrafts.Draft> draft = engine.flatMap(e -> e.drafts().find(id, name));
+        Optional<WebEngine> engine = registry.owner(id);
+        String name = engine.map(e -> e.engine().username(user)).orElse(null);
+        Optional<ReasonDrafts.Draft> draft = engine.flatMap(e -> e.engine().drafts().find(id, name));
         if (draft.isEmpty()) {
             return Responder.notFound(req, ClientKind.BROWSER);
         }
@@ -200,7 +199,7 @@ public final class PendingEndpoint implements AutoCloseable {
             return engine.get().responder().reasonPage(req, draft.get(), null);
         }
         String reason = RequestFacts.cleanReason(req.getParameter("reason"));
-        int limit = engine.get().maxValueLength();
+        int limit = engine.get().engine().maxValueLength();
         if (reason != null && Shown.length(reason) > limit) {
             return engine.get().responder().reasonPage(req, draft.get(), "Your reason is " + Shown.length(reason)
                     + " characters long; the approver can be shown at most " + limit + ". Please shorten it.");
@@ -223,10 +222,10 @@ public final class PendingEndpoint implements AutoCloseable {
         if (found.isEmpty()) {
             return Responder.notFound(req, kind);
         }
-        Engine engine = found.get().engine();
+        WebEngine engine = found.get().engine();
         PendingApproval p = found.get().approval();
         try {
-            p = engine.tracker().refresh(p);
+            p = engine.engine().tracker().refresh(p);
         } catch (Nl3Failure f) {
             // Keep waiting; the long poll reports the outage.
         }
@@ -240,22 +239,8 @@ public final class PendingEndpoint implements AutoCloseable {
      * A fresh one-time Send now token for an approved, kept request of this session (its digest replaces any earlier
      * one on the ticket, so only the newest page can send), or {@code null}.
      */
-    private static String sendToken(HttpServletRequest req, Engine engine, PendingApproval p) {
-        for (int attempt = 0; attempt < 3 && p.status() == ApprovalStatus.APPROVED && p.kept() != null; attempt++) {
-            if (p.session() != null && !Sessions.same(p.session(), Sessions.hash(req))) {
-                return null;
-            }
-            String token = Tickets.next("s");
-            PendingApproval current = p;
-            if (engine.store().replacePending(current, current.with(d -> d.sendToken = Sessions.sha256(token)))) {
-                return token;
-            }
-            p = engine.store().pendingByTicket(p.ticket()).orElse(null);
-            if (p == null) {
-                return null;
-            }
-        }
-        return null;
+    private static String sendToken(HttpServletRequest req, WebEngine engine, PendingApproval p) {
+        return engine.engine().sendToken(p, Sessions.hash(req));
     }
 
     /**
@@ -268,28 +253,22 @@ public final class PendingEndpoint implements AutoCloseable {
         if (found.isEmpty()) {
             return Responder.notFound(req, ClientKind.BROWSER);
         }
-        Engine engine = found.get().engine();
+        WebEngine engine = found.get().engine();
         PendingApproval p = found.get().approval();
-        String token = req.getParameter("token");
-        if (p.status() != ApprovalStatus.APPROVED || p.kept() == null || p.sendToken() == null || token == null
-                || !Sessions.same(p.sendToken(), Sessions.sha256(token))) {
-            return Responder.notSent(req, 409, p.kept() == null && p.status() == ApprovalStatus.APPROVED
-                    ? "This request was sent already." : "This request cannot be sent from here.");
-        }
-        if (p.session() != null && !Sessions.same(p.session(), Sessions.hash(req))) {
-            return Responder.notSent(req, 403, "This request can only be sent from the session that made it.");
-        }
         KeptRequest kept = p.kept();
-        if (!engine.store().replacePending(p, p.with(d -> {
-            d.kept = null;
-            d.sendToken = null;
-        }))) {
-            return Responder.notSent(req, 409, "This request was sent already.");
+        switch (engine.engine().send(p, req.getParameter("token"), Sessions.hash(req))) {
+            case ALREADY:
+                return Responder.notSent(req, 409, "This request was sent already.");
+            case NOT_HERE:
+                return Responder.notSent(req, 409, "This request cannot be sent from here.");
+            case OTHER_SESSION:
+                return Responder.notSent(req, 403, "This request can only be sent from the session that made it.");
+            case GRANT_GONE:
+                return Responder.notSent(req, 403, "The approval was used already or has ended; ask again.");
+            case SENT:
+            default:
+                break;
         }
-        if (!engine.store().useGrant(p.key(), engine.clock().instant())) {
-            return Responder.notSent(req, 403, "The approval was used already or has ended; ask again.");
-        }
-        engine.events().emit(ApprovalEvent.Kind.SENT, p, null);
         req.getRequestDispatcher(kept.target()).forward(new KeptRequestWrapper(req, kept), res);
         return null;
     }
@@ -300,15 +279,15 @@ public final class PendingEndpoint implements AutoCloseable {
             return Responder.notFound(req, ClientKind.API);
         }
         Duration wait = waitOf(req.getParameter("wait"));
-        Engine engine = found.get().engine();
+        WebEngine engine = found.get().engine();
         PendingApproval p = found.get().approval();
         if (!wait.isZero() && req.isAsyncSupported()) {
-            asyncWait.start(req, engine.tracker(), p, wait, (last, failed) -> engine.responder().status(req, last, failed));
+            asyncWait.start(req, engine.engine().tracker(), p, wait, (last, failed) -> engine.responder().status(req, last, failed));
             return null;
         }
         boolean unavailable = false;
         try {
-            p = engine.tracker().awaitDecision(p, wait, true);
+            p = engine.engine().tracker().awaitDecision(p, wait, true);
         } catch (Nl3Failure f) {
             unavailable = true;
         }
@@ -323,7 +302,7 @@ public final class PendingEndpoint implements AutoCloseable {
         if (p.status() != ApprovalStatus.APPROVED) {
             return Responder.redirect(found.get().engine().responder().links(req, p.ticket()).page());
         }
-        found.get().engine().tracker().forget(p);
+        found.get().engine().engine().tracker().forget(p);
         return Responder.redirect(Responder.back(req, p));
     }
 
@@ -331,8 +310,8 @@ public final class PendingEndpoint implements AutoCloseable {
         if (found.isEmpty()) {
             return Responder.notFound(req, kind);
         }
-        Engine engine = found.get().engine();
-        PendingApproval cancelled = engine.tracker().cancel(found.get().approval());
+        WebEngine engine = found.get().engine();
+        PendingApproval cancelled = engine.engine().tracker().cancel(found.get().approval());
         return kind == ClientKind.API ? engine.responder().status(req, cancelled, false)
                 : Responder.redirect(engine.responder().links(req, cancelled.ticket()).page());
     }
@@ -345,7 +324,7 @@ public final class PendingEndpoint implements AutoCloseable {
         if (p.status() == ApprovalStatus.PENDING) {
             return Responder.redirect(found.get().engine().responder().links(req, p.ticket()).page());
         }
-        found.get().engine().tracker().forget(p);
+        found.get().engine().engine().tracker().forget(p);
         return Responder.redirect(Responder.back(req, p));
     }
 }

@@ -15,7 +15,7 @@ public final class Protections {
     private Protections() {
     }
 
-    static Map<String, Protection> of(Map<String, RequiresApproval> byServlet, Nl3Settings settings) {
+    public static Map<String, Protection> of(Map<String, RequiresApproval> byServlet, Nl3Settings settings) {
         Map<String, Protection> out = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         byServlet.forEach((servlet, a) -> {
@@ -31,7 +31,7 @@ public final class Protections {
         return out;
     }
 
-    static Protection of(RequiresApproval a, Nl3Settings settings) {
+    public static Protection of(RequiresApproval a, Nl3Settings settings) {
         return Protection.of(settings, a.value(), a.approvers(), a.metadata(), a.parameters(), a.grantDuration(), a.scope(),
                 a.uses(), a.reason());
     }

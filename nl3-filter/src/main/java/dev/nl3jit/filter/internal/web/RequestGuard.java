@@ -2,7 +2,6 @@ package dev.nl3jit.filter.internal.web;
 
 import dev.nl3jit.filter.ApprovalRequiredException;
 import dev.nl3jit.filter.CheckResult;
-import dev.nl3jit.filter.internal.engine.Engine;
 import dev.nl3jit.filter.Protection;
 
 import jakarta.servlet.FilterChain;
@@ -19,10 +18,10 @@ import java.util.Map;
  * ask the engine, then either answer or pass the request on.
  */
 public final class RequestGuard {
-    private final Engine engine;
+    private final WebEngine engine;
     private final List<String> apiPaths;
 
-    public RequestGuard(Engine engine, List<String> apiPaths) {
+    public RequestGuard(WebEngine engine, List<String> apiPaths) {
         this.engine = engine;
         this.apiPaths = apiPaths;
     }

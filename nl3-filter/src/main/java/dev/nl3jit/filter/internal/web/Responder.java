@@ -3,7 +3,6 @@ package dev.nl3jit.filter.internal.web;
 import dev.nl3jit.filter.Answer;
 import dev.nl3jit.filter.ApprovalStatus;
 import dev.nl3jit.filter.internal.engine.Decision;
-import dev.nl3jit.filter.internal.engine.Engine;
 import dev.nl3jit.filter.internal.nl3.Nl3Failure;
 import dev.nl3jit.filter.internal.nl3.Nl3Json;
 import dev.nl3jit.filter.Nl3Settings;
@@ -130,7 +129,7 @@ public final class Responder {
                     : partial("<redirect url=\"" + Html.escape(page) + "\"></redirect>");
         }
         return problem(428, "reason-required", "Reason required", "This action needs a reason for the approver: send it in the "
-                + Engine.REASON_HEADER + " request header (at most " + maxValueLength + " characters).", Map.of(), Map.of());
+                + WebEngine.REASON_HEADER + " request header (at most " + maxValueLength + " characters).", Map.of(), Map.of());
     }
 
     /** The page where the user types the reason. */

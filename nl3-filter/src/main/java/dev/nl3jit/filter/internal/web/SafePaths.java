@@ -1,5 +1,6 @@
 package dev.nl3jit.filter.internal.web;
 
+import dev.nl3jit.filter.internal.util.Urls;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -30,29 +31,7 @@ public final class SafePaths {
 
     /** {@code pathInApp} made safe: starts with exactly one slash, stays on this origin. */
     public static String safe(String pathInApp) {
-        if (pathInApp == null || pathInApp.isEmpty() || pathInApp.charAt(0) != '/') {
-            return "/";
-        }
-        for (int i = 0; i < pathInApp.length(); i++) {
-            char c = pathInApp.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\\' || c > 0x7e) {
-                return "/";
-            }
-        }
-        String lower = pathInApp.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains("%5c") || lower.contains("%0d") || lower.contains("%0a") || lower.contains("%00")) {
-            return "/";
-        }
-        int i = 0;
-        while (i < pathInApp.length() && pathInApp.charAt(i) == '/') {
-            i++;
-        }
-        String rest = pathInApp.substring(i);
-        // An encoded slash right after the root would make some proxies see "//host".
-        if (rest.regionMatches(true, 0, "%2f", 0, 3)) {
-            return "/";
-        }
-        return "/" + rest;
+        return Urls.safePath(pathInApp);
     }
 
     /** An absolute path for a {@code Location} header: context path plus the safe path. */

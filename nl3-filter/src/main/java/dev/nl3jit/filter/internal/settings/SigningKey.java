@@ -1,4 +1,4 @@
-package dev.nl3jit.filter.internal.nl3;
+package dev.nl3jit.filter.internal.settings;
 
 import java.util.Arrays;
 import java.util.Base64;

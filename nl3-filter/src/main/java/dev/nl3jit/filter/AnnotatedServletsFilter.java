@@ -1,11 +1,9 @@
-package dev.nl3jit.filter.internal.web;
+package dev.nl3jit.filter;
 
-import dev.nl3jit.filter.InvalidSettingsException;
-import dev.nl3jit.filter.Nl3Approvals;
-import dev.nl3jit.filter.Nl3Initializer;
-import dev.nl3jit.filter.Nl3Settings;
-import dev.nl3jit.filter.Protection;
-import dev.nl3jit.filter.RequiresApproval;
+import dev.nl3jit.filter.internal.web.Protections;
+import dev.nl3jit.filter.internal.web.RequestGuard;
+import dev.nl3jit.filter.internal.web.FilterSetup;
+
 import dev.nl3jit.filter.spi.UsernameMapper;
 
 import jakarta.servlet.FilterChain;
@@ -23,7 +21,7 @@ import java.util.Map;
  * The filter {@link Nl3Initializer} puts in front of servlets annotated with {@link RequiresApproval}: one
  * protection per servlet name, found with one map lookup per request.
  */
-public final class AnnotatedServletsFilter extends HttpFilter {
+final class AnnotatedServletsFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(AnnotatedServletsFilter.class.getName());
 
@@ -50,7 +48,7 @@ public final class AnnotatedServletsFilter extends HttpFilter {
         }
         approvals = FilterSetup.engine(config, settings, null, UsernameMapper.PRINCIPAL_NAME, Clock.systemUTC(), e -> {
         });
-        guard = new RequestGuard(approvals.engine(), settings.apiPaths());
+        guard = new RequestGuard(approvals.web(), settings.apiPaths());
         LOG.log(Level.INFO, "NL3 approvals protect servlets {0} via {1}", byServlet.keySet(), settings.apiBaseUrl());
     }
 
