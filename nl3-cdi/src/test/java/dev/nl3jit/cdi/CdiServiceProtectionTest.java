@@ -45,7 +45,7 @@ class CdiServiceProtectionTest {
     @Test
     void theServiceProtectionCarriesUsesReasonAndParameters() {
         Protection p = engine.protection("ADMIN_ACCESS");
-        assertEquals(3, p.uses(), "nl3.grant-uses");
+        assertEquals(dev.nl3jit.filter.Uses.of(3), p.uses(), "nl3.grant-uses");
         assertEquals(Reason.REQUIRED, p.reason(), "nl3.reason");
         assertEquals(Map.of("amount", "amount", "to", "recipient"), p.parameterMetadata(), "nl3.parameters");
         assertEquals(GrantScope.REQUEST, p.scope());

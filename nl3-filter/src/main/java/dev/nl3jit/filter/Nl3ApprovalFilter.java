@@ -45,56 +45,57 @@ import java.util.function.Consumer;
  * {@code 5m}, {@code 2h}, {@code 1d}; a bare number is seconds; ISO-8601 such as {@code PT5M} works too).
  * Every value is checked when the application deploys; one exception lists every problem, and unknown
  * {@code nl3.*} names are problems too. The signing key is never logged or shown.
+ * <!-- settings:nl3-filter (rendered from SettingsTable; SettingsDocsTest fails when it differs) -->
  * <table>
  * <caption>Settings</caption>
  * <tr><th>name</th><th>default</th><th>meaning</th></tr>
  * <tr><td>{@code nl3.signing-key}</td><td>required</td><td>the application's Base64 signing key from the NL3 portal; whitespace ignored; under 32 bytes logs a warning</td></tr>
  * <tr><td>{@code nl3.app-uri}</td><td>required</td><td>the application's registered FQDN, the tokens' {@code iss} (a scheme is stripped)</td></tr>
  * <tr><td>{@code nl3.api-host}</td><td>{@code api.nextlevel3.com}</td><td>the NL3 API host</td></tr>
- * <tr><td>{@code nl3.api-base-url}</td><td>{@code https://}<i>api-host</i></td><td>where the API is called</td></tr>
- * <tr><td>{@code nl3.audience}</td><td><i>api-host</i></td><td>the tokens' {@code aud}</td></tr>
- * <tr><td>{@code nl3.token-ttl}</td><td>{@code 300s}</td><td>token lifetime ({@code exp = iat + ttl}), 10 s to 1 h</td></tr>
- * <tr><td>{@code nl3.token-skew}</td><td>{@code 60s}</td><td>{@code nbf = iat - skew}, 0 to 10 min</td></tr>
+ * <tr><td>{@code nl3.api-base-url}</td><td>{@code https://} + api-host</td><td>where the API is called</td></tr>
+ * <tr><td>{@code nl3.audience}</td><td>api-host</td><td>the tokens' {@code aud}</td></tr>
+ * <tr><td>{@code nl3.token-ttl}</td><td>{@code 300s}</td><td>token lifetime, {@code exp = iat + ttl} (10 s – 1 h)</td></tr>
+ * <tr><td>{@code nl3.token-skew}</td><td>{@code 60s}</td><td>{@code nbf = iat − skew} (0 – 10 min)</td></tr>
  * <tr><td>{@code nl3.token-claims}</td><td>none</td><td>custom claims, {@code name=value,…}</td></tr>
  * <tr><td>{@code nl3.approval-key}</td><td>required for a mapped filter</td><td>the template's Approval Key ({@code templateId})</td></tr>
- * <tr><td>{@code nl3.approvers}</td><td>none (template defaults)</td><td>comma-separated approvers</td></tr>
+ * <tr><td>{@code nl3.approvers}</td><td>none: template defaults</td><td>comma-separated approvers</td></tr>
  * <tr><td>{@code nl3.metadata}</td><td>none</td><td>{@code key=value,…} sent as {@code metaData}; {@code requester}, {@code method}, {@code path}, {@code userAgent}, {@code ip}, {@code covers} are always ours and cannot be overwritten (nor {@code reason}, when the user typed one)</td></tr>
  * <tr><td>{@code nl3.parameters}</td><td>none</td><td>request parameters sent as metadata and bound by request-scoped grants: {@code name} or {@code name=metadataKey}, comma-separated</td></tr>
- * <tr><td>{@code nl3.grant-duration}</td><td>{@code 15m}</td><td>how long an approval lasts, counted from the approval, 1 s to 7 d</td></tr>
+ * <tr><td>{@code nl3.grant-duration}</td><td>{@code 15m}</td><td>how long an approval lasts, counted from the approval (1 s – 7 d)</td></tr>
  * <tr><td>{@code nl3.grant-scope}</td><td>{@code key}</td><td>{@code key}: every request under the approval key; {@code request}: the same method, path and values of {@code nl3.parameters} only (a digest of the values the approver saw)</td></tr>
- * <tr><td>{@code nl3.grant-uses}</td><td>{@code auto}</td><td>requests one approval lets through: {@code auto} (1 for Sign and Approve, else unlimited), {@code unlimited}, or 1 to 1000000; taken atomically</td></tr>
+ * <tr><td>{@code nl3.grant-uses}</td><td>{@code auto}</td><td>requests one approval lets through: {@code auto} (1 for Sign and Approve, else unlimited), {@code unlimited}, or 1 – 1000000; taken atomically</td></tr>
  * <tr><td>{@code nl3.grant-binding}</td><td>{@code user}</td><td>{@code user}, or {@code session}: a grant serves only the HTTP session that asked</td></tr>
- * <tr><td>{@code nl3.store}</td><td>{@code memory}</td><td>{@code memory}, or {@code jcache} (module {@code nl3-jcache}): grants, tickets, claims and limits shared by every node of a cluster</td></tr>
- * <tr><td>{@code nl3.store-provider}</td><td>(the only provider)</td><td>JCache {@code CachingProvider} class, e.g. {@code com.hazelcast.cache.HazelcastMemberCachingProvider} or {@code com.hazelcast.client.cache.HazelcastClientCachingProvider}</td></tr>
- * <tr><td>{@code nl3.store-uri}</td><td>(the provider's default)</td><td>JCache cache manager URI, e.g. {@code classpath:hazelcast-client.xml}</td></tr>
- * <tr><td>{@code nl3.store-name}</td><td>{@code nl3}</td><td>prefix of the store's cache names, so several applications can share one cluster</td></tr>
- * <tr><td>{@code nl3.store-timeout}</td><td>{@code 2s}</td><td>how long one call of a shared store ({@code jcache}, or your own) may take, 100 ms to 1 min; past it the request gets 503, as when the store is down; the in-memory store is never waited for</td></tr>
- * <tr><td>{@code nl3.reason}</td><td>{@code none}</td><td>{@code none}, {@code optional} or {@code required}: the user types a reason before the request is sent; API clients use the {@code NL3-Reason} header</td></tr>
- * <tr><td>{@code nl3.request-limit}</td><td>{@code 5/10m}</td><td>new approval requests per user per window; over it {@code 429} and no NL3 call</td></tr>
- * <tr><td>{@code nl3.lock-recheck}</td><td>{@code 30s}</td><td>how often the lock state of users holding grants is re-checked in the background, 1 s to 1 h; a lock revokes their grants and tickets within this plus a second</td></tr>
- * <tr><td>{@code nl3.max-kept-body}</td><td>{@code 65536}</td><td>the largest POST/PUT/PATCH/DELETE body kept for Send now, in bytes (0: keep none)</td></tr>
- * <tr><td>{@code nl3.max-value-length}</td><td>{@code 500}</td><td>the longest value the approver is shown whole, in characters (1 to 100000): a bound parameter, a method argument or a reason longer than this is refused before any approval request (browsers: a page naming the field and the limit; API clients: 422), never cut</td></tr>
- * <tr><td>{@code nl3.allowed-origins}</td><td>none</td><td>origins besides the application's own ({@code https://host[:port]}, comma-separated) whose pages may send unsafe protected requests; any other {@code Origin}, or {@code Sec-Fetch-Site: cross-site} or {@code same-site}, gets 403 before any approval request</td></tr>
- * <tr><td>{@code nl3.poll-interval}</td><td>{@code 1s}</td><td>at most one status call per pending request per interval while nobody long-polls it, 200 ms to 1 min; a request a page or API client long-polls is checked every 200 ms, within {@code nl3.max-status-calls}</td></tr>
- * <tr><td>{@code nl3.max-status-calls}</td><td>{@code 500}</td><td>status calls per second per node at most (1 to 100000); the long-polled requests share it, paced at 80 %: with more of them than that allows every 200 ms (80 at the default) each is checked less often</td></tr>
- * <tr><td>{@code nl3.pending-timeout}</td><td>{@code 10m}</td><td>how long the application waits for a decision, 10 s to 1 d</td></tr>
+ * <tr><td>{@code nl3.store}</td><td>{@code memory}</td><td>{@code memory}, or {@code jcache} (module {@code nl3-jcache}, whose settings are listed with it): grants, tickets, claims and limits shared by every node of a cluster</td></tr>
+ * <tr><td>{@code nl3.store-timeout}</td><td>{@code 2s}</td><td>how long one call of a shared store ({@code jcache}, or your own) may take (100 ms – 1 min); past it the request gets {@code 503}, as when the store is down; the in-memory store is never waited for</td></tr>
+ * <tr><td>{@code nl3.reason}</td><td>{@code none}</td><td>{@code none}, {@code optional} or {@code required}: the user types a reason before the request is sent (mapped filter); API clients send it in the {@code NL3-Reason} header</td></tr>
+ * <tr><td>{@code nl3.request-limit}</td><td>{@code 5/10m}</td><td>new approval requests per user per window (1 – 100000 per 1 s – 1 d); over it {@code 429} and no NL3 call</td></tr>
+ * <tr><td>{@code nl3.lock-recheck}</td><td>{@code 30s}</td><td>the longest a lock takes, plus a second, to end the grants of a user holding them: NL3's answers are re-asked in the background before they are older than this (1 s – 1 h)</td></tr>
+ * <tr><td>{@code nl3.max-kept-body}</td><td>{@code 65536}</td><td>the largest POST/PUT/PATCH/DELETE body kept for Send now, in bytes (0 – 16777216; 0: keep none)</td></tr>
+ * <tr><td>{@code nl3.max-value-length}</td><td>{@code 500}</td><td>the longest value the approver is shown whole, in characters (1 – 100000): a bound parameter, a method argument or a reason longer than this is refused before any approval request (browsers: a page naming the field and the limit; API clients: {@code 422}), never cut</td></tr>
+ * <tr><td>{@code nl3.allowed-origins}</td><td>none</td><td>origins besides the application's own ({@code https://host[:port]}, comma-separated) whose pages may send unsafe protected requests; any other {@code Origin}, or {@code Sec-Fetch-Site: cross-site}/{@code same-site}, gets {@code 403} before any approval request</td></tr>
+ * <tr><td>{@code nl3.poll-interval}</td><td>{@code 1s}</td><td>at most one status call per pending request per interval while nobody long-polls it (200 ms – 1 min); a request a page or API client long-polls is checked every 200 ms, within {@code nl3.max-status-calls}</td></tr>
+ * <tr><td>{@code nl3.max-status-calls}</td><td>{@code 500}</td><td>status calls per second per node at most (1 – 100000); the long-polled requests share it, paced at 80 %: up to 80 waiting users at the default are checked every 200 ms, more each less often (100: every 250 ms). NL3 publishes no rate limit we know of</td></tr>
+ * <tr><td>{@code nl3.pending-timeout}</td><td>{@code 10m}</td><td>how long the application waits for a decision (10 s – 1 d)</td></tr>
  * <tr><td>{@code nl3.lock-check}</td><td>{@code true}</td><td>ask NL3 whether the account is locked before requesting an approval, before recording a grant, and in the background while grants live</td></tr>
- * <tr><td>{@code nl3.lock-check-failure}</td><td>{@code closed}</td><td>{@code closed} or {@code open}: when the lock check fails</td></tr>
+ * <tr><td>{@code nl3.lock-check-failure}</td><td>{@code closed}</td><td>{@code closed} or {@code open} when the lock check fails</td></tr>
  * <tr><td>{@code nl3.not-enrolled}</td><td>{@code allow}</td><td>{@code allow} or {@code deny} a user NL3 reports as not enrolled</td></tr>
- * <tr><td>{@code nl3.approval-failure}</td><td>{@code closed}</td><td>{@code closed} (503) or {@code open} (pass, WARNING) when an approval call fails</td></tr>
- * <tr><td>{@code nl3.connect-timeout}</td><td>{@code 2s}</td><td>100 ms to 1 min</td></tr>
- * <tr><td>{@code nl3.read-timeout}</td><td>{@code 5s}</td><td>100 ms to 1 min; no NL3 call holds a request longer than connect + read + 1 s, whatever the server does (a trickled or half-closed answer, or none)</td></tr>
+ * <tr><td>{@code nl3.approval-failure}</td><td>{@code closed}</td><td>{@code closed} (503) or {@code open} (pass, logged at WARNING) when an approval call fails</td></tr>
+ * <tr><td>{@code nl3.connect-timeout}</td><td>{@code 2s}</td><td>connect timeout of NL3 calls (100 ms – 1 min)</td></tr>
+ * <tr><td>{@code nl3.read-timeout}</td><td>{@code 5s}</td><td>read timeout of NL3 calls (100 ms – 1 min); no NL3 call holds a request longer than connect + read + 1 s, whatever the server does (a trickled or half-closed answer, or none)</td></tr>
  * <tr><td>{@code nl3.pending-path}</td><td>{@code /nl3-approval}</td><td>where the pending page, {@code /status}, {@code /continue}, {@code /cancel} and {@code /retry} are served; auto-registration maps it, else map a filter there too</td></tr>
- * <tr><td>{@code nl3.pending-page}</td><td>none</td><td>the application's own pending page to forward to; it gets request attributes {@code nl3.approval.status}, {@code .type}, {@code .approvers}, {@code .expiresAt}, {@code .comment}, {@code .replay}, {@code .statusUrl}, {@code .cancelUrl}, {@code .retryUrl}, {@code .continueUrl}, {@code .ticket}</td></tr>
+ * <tr><td>{@code nl3.pending-page}</td><td>none</td><td>your own pending page to forward to; it gets request attributes {@code nl3.approval.status}, {@code .type}, {@code .approvers}, {@code .expiresAt}, {@code .comment}, {@code .replay}, {@code .statusUrl}, {@code .cancelUrl}, {@code .retryUrl}, {@code .continueUrl}, {@code .ticket}</td></tr>
  * <tr><td>{@code nl3.api-paths}</td><td>none</td><td>path prefixes whose callers always get problem+json, e.g. {@code /api/}</td></tr>
  * <tr><td>{@code nl3.methods}</td><td>every method</td><td>the HTTP methods a mapped filter protects, comma-separated, e.g. {@code POST,PUT,PATCH,DELETE}; {@code GET} brings {@code HEAD}; other methods pass unchecked</td></tr>
- * <tr><td>{@code nl3.max-response-size}</td><td>{@code 65536}</td><td>bytes read from an NL3 answer at most</td></tr>
- * <tr><td>{@code nl3.call-threads}</td><td>{@code 32}</td><td>threads that make one engine's blocking NL3 calls (lock checks, approval requests, cancels, recording status answers), 1 to 1000; started when needed, gone after 30 s idle</td></tr>
- * <tr><td>{@code nl3.call-queue}</td><td>{@code 256}</td><td>calls that may wait for one of those threads (0 to 100000); a call beyond them is refused at once: the request gets 503 ({@code Retry-After}), whatever {@code nl3.approval-failure} says, logged once per cause</td></tr>
- * <tr><td>{@code nl3.max-entries}</td><td>{@code 100000}</td><td>grants and pending approvals held in memory at most; the in-memory store only</td></tr>
- * <tr><td>{@code nl3.max-entries-per-user}</td><td>{@code 20}</td><td>grants and pending approvals held per user at most, in every store</td></tr>
- * <tr><td>{@code nl3.auto-register}</td><td>{@code true}</td><td>whether the jar wires itself into the application at startup</td></tr>
+ * <tr><td>{@code nl3.max-response-size}</td><td>{@code 65536}</td><td>bytes read from an NL3 answer at most (1024 – 16777216)</td></tr>
+ * <tr><td>{@code nl3.call-threads}</td><td>{@code 32}</td><td>threads that make one engine's blocking NL3 calls (lock checks, approval requests, cancels, recording status answers), 1 – 1000; started when needed, gone after 30 s idle</td></tr>
+ * <tr><td>{@code nl3.call-queue}</td><td>{@code 256}</td><td>calls that may wait for one of those threads (0 – 100000); a call beyond them is refused at once: the request gets {@code 503} ({@code Retry-After}), whatever {@code nl3.approval-failure} says, logged once per cause</td></tr>
+ * <tr><td>{@code nl3.max-entries}</td><td>{@code 100000}</td><td>grants and pending approvals held in memory at most (10 – 10000000); the in-memory store only</td></tr>
+ * <tr><td>{@code nl3.max-entries-per-user}</td><td>{@code 20}</td><td>grants and pending approvals held per user at most (1 – 10000), in every store</td></tr>
+ * <tr><td>{@code nl3.auto-register}</td><td>{@code true}</td><td>whether the jar wires itself (annotated servlets, the pending path) at startup</td></tr>
  * </table>
+ * <!-- /settings:nl3-filter -->
+ * <p>A store brings its own settings: nl3-jcache's {@code nl3.store-provider}, {@code nl3.store-uri} and
+ * {@code nl3.store-name} are listed with it.
  *
  * <h2>web.xml</h2>
  * <pre>{@code

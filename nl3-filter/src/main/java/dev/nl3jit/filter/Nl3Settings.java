@@ -1,8 +1,10 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.ApprovalStoreFactory;
+
 import dev.nl3jit.filter.internal.web.Origins;
 import dev.nl3jit.filter.internal.settings.RateLimit;
-import dev.nl3jit.filter.internal.settings.Setting;
+
 import dev.nl3jit.filter.internal.settings.SettingsReader;
 import dev.nl3jit.filter.internal.settings.SettingsTable;
 import dev.nl3jit.filter.internal.settings.SigningKey;
@@ -11,6 +13,8 @@ import dev.nl3jit.filter.internal.store.Stores;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,107 +26,21 @@ import java.util.function.Function;
  * The whole configuration of the approval filter, immutable and validated when built: a bad instance cannot
  * exist. Read one from any {@code name -> value} lookup with {@link #parse(Function)}, from a map with
  * {@link #fromMap(Map)}, from the standard sources with {@link #fromSources(Function)}, or build one in code with
- * {@link #builder()}. The setting names, defaults and units are listed in {@link Nl3ApprovalFilter}'s
- * documentation; each is described once, in one table that every source and the builder go through.
+ * {@link #builder()}. Each setting is described once, as a {@link Setting} (name, default, parser, check, range,
+ * description); the values are held by those descriptions, every source and the builder go through them, and the
+ * table in {@link Nl3ApprovalFilter}'s documentation is rendered from them. A store backend's settings (e.g.
+ * nl3-jcache's {@code nl3.store-uri}) are described by the backend and read with {@link #get(Setting)}.
  * Thread-safe.
  */
 public final class Nl3Settings {
-    private final SigningKey signingKey;
-    private final String issuer;
-    private final URI apiBaseUrl;
-    private final String audience;
-    private final Duration tokenTtl;
-    private final Duration tokenSkew;
-    private final Map<String, String> tokenClaims;
-    private final String approvalKey;
-    private final List<String> approvers;
-    private final Map<String, String> metadata;
-    private final Duration grantDuration;
-    private final GrantScope grantScope;
-    private final Duration pollInterval;
-    private final Duration pendingTimeout;
-    private final boolean lockCheck;
-    private final FailurePolicy lockCheckFailure;
-    private final boolean allowNotEnrolled;
-    private final FailurePolicy approvalFailure;
-    private final Duration connectTimeout;
-    private final Duration readTimeout;
-    private final String pendingPath;
-    private final String pendingPage;
-    private final List<String> apiPaths;
-    private final Set<String> methods;
-    private final int maxStatusCalls;
-    private final int maxResponseBytes;
-    private final int callThreads;
-    private final int callQueue;
-    private final int maxEntries;
-    private final boolean autoRegister;
-    private final Map<String, String> parameters;
-    private final int grantUses;
-    private final Reason reason;
-    private final Duration lockRecheck;
-    private final RateLimit requestLimit;
-    private final int maxKeptBody;
-    private final int maxValueLength;
-    private final Set<String> allowedOrigins;
-    private final int maxEntriesPerUser;
-    private final GrantBinding grantBinding;
-    private final String store;
-    private final String storeProvider;
-    private final URI storeUri;
-    private final String storeName;
-    private final Duration storeTimeout;
+    /** Setting name to value, for every setting of the library and each store setting that was given. */
+    private final Map<String, Object> values;
+    /** The store settings that were given, by name. */
+    private final Map<String, Setting<?>> storeSettings;
 
-    private Nl3Settings(Map<Setting<?>, Object> v) {
-        this.signingKey = (SigningKey) v.get(SettingsTable.SIGNING_KEY);
-        this.issuer = (String) v.get(SettingsTable.APP_URI);
-        this.apiBaseUrl = (URI) v.get(SettingsTable.API_BASE_URL);
-        this.audience = (String) v.get(SettingsTable.AUDIENCE);
-        this.tokenTtl = (Duration) v.get(SettingsTable.TOKEN_TTL);
-        this.tokenSkew = (Duration) v.get(SettingsTable.TOKEN_SKEW);
-        this.tokenClaims = (Map<String, String>) v.get(SettingsTable.TOKEN_CLAIMS);
-        this.approvalKey = (String) v.get(SettingsTable.APPROVAL_KEY);
-        this.approvers = (List<String>) v.get(SettingsTable.APPROVERS);
-        this.metadata = (Map<String, String>) v.get(SettingsTable.METADATA);
-        this.grantDuration = (Duration) v.get(SettingsTable.GRANT_DURATION);
-        this.grantScope = (GrantScope) v.get(SettingsTable.GRANT_SCOPE);
-        this.pollInterval = (Duration) v.get(SettingsTable.POLL_INTERVAL);
-        this.pendingTimeout = (Duration) v.get(SettingsTable.PENDING_TIMEOUT);
-        this.lockCheck = (Boolean) v.get(SettingsTable.LOCK_CHECK);
-        this.lockCheckFailure = (FailurePolicy) v.get(SettingsTable.LOCK_CHECK_FAILURE);
-        this.allowNotEnrolled = (Boolean) v.get(SettingsTable.NOT_ENROLLED);
-        this.approvalFailure = (FailurePolicy) v.get(SettingsTable.APPROVAL_FAILURE);
-        this.connectTimeout = (Duration) v.get(SettingsTable.CONNECT_TIMEOUT);
-        this.readTimeout = (Duration) v.get(SettingsTable.READ_TIMEOUT);
-        this.pendingPath = (String) v.get(SettingsTable.PENDING_PATH);
-        this.pendingPage = (String) v.get(SettingsTable.PENDING_PAGE);
-        this.apiPaths = (List<String>) v.get(SettingsTable.API_PATHS);
-        this.methods = (Set<String>) v.get(SettingsTable.METHODS);
-        this.maxStatusCalls = (Integer) v.get(SettingsTable.MAX_STATUS_CALLS);
-        this.maxResponseBytes = (Integer) v.get(SettingsTable.MAX_RESPONSE_SIZE);
-        this.callThreads = (Integer) v.get(SettingsTable.CALL_THREADS);
-        this.callQueue = (Integer) v.get(SettingsTable.CALL_QUEUE);
-        this.maxEntries = (Integer) v.get(SettingsTable.MAX_ENTRIES);
-        this.autoRegister = (Boolean) v.get(SettingsTable.AUTO_REGISTER);
-        @SuppressWarnings("unchecked")
-        Map<String, String> params = (Map<String, String>) v.get(SettingsTable.PARAMETERS);
-        this.parameters = Map.copyOf(params);
-        this.grantUses = (Integer) v.get(SettingsTable.GRANT_USES);
-        this.reason = (Reason) v.get(SettingsTable.REASON);
-        this.lockRecheck = (Duration) v.get(SettingsTable.LOCK_RECHECK);
-        this.requestLimit = (RateLimit) v.get(SettingsTable.REQUEST_LIMIT);
-        this.maxKeptBody = (Integer) v.get(SettingsTable.MAX_KEPT_BODY);
-        this.maxValueLength = (Integer) v.get(SettingsTable.MAX_VALUE_LENGTH);
-        @SuppressWarnings("unchecked")
-        Set<String> origins = (Set<String>) v.get(SettingsTable.ALLOWED_ORIGINS);
-        this.allowedOrigins = Set.copyOf(origins);
-        this.maxEntriesPerUser = (Integer) v.get(SettingsTable.MAX_ENTRIES_PER_USER);
-        this.grantBinding = (GrantBinding) v.get(SettingsTable.GRANT_BINDING);
-        this.store = (String) v.get(SettingsTable.STORE);
-        this.storeProvider = (String) v.get(SettingsTable.STORE_PROVIDER);
-        this.storeUri = (URI) v.get(SettingsTable.STORE_URI);
-        this.storeName = (String) v.get(SettingsTable.STORE_NAME);
-        this.storeTimeout = (Duration) v.get(SettingsTable.STORE_TIMEOUT);
+    private Nl3Settings(Map<String, Object> values, Map<String, Setting<?>> storeSettings) {
+        this.values = Collections.unmodifiableMap(new HashMap<>(values));
+        this.storeSettings = Map.copyOf(storeSettings);
     }
 
     /** A builder with every default of the settings table; the signing key and the issuer have none. */
@@ -130,9 +48,24 @@ public final class Nl3Settings {
         return new Builder();
     }
 
+    /** The library's own settings, each described once, in the order the docs list them. */
+    public static List<Setting<?>> settings() {
+        return SettingsTable.ALL;
+    }
+
+    /**
+     * The value of {@code setting}: of the library ({@link #settings()}) or of a store backend
+     * ({@link ApprovalStoreFactory#settings()}); its default when it was not given.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        return values.containsKey(setting.name()) ? (T) values.get(setting.name()) : setting.defaultValue();
+    }
+
     /**
      * Reads and validates every setting from {@code lookup} (setting name, e.g. {@code nl3.app-uri}, to value or
-     * {@code null}). Environment-variable fallbacks are the caller's choice; {@link #fromSources(Function)} adds them.
+     * {@code null}), those of the installed stores too. Environment-variable fallbacks are the caller's choice;
+     * {@link #fromSources(Function)} adds them.
      *
      * @throws InvalidSettingsException listing every problem
      */
@@ -158,7 +91,7 @@ public final class Nl3Settings {
      * @param firstSource how the first source is called in messages, e.g. "MicroProfile Config"
      * @throws InvalidSettingsException listing every problem
      */
-    public static Nl3Settings fromSources(Function<String, String> first, java.util.Collection<String> namesInFirst,
+    public static Nl3Settings fromSources(Function<String, String> first, Collection<String> namesInFirst,
             String firstSource) {
         List<String> problems = new ArrayList<>(SettingsReader.unknown(namesInFirst, firstSource));
         problems.addAll(SettingsReader.unknownInSystemAndEnvironment(System.getenv()));
@@ -182,57 +115,14 @@ public final class Nl3Settings {
     /** A builder that starts from these settings. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.values.put(SettingsTable.SIGNING_KEY, signingKey);
-        b.values.put(SettingsTable.APP_URI, issuer);
-        b.values.put(SettingsTable.API_BASE_URL, apiBaseUrl);
-        b.values.put(SettingsTable.AUDIENCE, audience);
-        b.values.put(SettingsTable.TOKEN_TTL, tokenTtl);
-        b.values.put(SettingsTable.TOKEN_SKEW, tokenSkew);
-        b.values.put(SettingsTable.TOKEN_CLAIMS, tokenClaims);
-        b.values.put(SettingsTable.APPROVAL_KEY, approvalKey);
-        b.values.put(SettingsTable.APPROVERS, approvers);
-        b.values.put(SettingsTable.METADATA, metadata);
-        b.values.put(SettingsTable.GRANT_DURATION, grantDuration);
-        b.values.put(SettingsTable.GRANT_SCOPE, grantScope);
-        b.values.put(SettingsTable.POLL_INTERVAL, pollInterval);
-        b.values.put(SettingsTable.PENDING_TIMEOUT, pendingTimeout);
-        b.values.put(SettingsTable.LOCK_CHECK, lockCheck);
-        b.values.put(SettingsTable.LOCK_CHECK_FAILURE, lockCheckFailure);
-        b.values.put(SettingsTable.NOT_ENROLLED, allowNotEnrolled);
-        b.values.put(SettingsTable.APPROVAL_FAILURE, approvalFailure);
-        b.values.put(SettingsTable.CONNECT_TIMEOUT, connectTimeout);
-        b.values.put(SettingsTable.READ_TIMEOUT, readTimeout);
-        b.values.put(SettingsTable.PENDING_PATH, pendingPath);
-        b.values.put(SettingsTable.PENDING_PAGE, pendingPage);
-        b.values.put(SettingsTable.API_PATHS, apiPaths);
-        b.values.put(SettingsTable.METHODS, methods);
-        b.values.put(SettingsTable.MAX_STATUS_CALLS, maxStatusCalls);
-        b.values.put(SettingsTable.MAX_RESPONSE_SIZE, maxResponseBytes);
-        b.values.put(SettingsTable.CALL_THREADS, callThreads);
-        b.values.put(SettingsTable.CALL_QUEUE, callQueue);
-        b.values.put(SettingsTable.MAX_ENTRIES, maxEntries);
-        b.values.put(SettingsTable.AUTO_REGISTER, autoRegister);
-        b.values.put(SettingsTable.PARAMETERS, parameters);
-        b.values.put(SettingsTable.GRANT_USES, grantUses);
-        b.values.put(SettingsTable.REASON, reason);
-        b.values.put(SettingsTable.LOCK_RECHECK, lockRecheck);
-        b.values.put(SettingsTable.REQUEST_LIMIT, requestLimit);
-        b.values.put(SettingsTable.MAX_KEPT_BODY, maxKeptBody);
-        b.values.put(SettingsTable.MAX_VALUE_LENGTH, maxValueLength);
-        b.values.put(SettingsTable.ALLOWED_ORIGINS, allowedOrigins);
-        b.values.put(SettingsTable.MAX_ENTRIES_PER_USER, maxEntriesPerUser);
-        b.values.put(SettingsTable.GRANT_BINDING, grantBinding);
-        b.values.put(SettingsTable.STORE, store);
-        b.values.put(SettingsTable.STORE_PROVIDER, storeProvider);
-        b.values.put(SettingsTable.STORE_URI, storeUri);
-        b.values.put(SettingsTable.STORE_NAME, storeName);
-        b.values.put(SettingsTable.STORE_TIMEOUT, storeTimeout);
+        b.values.putAll(values);
+        b.stores.putAll(storeSettings);
         return b;
     }
 
     /** The application's signing key ({@code nl3.signing-key}). */
     SigningKey signingKey() {
-        return signingKey;
+        return get(SettingsTable.SIGNING_KEY);
     }
 
     /**
@@ -241,117 +131,117 @@ public final class Nl3Settings {
      * signing key cannot be worked out from it; a fresh copy each call.
      */
     public byte[] storeSealKey() {
-        return signingKey.derive("nl3 store seal v1");
+        return signingKey().derive("nl3 store seal v1");
     }
 
     /** The application's registered FQDN, the tokens' {@code iss} ({@code nl3.app-uri}). */
     public String issuer() {
-        return issuer;
+        return get(SettingsTable.APP_URI);
     }
 
     /** Where the NL3 API lives ({@code nl3.api-base-url}). */
     public URI apiBaseUrl() {
-        return apiBaseUrl;
+        return get(SettingsTable.API_BASE_URL);
     }
 
     /** The tokens' {@code aud} ({@code nl3.audience}). */
     public String audience() {
-        return audience;
+        return get(SettingsTable.AUDIENCE);
     }
 
     /** Token lifetime ({@code nl3.token-ttl}). */
     public Duration tokenTtl() {
-        return tokenTtl;
+        return get(SettingsTable.TOKEN_TTL);
     }
 
     /** How far {@code nbf} lies before {@code iat} ({@code nl3.token-skew}). */
     public Duration tokenSkew() {
-        return tokenSkew;
+        return get(SettingsTable.TOKEN_SKEW);
     }
 
     /** Custom claims added to every token ({@code nl3.token-claims}). */
     public Map<String, String> tokenClaims() {
-        return tokenClaims;
+        return get(SettingsTable.TOKEN_CLAIMS);
     }
 
     /** The template's approval key; {@code null} when only annotations name keys ({@code nl3.approval-key}). */
     public String approvalKey() {
-        return approvalKey;
+        return get(SettingsTable.APPROVAL_KEY);
     }
 
     /** Who is asked; empty: the template's default approvers ({@code nl3.approvers}). */
     public List<String> approvers() {
-        return approvers;
+        return get(SettingsTable.APPROVERS);
     }
 
     /** Static metadata sent with each approval request ({@code nl3.metadata}). */
     public Map<String, String> metadata() {
-        return metadata;
+        return get(SettingsTable.METADATA);
     }
 
     /** How long an approval lasts, counted from the moment of approval ({@code nl3.grant-duration}). */
     public Duration grantDuration() {
-        return grantDuration;
+        return get(SettingsTable.GRANT_DURATION);
     }
 
     /** What an approval unlocks ({@code nl3.grant-scope}). */
     public GrantScope grantScope() {
-        return grantScope;
+        return get(SettingsTable.GRANT_SCOPE);
     }
 
     /** At most one status call per pending request per interval ({@code nl3.poll-interval}). */
     public Duration pollInterval() {
-        return pollInterval;
+        return get(SettingsTable.POLL_INTERVAL);
     }
 
     /** The application's own limit on a pending request ({@code nl3.pending-timeout}). */
     public Duration pendingTimeout() {
-        return pendingTimeout;
+        return get(SettingsTable.PENDING_TIMEOUT);
     }
 
     /** Whether to ask NL3 whether the account is locked ({@code nl3.lock-check}). */
     public boolean lockCheck() {
-        return lockCheck;
+        return get(SettingsTable.LOCK_CHECK);
     }
 
     /** What a failed lock check does ({@code nl3.lock-check-failure}). */
     public FailurePolicy lockCheckFailure() {
-        return lockCheckFailure;
+        return get(SettingsTable.LOCK_CHECK_FAILURE);
     }
 
     /** Whether a user NL3 reports as not enrolled may proceed ({@code nl3.not-enrolled}). */
     public boolean allowNotEnrolled() {
-        return allowNotEnrolled;
+        return get(SettingsTable.NOT_ENROLLED);
     }
 
     /** What a failed approval call does ({@code nl3.approval-failure}). */
     public FailurePolicy approvalFailure() {
-        return approvalFailure;
+        return get(SettingsTable.APPROVAL_FAILURE);
     }
 
     /** Connect timeout of NL3 calls ({@code nl3.connect-timeout}). */
     public Duration connectTimeout() {
-        return connectTimeout;
+        return get(SettingsTable.CONNECT_TIMEOUT);
     }
 
     /** Read timeout of NL3 calls ({@code nl3.read-timeout}). */
     public Duration readTimeout() {
-        return readTimeout;
+        return get(SettingsTable.READ_TIMEOUT);
     }
 
     /** Where the filter serves the pending page and status endpoint ({@code nl3.pending-path}). */
     public String pendingPath() {
-        return pendingPath;
+        return get(SettingsTable.PENDING_PATH);
     }
 
     /** The application's own pending page to forward to, or {@code null} ({@code nl3.pending-page}). */
     public String pendingPage() {
-        return pendingPage;
+        return get(SettingsTable.PENDING_PAGE);
     }
 
     /** Path prefixes whose callers always get problem+json answers ({@code nl3.api-paths}). */
     public List<String> apiPaths() {
-        return apiPaths;
+        return get(SettingsTable.API_PATHS);
     }
 
     /**
@@ -359,7 +249,7 @@ public final class Nl3Settings {
      * brings {@code HEAD}, which containers answer by running the {@code GET} code. Other methods pass unchecked.
      */
     public Set<String> methods() {
-        return methods;
+        return get(SettingsTable.METHODS);
     }
 
     /**
@@ -367,12 +257,12 @@ public final class Nl3Settings {
      * polls share it, paced at 80 %: each is checked every 200 ms while that fits, less often beyond.
      */
     public int maxStatusCalls() {
-        return maxStatusCalls;
+        return get(SettingsTable.MAX_STATUS_CALLS);
     }
 
     /** Cap on an NL3 response body, in bytes ({@code nl3.max-response-size}). */
     public int maxResponseBytes() {
-        return maxResponseBytes;
+        return get(SettingsTable.MAX_RESPONSE_SIZE);
     }
 
     /**
@@ -380,7 +270,7 @@ public final class Nl3Settings {
      * requests, cancels, and the recording of status answers.
      */
     public int callThreads() {
-        return callThreads;
+        return get(SettingsTable.CALL_THREADS);
     }
 
     /**
@@ -388,47 +278,47 @@ public final class Nl3Settings {
      * its request answered 503.
      */
     public int callQueue() {
-        return callQueue;
+        return get(SettingsTable.CALL_QUEUE);
     }
 
     /** Cap on grants and pending requests held in memory ({@code nl3.max-entries}). */
     public int maxEntries() {
-        return maxEntries;
+        return get(SettingsTable.MAX_ENTRIES);
     }
 
     /** Whether the jar wires itself for annotated servlets ({@code nl3.auto-register}). */
     public boolean autoRegister() {
-        return autoRegister;
+        return get(SettingsTable.AUTO_REGISTER);
     }
 
     /** Request parameters copied into metadata and bound by request-scoped grants: name → metadata name ({@code nl3.parameters}). */
     public Map<String, String> parameters() {
-        return parameters;
+        return get(SettingsTable.PARAMETERS);
     }
 
-    /** Uses of a grant: 0 auto (one for Sign and Approve, else unlimited), -1 unlimited, or a count ({@code nl3.grant-uses}). */
-    public int grantUses() {
-        return grantUses;
+    /** Uses of a grant: auto (one for Sign and Approve, else unlimited), unlimited, or a count ({@code nl3.grant-uses}). */
+    public Uses grantUses() {
+        return get(SettingsTable.GRANT_USES);
     }
 
     /** Whether users type a reason before a request is sent ({@code nl3.reason}). */
     public Reason reason() {
-        return reason;
+        return get(SettingsTable.REASON);
     }
 
     /** How often the lock state of users holding grants is re-checked in the background ({@code nl3.lock-recheck}). */
     public Duration lockRecheck() {
-        return lockRecheck;
+        return get(SettingsTable.LOCK_RECHECK);
     }
 
     /** New approval requests allowed per user per window ({@code nl3.request-limit}). */
     public RateLimit requestLimit() {
-        return requestLimit;
+        return get(SettingsTable.REQUEST_LIMIT);
     }
 
     /** The largest request body kept for Send now, in bytes ({@code nl3.max-kept-body}). */
     public int maxKeptBody() {
-        return maxKeptBody;
+        return get(SettingsTable.MAX_KEPT_BODY);
     }
 
     /**
@@ -436,7 +326,7 @@ public final class Nl3Settings {
      * reason longer than this is refused before any approval request ({@code nl3.max-value-length}).
      */
     public int maxValueLength() {
-        return maxValueLength;
+        return get(SettingsTable.MAX_VALUE_LENGTH);
     }
 
     /**
@@ -444,37 +334,22 @@ public final class Nl3Settings {
      * protected request ({@code nl3.allowed-origins}); empty: only the application's own.
      */
     public Set<String> allowedOrigins() {
-        return allowedOrigins;
+        return get(SettingsTable.ALLOWED_ORIGINS);
     }
 
     /** Grants and pending approvals held per user at most ({@code nl3.max-entries-per-user}). */
     public int maxEntriesPerUser() {
-        return maxEntriesPerUser;
+        return get(SettingsTable.MAX_ENTRIES_PER_USER);
     }
 
     /** Whether a grant serves the user or only the HTTP session that asked ({@code nl3.grant-binding}). */
     public GrantBinding grantBinding() {
-        return grantBinding;
+        return get(SettingsTable.GRANT_BINDING);
     }
 
     /** Where grants and pending approvals live: {@code memory}, or an installed store such as {@code jcache} ({@code nl3.store}). */
     public String store() {
-        return store;
-    }
-
-    /** The JCache {@code CachingProvider} class name, or {@code null} for the default provider ({@code nl3.store-provider}). */
-    public String storeProvider() {
-        return storeProvider;
-    }
-
-    /** The JCache cache manager URI, or {@code null} for the provider's default ({@code nl3.store-uri}). */
-    public URI storeUri() {
-        return storeUri;
-    }
-
-    /** The prefix of the store's cache names, so several applications can share one cluster ({@code nl3.store-name}). */
-    public String storeName() {
-        return storeName;
+        return get(SettingsTable.STORE);
     }
 
     /**
@@ -482,59 +357,62 @@ public final class Nl3Settings {
      * 503, as for any store failure.
      */
     public Duration storeTimeout() {
-        return storeTimeout;
+        return get(SettingsTable.STORE_TIMEOUT);
     }
 
     @Override
     public String toString() {
-        return "Nl3Settings[issuer=" + issuer + ", apiBaseUrl=" + apiBaseUrl + ", audience=" + audience + ", approvalKey="
-                + approvalKey + ", signingKey=" + signingKey + "]";
+        return "Nl3Settings[issuer=" + issuer() + ", apiBaseUrl=" + apiBaseUrl() + ", audience=" + audience() + ", approvalKey="
+                + approvalKey() + ", signingKey=" + signingKey() + "]";
     }
 
     /**
-     * Settings in code. Each setter takes the typed value; {@link #set(String, String)} takes any setting by name as
-     * text, as a configuration file would. Nothing is checked until {@link #build()}, which lists every problem.
+     * Settings in code. {@link #set(Setting, Object)} takes any setting's typed value (a store's too), each named
+     * setter one of the library's; {@link #set(String, String)} takes any setting by name as text, as a configuration
+     * file would. Nothing is checked until {@link #build()}, which lists every problem.
      */
     public static final class Builder {
-        private final Map<Setting<?>, Object> values = new HashMap<>();
+        private final Map<String, Object> values = new HashMap<>();
+        /** Settings given that are not the library's own (a store's), checked at {@link #build()}. */
+        private final Map<String, Setting<?>> stores = new HashMap<>();
         private final List<String> problems = new ArrayList<>();
-        private String apiHost;
 
         private Builder() {
             for (Setting<?> s : SettingsTable.ALL) {
-                values.put(s, s.defaultValue());
+                values.put(s.name(), s.defaultValue());
             }
-            apiHost = SettingsTable.API_HOST.defaultValue();
         }
 
-        <T> Builder value(Setting<T> setting, T value) {
-            if (setting == SettingsTable.API_HOST) {
-                apiHost = (String) value;
-            } else {
-                values.put(setting, value);
+        /** Any setting's typed value: the library's ({@link Nl3Settings#settings()}) or an installed store's. */
+        public <T> Builder set(Setting<T> setting, T value) {
+            values.put(setting.name(), value);
+            if (!SettingsTable.BY_NAME.containsKey(setting.name())) {
+                stores.put(setting.name(), setting);
             }
             return this;
         }
 
         /**
-         * Any setting by its name, as text (e.g. {@code set("nl3.grant-duration", "30m")}).
+         * Any setting by its name, as text (e.g. {@code set("nl3.grant-duration", "30m")}), an installed store's too.
          *
          * @throws InvalidSettingsException for a name no setting has
          */
         public Builder set(String name, String text) {
-            for (Setting<?> s : SettingsTable.ALL) {
-                if (s.name().equals(name)) {
-                    return read(s, text);
-                }
+            Setting<?> s = SettingsTable.BY_NAME.get(name);
+            if (s == null) {
+                s = SettingsTable.known(Stores.loader()).get(name);
             }
-            SettingsReader.rejectUnknown(List.of(name), "builder");
-            throw new InvalidSettingsException(List.of(name + ": not a setting of this library"));
+            if (s == null) {
+                SettingsReader.rejectUnknown(List.of(name), "builder");
+                throw new InvalidSettingsException(List.of(name + ": not a setting of this library"));
+            }
+            return read(s, text);
         }
 
         private <T> Builder read(Setting<T> s, String text) {
             int before = problems.size();
             T v = s.read(text, problems);
-            return problems.size() == before ? value(s, v) : this;
+            return problems.size() == before ? set(s, v) : this;
         }
 
         /** The Base64 signing key from the NL3 portal ({@code nl3.signing-key}); it is never logged or shown. */
@@ -553,92 +431,92 @@ public final class Nl3Settings {
         }
 
         public Builder apiBaseUrl(URI value) {
-            return value(SettingsTable.API_BASE_URL, value);
+            return set(SettingsTable.API_BASE_URL, value);
         }
 
         public Builder audience(String value) {
-            return value(SettingsTable.AUDIENCE, value);
+            return set(SettingsTable.AUDIENCE, value);
         }
 
         public Builder tokenTtl(Duration value) {
-            return value(SettingsTable.TOKEN_TTL, value);
+            return set(SettingsTable.TOKEN_TTL, value);
         }
 
         public Builder tokenSkew(Duration value) {
-            return value(SettingsTable.TOKEN_SKEW, value);
+            return set(SettingsTable.TOKEN_SKEW, value);
         }
 
         public Builder tokenClaims(Map<String, String> value) {
-            return value(SettingsTable.TOKEN_CLAIMS, Map.copyOf(value));
+            return set(SettingsTable.TOKEN_CLAIMS, Map.copyOf(value));
         }
 
         public Builder approvalKey(String value) {
-            return value(SettingsTable.APPROVAL_KEY, value);
+            return set(SettingsTable.APPROVAL_KEY, value);
         }
 
         public Builder approvers(List<String> value) {
-            return value(SettingsTable.APPROVERS, List.copyOf(value));
+            return set(SettingsTable.APPROVERS, List.copyOf(value));
         }
 
         public Builder metadata(Map<String, String> value) {
-            return value(SettingsTable.METADATA, Map.copyOf(value));
+            return set(SettingsTable.METADATA, Map.copyOf(value));
         }
 
         /** Request parameter name → metadata name, for the mapped filter's protection. */
         public Builder parameters(Map<String, String> value) {
-            return value(SettingsTable.PARAMETERS, Map.copyOf(value));
+            return set(SettingsTable.PARAMETERS, Map.copyOf(value));
         }
 
         public Builder grantDuration(Duration value) {
-            return value(SettingsTable.GRANT_DURATION, value);
+            return set(SettingsTable.GRANT_DURATION, value);
         }
 
         public Builder grantScope(GrantScope value) {
-            return value(SettingsTable.GRANT_SCOPE, value);
+            return set(SettingsTable.GRANT_SCOPE, value);
         }
 
         public Builder pollInterval(Duration value) {
-            return value(SettingsTable.POLL_INTERVAL, value);
+            return set(SettingsTable.POLL_INTERVAL, value);
         }
 
         public Builder pendingTimeout(Duration value) {
-            return value(SettingsTable.PENDING_TIMEOUT, value);
+            return set(SettingsTable.PENDING_TIMEOUT, value);
         }
 
         public Builder lockCheck(boolean value) {
-            return value(SettingsTable.LOCK_CHECK, value);
+            return set(SettingsTable.LOCK_CHECK, value);
         }
 
         public Builder lockCheckFailure(FailurePolicy value) {
-            return value(SettingsTable.LOCK_CHECK_FAILURE, value);
+            return set(SettingsTable.LOCK_CHECK_FAILURE, value);
         }
 
         public Builder allowNotEnrolled(boolean value) {
-            return value(SettingsTable.NOT_ENROLLED, value);
+            return set(SettingsTable.NOT_ENROLLED, value);
         }
 
         public Builder approvalFailure(FailurePolicy value) {
-            return value(SettingsTable.APPROVAL_FAILURE, value);
+            return set(SettingsTable.APPROVAL_FAILURE, value);
         }
 
         public Builder connectTimeout(Duration value) {
-            return value(SettingsTable.CONNECT_TIMEOUT, value);
+            return set(SettingsTable.CONNECT_TIMEOUT, value);
         }
 
         public Builder readTimeout(Duration value) {
-            return value(SettingsTable.READ_TIMEOUT, value);
+            return set(SettingsTable.READ_TIMEOUT, value);
         }
 
         public Builder pendingPath(String value) {
-            return value(SettingsTable.PENDING_PATH, value);
+            return set(SettingsTable.PENDING_PATH, value);
         }
 
         public Builder pendingPage(String value) {
-            return value(SettingsTable.PENDING_PAGE, value);
+            return set(SettingsTable.PENDING_PAGE, value);
         }
 
         public Builder apiPaths(List<String> value) {
-            return value(SettingsTable.API_PATHS, List.copyOf(value));
+            return set(SettingsTable.API_PATHS, List.copyOf(value));
         }
 
         /** {@code nl3.methods}: as the setting's text, e.g. {@code List.of("POST", "DELETE")}; empty: every method. */
@@ -647,48 +525,48 @@ public final class Nl3Settings {
         }
 
         public Builder maxStatusCalls(int value) {
-            return value(SettingsTable.MAX_STATUS_CALLS, value);
+            return set(SettingsTable.MAX_STATUS_CALLS, value);
         }
 
         public Builder maxResponseBytes(int value) {
-            return value(SettingsTable.MAX_RESPONSE_SIZE, value);
+            return set(SettingsTable.MAX_RESPONSE_SIZE, value);
         }
 
         public Builder callThreads(int value) {
-            return value(SettingsTable.CALL_THREADS, value);
+            return set(SettingsTable.CALL_THREADS, value);
         }
 
         public Builder callQueue(int value) {
-            return value(SettingsTable.CALL_QUEUE, value);
+            return set(SettingsTable.CALL_QUEUE, value);
         }
 
         public Builder maxEntries(int value) {
-            return value(SettingsTable.MAX_ENTRIES, value);
+            return set(SettingsTable.MAX_ENTRIES, value);
         }
 
         public Builder autoRegister(boolean value) {
-            return value(SettingsTable.AUTO_REGISTER, value);
+            return set(SettingsTable.AUTO_REGISTER, value);
         }
 
-        /** {@code 0}: auto (one use for Sign and Approve, else unlimited); {@code -1}: unlimited; else a count. */
-        public Builder grantUses(int value) {
-            return value(SettingsTable.GRANT_USES, value);
+        /** {@link Uses#auto()} (one use for Sign and Approve, else unlimited), {@link Uses#unlimited()}, or a count. */
+        public Builder grantUses(Uses value) {
+            return set(SettingsTable.GRANT_USES, Objects.requireNonNull(value, "uses"));
         }
 
         public Builder reason(Reason value) {
-            return value(SettingsTable.REASON, value);
+            return set(SettingsTable.REASON, value);
         }
 
         public Builder lockRecheck(Duration value) {
-            return value(SettingsTable.LOCK_RECHECK, value);
+            return set(SettingsTable.LOCK_RECHECK, value);
         }
 
         public Builder maxKeptBody(int value) {
-            return value(SettingsTable.MAX_KEPT_BODY, value);
+            return set(SettingsTable.MAX_KEPT_BODY, value);
         }
 
         public Builder maxValueLength(int value) {
-            return value(SettingsTable.MAX_VALUE_LENGTH, value);
+            return set(SettingsTable.MAX_VALUE_LENGTH, value);
         }
 
         public Builder allowedOrigins(Set<String> value) {
@@ -696,69 +574,53 @@ public final class Nl3Settings {
         }
 
         public Builder maxEntriesPerUser(int value) {
-            return value(SettingsTable.MAX_ENTRIES_PER_USER, value);
+            return set(SettingsTable.MAX_ENTRIES_PER_USER, value);
         }
 
-        /**
-         * Checks every value against the settings table.
-         *
-         * @throws InvalidSettingsException listing every problem, one per setting
-         */
         /** {@code memory} or an installed store such as {@code jcache}. */
         public Builder store(String value) {
-            return value(SettingsTable.STORE, value);
-        }
-
-        public Builder storeProvider(String value) {
-            return value(SettingsTable.STORE_PROVIDER, value);
-        }
-
-        public Builder storeUri(URI value) {
-            return value(SettingsTable.STORE_URI, value);
-        }
-
-        public Builder storeName(String value) {
-            return value(SettingsTable.STORE_NAME, value);
+            return set(SettingsTable.STORE, value);
         }
 
         public Builder storeTimeout(Duration value) {
-            return value(SettingsTable.STORE_TIMEOUT, value);
+            return set(SettingsTable.STORE_TIMEOUT, value);
         }
 
+        /**
+         * Checks every value against its description.
+         *
+         * @throws InvalidSettingsException listing every problem, one per setting
+         */
         public Nl3Settings build() {
-            Map<Setting<?>, Object> v = new HashMap<>(values);
-            String host = apiHost == null ? SettingsTable.API_HOST.defaultValue() : apiHost;
-            if (v.get(SettingsTable.API_BASE_URL) == null) {
-                v.put(SettingsTable.API_BASE_URL, URI.create("https://" + host));
+            Map<String, Object> v = new HashMap<>(values);
+            String host = (String) v.get(SettingsTable.API_HOST.name());
+            if (v.get(SettingsTable.API_BASE_URL.name()) == null && host != null) {
+                v.put(SettingsTable.API_BASE_URL.name(), URI.create("https://" + host));
             }
-            if (v.get(SettingsTable.AUDIENCE) == null) {
-                v.put(SettingsTable.AUDIENCE, host);
+            if (v.get(SettingsTable.AUDIENCE.name()) == null) {
+                v.put(SettingsTable.AUDIENCE.name(), host);
             }
             List<String> all = new ArrayList<>(problems);
-            SettingsTable.API_HOST.check(host, all);
-            for (Setting<?> s : SettingsTable.ALL) {
-                if (s != SettingsTable.API_HOST && all.stream().noneMatch(p -> p.startsWith(s.name() + ": "))) {
-                    check(s, v.get(s), all);
+            List<Setting<?>> described = new ArrayList<>(SettingsTable.ALL);
+            described.addAll(stores.values());
+            for (Setting<?> s : described) {
+                if (all.stream().noneMatch(p -> p.startsWith(s.name() + ": "))) {
+                    s.checkAny(v.get(s.name()), all);
                 }
             }
-            if (Stores.MEMORY.equals(v.get(SettingsTable.STORE))) {
-                // Set for a shared store but without choosing one: each node would keep grants of its own, silently.
-                for (Setting<?> s : List.of(SettingsTable.STORE_PROVIDER, SettingsTable.STORE_URI)) {
-                    if (v.get(s) != null) {
-                        all.add(s.name() + ": set, but nl3.store is memory, which uses no JCache provider or URI; set "
-                                + "nl3.store=jcache to share grants across nodes, or remove " + s.name());
-                    }
+            String store = (String) v.get(SettingsTable.STORE.name());
+            for (Setting<?> s : stores.values()) {
+                // Set for a shared store but without choosing it: each node would keep grants of its own, silently.
+                if (v.get(s.name()) != null && s.store() != null && !s.store().equals(store)) {
+                    all.add(s.name() + ": set, but nl3.store is " + store + ", which does not use it (a setting of the "
+                            + s.store() + " store); set nl3.store=" + s.store() + " to share grants across nodes, or remove "
+                            + s.name());
                 }
             }
             if (!all.isEmpty()) {
                 throw new InvalidSettingsException(all);
             }
-            return new Nl3Settings(v);
-        }
-
-        @SuppressWarnings("unchecked")
-        private static <T> void check(Setting<T> s, Object value, List<String> problems) {
-            s.check((T) value, problems);
+            return new Nl3Settings(v, stores);
         }
     }
 }

@@ -17,9 +17,19 @@ import java.util.Objects;
  * {@link Nl3Approvals#protection(String)}.
  */
 public final class Protection {
-    /** {@link #uses()}: one use for Sign and Approve templates, unlimited for Approve. */
+    /**
+     * The stored code of {@link Uses#auto()}.
+     *
+     * @deprecated use {@link Uses#auto()}
+     */
+    @Deprecated
     public static final int USES_AUTO = 0;
-    /** {@link #uses()}: as many uses as the grant's duration allows. */
+    /**
+     * The stored code of {@link Uses#unlimited()}.
+     *
+     * @deprecated use {@link Uses#unlimited()}
+     */
+    @Deprecated
     public static final int USES_UNLIMITED = -1;
 
     private final String approvalKey;
@@ -28,7 +38,7 @@ public final class Protection {
     private final Map<String, String> parameterMetadata;
     private final Duration grantDuration;
     private final GrantScope scope;
-    private final int uses;
+    private final Uses uses;
     private final Reason reason;
     /** The request attribute that says this key and scope were checked already (see {@code RequestGuard}). */
     private final String checkedAttribute;
@@ -44,8 +54,8 @@ public final class Protection {
         if (b.scope == null) {
             problems.add("scope: missing; expected key or request");
         }
-        if (b.uses < USES_UNLIMITED) {
-            problems.add("uses: " + b.uses + "; expected auto (0), unlimited (-1) or a positive number");
+        if (b.uses == null) {
+            problems.add("uses: missing; expected auto, unlimited or a number of uses");
         }
         if (b.reason == null) {
             problems.add("reason: missing; expected none, optional or required");
@@ -108,44 +118,34 @@ public final class Protection {
      */
     public static Protection of(Nl3Settings settings, String approvalKey, String[] approvers, String[] metadata,
             String[] parameters, String grantDuration, GrantScope scope, String uses, Reason reason) {
+        // The same parsers and checks as nl3.metadata, nl3.parameters, nl3.grant-duration and nl3.grant-uses.
         Map<String, String> meta = new LinkedHashMap<>(settings.metadata());
         for (String pair : metadata) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("metadata '" + pair + "' must be key=value");
-            }
-            meta.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+            Map.Entry<String, String> e = parsed("metadata ", SettingsTable::pair, pair);
+            meta.put(e.getKey(), e.getValue());
         }
         Map<String, String> params = new LinkedHashMap<>();
         for (String p : parameters) {
-            int eq = p.indexOf('=');
-            String name = eq < 0 ? p.strip() : p.substring(0, eq).strip();
-            String key = eq < 0 ? name : p.substring(eq + 1).strip();
-            if (name.isEmpty() || key.isEmpty()) {
-                throw new IllegalArgumentException("parameters '" + p + "' must be name or name=metadataKey");
-            }
-            params.put(name, key);
+            Map.Entry<String, String> e = parsed("parameters ", SettingsTable::parameter, p);
+            params.put(e.getKey(), e.getValue());
         }
-        Duration grant = settings.grantDuration();
-        if (grantDuration != null && !grantDuration.isBlank()) {
-            try {
-                grant = SettingsTable.GRANT_DURATION.parseChecked(grantDuration);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("grantDuration " + e.getMessage());
-            }
-        }
-        int grantUses = settings.grantUses();
-        if (uses != null && !uses.isBlank()) {
-            try {
-                grantUses = SettingsTable.GRANT_USES.parseChecked(uses);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("uses " + e.getMessage());
-            }
-        }
+        Duration grant = grantDuration == null || grantDuration.isBlank() ? settings.grantDuration()
+                : parsed("grantDuration ", SettingsTable.GRANT_DURATION::parseChecked, grantDuration);
+        Uses grantUses = uses == null || uses.isBlank() ? settings.grantUses()
+                : parsed("uses ", SettingsTable.GRANT_USES::parseChecked, uses);
         Builder b = builder(approvalKey).approvers(approvers.length > 0 ? List.of(approvers) : settings.approvers())
                 .metadata(meta).grantDuration(grant).scope(scope).uses(grantUses).reason(reason);
         b.parameterMetadata = params;
         return b.build();
+    }
+
+    /** {@code parser}'s value of {@code text}, or its problem prefixed with the value's name. */
+    private static <T> T parsed(String what, Setting.Parser<T> parser, String text) {
+        try {
+            return parser.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + e.getMessage());
+        }
     }
 
     /** The protection the filter's own settings describe. */
@@ -194,8 +194,8 @@ public final class Protection {
         return scope;
     }
 
-    /** How many requests one approval lets through: {@link #USES_AUTO}, {@link #USES_UNLIMITED} or a count. */
-    public int uses() {
+    /** How many requests one approval lets through. */
+    public Uses uses() {
         return uses;
     }
 
@@ -208,7 +208,7 @@ public final class Protection {
     public boolean equals(Object o) {
         return o instanceof Protection p && approvalKey.equals(p.approvalKey) && approvers.equals(p.approvers)
                 && metadata.equals(p.metadata) && parameterMetadata.equals(p.parameterMetadata)
-                && grantDuration.equals(p.grantDuration) && scope == p.scope && uses == p.uses && reason == p.reason;
+                && grantDuration.equals(p.grantDuration) && scope == p.scope && uses.equals(p.uses) && reason == p.reason;
     }
 
     @Override
@@ -229,7 +229,7 @@ public final class Protection {
         private Map<String, String> parameterMetadata = new LinkedHashMap<>();
         private Duration grantDuration = SettingsTable.GRANT_DURATION.defaultValue();
         private GrantScope scope = SettingsTable.GRANT_SCOPE.defaultValue();
-        private int uses = SettingsTable.GRANT_USES.defaultValue();
+        private Uses uses = SettingsTable.GRANT_USES.defaultValue();
         private Reason reason = Reason.NONE;
 
         private Builder(String approvalKey) {
@@ -262,10 +262,21 @@ public final class Protection {
             return this;
         }
 
-        /** {@link Protection#USES_AUTO}, {@link Protection#USES_UNLIMITED} or a count. */
-        public Builder uses(int value) {
+        /** {@link Uses#auto()} (the default), {@link Uses#unlimited()} or {@link Uses#of(int) a count}. */
+        public Builder uses(Uses value) {
             this.uses = value;
             return this;
+        }
+
+        /**
+         * {@code 0} auto, {@code -1} unlimited, else a count.
+         *
+         * @deprecated use {@link #uses(Uses)}
+         * @throws IllegalArgumentException for any other number
+         */
+        @Deprecated
+        public Builder uses(int value) {
+            return uses(Uses.fromCode(value));
         }
 
         public Builder reason(Reason value) {

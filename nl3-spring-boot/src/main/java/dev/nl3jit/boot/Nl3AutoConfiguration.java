@@ -4,6 +4,7 @@ import dev.nl3jit.filter.InvalidSettingsException;
 import dev.nl3jit.filter.Nl3ApprovalFilter;
 import dev.nl3jit.filter.Nl3Initializer;
 import dev.nl3jit.filter.Nl3Settings;
+import dev.nl3jit.filter.Setting;
 import jakarta.servlet.ServletException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,10 @@ public class Nl3AutoConfiguration {
     /** Names of this module's own settings; the filter's settings table does not know them. */
     static final String BOOT_PREFIX = "nl3.boot.";
     static final String URL_PATTERNS = BOOT_PREFIX + "url-patterns";
+    /** Described like the filter's settings, for the IDE metadata. */
+    static final Setting<String> URL_PATTERNS_SETTING = Setting.<String>of(URL_PATTERNS, null, s -> s, null)
+            .described(null, "comma-separated URL patterns (e.g. `/admin/*`) behind the approval filter for `nl3.approval-key`; "
+                    + "the pending path is added");
 
     /** The settings, from Spring's environment first, then system properties and environment variables. */
     @Bean

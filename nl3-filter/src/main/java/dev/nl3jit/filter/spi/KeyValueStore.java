@@ -23,7 +23,7 @@ import java.util.function.BiConsumer;
  *   <li>regions are separate key spaces: one key in two regions names two entries;</li>
  *   <li>keys and values are any strings (UTF-8, up to 64 KB), stored and returned unchanged;</li>
  *   <li>no operation on the request path scans keys; {@link #forEach} runs in the background only;</li>
- *   <li>a failure of the backend (down, slow, partitioned) is an {@link ApprovalStoreException}, never a wrong answer.</li>
+ *   <li>a failure of the backend (down, slow, partitioned) is an {@link dev.nl3jit.filter.ApprovalStoreException}, never a wrong answer.</li>
  * </ul>
  */
 public interface KeyValueStore extends AutoCloseable {

@@ -337,13 +337,13 @@ public final class ApprovalGate {
             d.target = facts.target();
             d.values = shown.display();
             d.grantFor = protection.grantDuration();
-            d.uses = protection.uses();
+            d.uses = protection.uses().code();
             d.kept = kept;
             d.session = facts.session();
         });
         if (created.status() == ApprovalStatus.APPROVED) {
             // Approved at once (an auto-approving template): the lock was checked just now.
-            Grant grant = new Grant(created0.plus(protection.grantDuration()), grantUses(protection.uses(), created.approvalType()));
+            Grant grant = new Grant(created0.plus(protection.grantDuration()), protection.uses().forGrant(created.approvalType()));
             store.putGrant(key, grant);
             events.emit(ApprovalEvent.Kind.APPROVED, key, null, pending, grant);
             return store.useGrant(key, created0) ? new Decision.Pass(false) : new Decision.Pending(pending);
@@ -378,14 +378,6 @@ public final class ApprovalGate {
             failures.report(f, "lock check", key.approvalKey(), key.user(), "continuing (nl3.lock-check-failure: open)");
             return null;
         }
-    }
-
-    /** The uses a grant gets: {@link Grant#UNLIMITED} or a count. */
-    static int grantUses(int protectionUses, ApprovalType type) {
-        if (protectionUses == Protection.USES_AUTO) {
-            return type == ApprovalType.SIGN_AND_APPROVE ? 1 : Grant.UNLIMITED;
-        }
-        return protectionUses == Protection.USES_UNLIMITED ? Grant.UNLIMITED : protectionUses;
     }
 
     private static String protection(PendingApproval p) {

@@ -36,12 +36,12 @@ public final class ApprovalMetadata {
                 b.append(" with exactly the values shown");
             }
         }
-        if (p.uses() == Protection.USES_AUTO) {
+        if (p.uses().isAuto()) {
             b.append(", once if signed");
-        } else if (p.uses() == 1) {
+        } else if (p.uses().count() == 1) {
             b.append(", once");
-        } else if (p.uses() > 1) {
-            b.append(", up to ").append(p.uses()).append(" times");
+        } else if (p.uses().count() > 1) {
+            b.append(", up to ").append(p.uses().count()).append(" times");
         }
         return b.append(", for ").append(Shown.duration(p.grantDuration().toSeconds())).toString();
     }

@@ -1,5 +1,7 @@
 package dev.nl3jit.filter.internal.engine;
 
+import dev.nl3jit.filter.internal.web.Responder;
+
 import dev.nl3jit.filter.CheckResult;
 
 import dev.nl3jit.filter.internal.nl3.Nl3Failure;

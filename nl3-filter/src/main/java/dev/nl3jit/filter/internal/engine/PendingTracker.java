@@ -1,5 +1,7 @@
 package dev.nl3jit.filter.internal.engine;
 
+import dev.nl3jit.filter.Uses;
+
 import dev.nl3jit.filter.ApprovalEvent;
 import dev.nl3jit.filter.ApprovalStatus;
 import dev.nl3jit.filter.internal.store.ApprovalStore;
@@ -278,7 +280,7 @@ public final class PendingTracker {
             }
             // The grant first: whoever sees the ticket approved finds the grant it leads to.
             Instant from = updated.decidedAt().isAfter(now) ? now : updated.decidedAt();
-            Grant grant = new Grant(from.plus(current.grantFor()), ApprovalGate.grantUses(current.uses(), updated.approvalType()));
+            Grant grant = new Grant(from.plus(current.grantFor()), Uses.fromCode(current.uses()).forGrant(updated.approvalType()));
             store.putGrant(current.key(), grant);
             LOG.log(Level.DEBUG, "approved: {0} / {1}", current.key().user(), current.key().approvalKey());
             events.emit(report.status().auditKind(), current.key(), null, updated, grant);

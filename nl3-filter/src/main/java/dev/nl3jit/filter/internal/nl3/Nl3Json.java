@@ -65,6 +65,13 @@ public final class Nl3Json {
         return out.toString();
     }
 
+    /** One value (a string, number, boolean, map or list) as JSON. */
+    public static String writeValue(Object v) {
+        StringBuilder out = new StringBuilder();
+        value(out, v);
+        return out.toString();
+    }
+
     private static void value(StringBuilder out, Object v) {
         if (v == null) {
             out.append("null");

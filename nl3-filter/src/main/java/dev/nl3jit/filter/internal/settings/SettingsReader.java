@@ -1,5 +1,8 @@
 package dev.nl3jit.filter.internal.settings;
 
+import dev.nl3jit.filter.Setting;
+import dev.nl3jit.filter.internal.store.Stores;
+
 import dev.nl3jit.filter.InvalidSettingsException;
 import dev.nl3jit.filter.Nl3ApprovalFilter;
 import dev.nl3jit.filter.Nl3Settings;
@@ -14,8 +17,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The one class that knows the setting names: reads them from a lookup, parses each into its type and
- * collects every problem before giving up, so one deployment attempt shows them all.
+ * Reads the settings (the library's and the installed stores') from a lookup, parses each into its type and
+ * collects every problem before giving up, so one deployment attempt shows them all; names no setting has are
+ * problems, with the closest known name.
  */
 public final class SettingsReader {
     static final String SIGNING_KEY = SettingsTable.SIGNING_KEY.name();
@@ -66,7 +70,7 @@ public final class SettingsReader {
     public static List<String> unknownInSystemAndEnvironment(Map<String, String> env) {
         List<String> problems = new ArrayList<>(unknown(System.getProperties().stringPropertyNames(), "system property"));
         Map<String, String> known = new java.util.HashMap<>();
-        for (String name : SettingsTable.NAMES) {
+        for (String name : knownNames()) {
             known.put(Setting.envName(name), name);
         }
         for (String var : new java.util.TreeSet<>(env.keySet())) {
@@ -120,17 +124,26 @@ public final class SettingsReader {
 
     public static List<String> unknown(Collection<String> names, String where) {
         List<String> unknown = new ArrayList<>();
+        java.util.Set<String> known = null;
         for (String n : names) {
             // nl3.boot.* belongs to the Spring Boot module, which checks it itself.
-            if (n.startsWith("nl3.") && !n.startsWith("nl3.boot.") && !SettingsTable.NAMES.contains(n)) {
-                unknown.add(n + " (" + where + "): unknown setting; " + suggestion(n));
+            if (n.startsWith("nl3.") && !n.startsWith("nl3.boot.") && !SettingsTable.BY_NAME.containsKey(n)) {
+                known = known != null ? known : knownNames();
+                if (!known.contains(n)) {
+                    unknown.add(n + " (" + where + "): unknown setting; " + suggestion(n, known));
+                }
             }
         }
         return unknown;
     }
 
-    private static String suggestion(String name) {
-        String best = closest(name, SettingsTable.NAMES);
+    /** The names of the library's settings and of the installed stores' settings. */
+    private static java.util.Set<String> knownNames() {
+        return SettingsTable.known(Stores.loader()).keySet();
+    }
+
+    private static String suggestion(String name, Collection<String> known) {
+        String best = closest(name, known);
         return best != null ? "did you mean " + best + "?" : "known settings are listed in the Nl3ApprovalFilter documentation";
     }
 
@@ -170,7 +183,7 @@ public final class SettingsReader {
     /** Every setting through the settings table; one exception lists every problem, one per setting. */
     public Nl3Settings read() {
         Nl3Settings.Builder b = Nl3Settings.builder();
-        for (Setting<?> setting : SettingsTable.ALL) {
+        for (Setting<?> setting : SettingsTable.known(Stores.loader()).values()) {
             String v = lookup.apply(setting.name());
             if (v != null && !v.isBlank()) {
                 b.set(setting.name(), v);

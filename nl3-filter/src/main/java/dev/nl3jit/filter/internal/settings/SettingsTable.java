@@ -1,5 +1,10 @@
 package dev.nl3jit.filter.internal.settings;
 
+import dev.nl3jit.filter.Nl3Settings;
+import dev.nl3jit.filter.Setting;
+import dev.nl3jit.filter.internal.store.Stores;
+import dev.nl3jit.filter.Uses;
+
 import dev.nl3jit.filter.spi.ApprovalStoreFactory;
 import dev.nl3jit.filter.FailurePolicy;
 import dev.nl3jit.filter.internal.store.Grant;
@@ -9,7 +14,7 @@ import dev.nl3jit.filter.Nl3ApprovalFilter;
 import dev.nl3jit.filter.internal.util.Urls;
 import dev.nl3jit.filter.Protection;
 import dev.nl3jit.filter.Reason;
-import dev.nl3jit.filter.internal.settings.SigningKey;
+
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -25,9 +30,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Every setting of the library, each described once (name, default, parser, allowed range, error text). The
- * settings record validates with it, {@link Protection} parses annotation values with it, and every source reads
- * through it. The manual of each setting is the table in {@link Nl3ApprovalFilter}'s documentation.
+ * Every setting of the library, each described once (name, default, parser, check and error text, allowed range,
+ * description). The settings validate with it, {@link Protection} parses annotation values with it, every source
+ * reads through it, and the docs (README, {@link Nl3ApprovalFilter}'s Javadoc, the Spring Boot metadata) are rendered
+ * from it by {@link SettingsDocs}. A store backend describes its own settings ({@link ApprovalStoreFactory#settings()}).
  */
 public final class SettingsTable {
     static final Pattern APPROVAL_KEY_FORM = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
@@ -37,116 +43,171 @@ public final class SettingsTable {
     private static final Pattern CLAIM = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
     private static final List<String> REGISTERED_CLAIMS = List.of("iss", "aud", "sub", "iat", "nbf", "exp", "jti");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|min|h|d)?");
+    private static final Pattern STORE_WORD = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+    private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
 
-    public static final Setting<SigningKey> SIGNING_KEY = new Setting<>("nl3.signing-key", null, SettingsTable::signingKey,
+    // Each setting once: name, default, parser, check and error text, range, description. The docs are rendered
+    // from these (SettingsDocs); SettingsDocsTest fails when the README, the filter's Javadoc or the Spring Boot
+    // metadata say otherwise. Adding a setting: a constant here, its entry in ALL, an accessor in Nl3Settings.
+
+    public static final Setting<SigningKey> SIGNING_KEY = Setting.of("nl3.signing-key", null, SettingsTable::signingKey,
             v -> v == null ? "missing; expected the application's Base64 signing key from the NL3 portal"
-                    + " (also read from NL3_SIGNING_KEY or SIGNING_KEY)" : null);
-    public static final Setting<String> APP_URI = new Setting<>("nl3.app-uri", null, SettingsTable::stripScheme,
+                    + " (also read from NL3_SIGNING_KEY or SIGNING_KEY)" : null)
+            .described("required", "the application's Base64 signing key from the NL3 portal; whitespace ignored; under 32 "
+                    + "bytes logs a warning");
+    public static final Setting<String> APP_URI = Setting.of("nl3.app-uri", null, SettingsTable::stripScheme,
             v -> v != null && FQDN.matcher(v).matches() ? null : shown(v)
-                    + "; expected the application's registered FQDN without scheme, e.g. app.example.com (also NL3_APP_URI or APP_URI)");
-    public static final Setting<String> API_HOST = new Setting<>("nl3.api-host", "api.nextlevel3.com", SettingsTable::stripScheme,
+                    + "; expected the application's registered FQDN without scheme, e.g. app.example.com (also NL3_APP_URI or APP_URI)")
+            .described("required", "the application's registered FQDN, the tokens' `iss` (a scheme is stripped)");
+    public static final Setting<String> API_HOST = Setting.of("nl3.api-host", "api.nextlevel3.com", SettingsTable::stripScheme,
             v -> v != null && FQDN.matcher(v).matches() ? null : shown(v)
-                    + "; expected the NL3 API host without scheme, e.g. api.nextlevel3.com (also NL3_API_HOST or API_HOST)");
+                    + "; expected the NL3 API host without scheme, e.g. api.nextlevel3.com (also NL3_API_HOST or API_HOST)")
+            .described(null, "the NL3 API host");
     /** Default: {@code https://} + {@link #API_HOST}. */
-    public static final Setting<URI> API_BASE_URL = new Setting<>("nl3.api-base-url", null, SettingsTable::uri,
-            SettingsTable::checkBaseUrl);
+    public static final Setting<URI> API_BASE_URL = Setting.of("nl3.api-base-url", null, SettingsTable::uri, SettingsTable::checkBaseUrl)
+            .described("`https://` + api-host", "where the API is called");
     /** Default: {@link #API_HOST}. */
-    public static final Setting<String> AUDIENCE = new Setting<>("nl3.audience", null, s -> s,
-            v -> v == null || v.isBlank() ? "empty; expected the NL3 API host, e.g. api.nextlevel3.com" : null);
-    public static final Setting<Duration> TOKEN_TTL = duration("nl3.token-ttl", "300s", Duration.ofSeconds(10), Duration.ofHours(1));
-    public static final Setting<Duration> TOKEN_SKEW = duration("nl3.token-skew", "60s", Duration.ZERO, Duration.ofMinutes(10));
-    public static final Setting<Map<String, String>> TOKEN_CLAIMS = new Setting<>("nl3.token-claims", "", SettingsTable::pairs,
-            SettingsTable::checkClaims);
-    public static final Setting<String> APPROVAL_KEY = new Setting<>("nl3.approval-key", null, s -> s, SettingsTable::checkApprovalKey);
-    public static final Setting<List<String>> APPROVERS = new Setting<>("nl3.approvers", "", SettingsTable::list, v -> null);
-    public static final Setting<Map<String, String>> METADATA = new Setting<>("nl3.metadata", "", SettingsTable::pairs, v -> null);
-    /** Request parameters copied into metadata (and bound by request-scoped grants): {@code name} or {@code name=metadataKey}. */
-    public static final Setting<Map<String, String>> PARAMETERS = new Setting<>("nl3.parameters", "", SettingsTable::parameters,
-            v -> null);
-    public static final Setting<Duration> GRANT_DURATION = duration("nl3.grant-duration", "15m", Duration.ofSeconds(1),
-            Duration.ofDays(7));
-    public static final Setting<GrantScope> GRANT_SCOPE = choice("nl3.grant-scope", "key", GrantScope.class);
-    public static final Setting<Duration> POLL_INTERVAL = duration("nl3.poll-interval", "1s", Duration.ofMillis(200),
-            Duration.ofMinutes(1));
-    public static final Setting<Duration> PENDING_TIMEOUT = duration("nl3.pending-timeout", "10m", Duration.ofSeconds(10),
-            Duration.ofDays(1));
-    public static final Setting<Boolean> LOCK_CHECK = bool("nl3.lock-check", "true");
-    public static final Setting<FailurePolicy> LOCK_CHECK_FAILURE = choice("nl3.lock-check-failure", "closed", FailurePolicy.class);
+    public static final Setting<String> AUDIENCE = Setting.of("nl3.audience", null, s -> s,
+            v -> v == null || v.isBlank() ? "empty; expected the NL3 API host, e.g. api.nextlevel3.com" : null)
+            .described("api-host", "the tokens' `aud`");
+    public static final Setting<Duration> TOKEN_TTL = duration("nl3.token-ttl", "300s", Duration.ofSeconds(10), Duration.ofHours(1))
+            .described(null, "token lifetime, `exp = iat + ttl` ({range})");
+    public static final Setting<Duration> TOKEN_SKEW = duration("nl3.token-skew", "60s", Duration.ZERO, Duration.ofMinutes(10))
+            .described(null, "`nbf = iat − skew` ({range})");
+    public static final Setting<Map<String, String>> TOKEN_CLAIMS = Setting.of("nl3.token-claims", "", SettingsTable::pairs,
+            SettingsTable::checkClaims).described(null, "custom claims, `name=value,…`");
+    public static final Setting<String> APPROVAL_KEY = Setting.of("nl3.approval-key", null, s -> s, SettingsTable::checkApprovalKey)
+            .described("required for a mapped filter", "the template's Approval Key (`templateId`)");
+    public static final Setting<List<String>> APPROVERS = Setting.of("nl3.approvers", "", SettingsTable::list, null)
+            .described("none: template defaults", "comma-separated approvers");
+    public static final Setting<Map<String, String>> METADATA = Setting.of("nl3.metadata", "", SettingsTable::pairs, null)
+            .described(null, "`key=value,…` sent as `metaData`; `requester`, `method`, `path`, `userAgent`, `ip`, `covers` are "
+                    + "always ours and cannot be overwritten (nor `reason`, when the user typed one)");
+    public static final Setting<Map<String, String>> PARAMETERS = Setting.of("nl3.parameters", "", SettingsTable::parameters, null)
+            .described(null, "request parameters sent as metadata and bound by request-scoped grants: `name` or "
+                    + "`name=metadataKey`, comma-separated");
+    public static final Setting<Duration> GRANT_DURATION = duration("nl3.grant-duration", "15m", Duration.ofSeconds(1), Duration.ofDays(7))
+            .described(null, "how long an approval lasts, counted from the approval ({range})");
+    public static final Setting<GrantScope> GRANT_SCOPE = choice("nl3.grant-scope", "key", GrantScope.class)
+            .described(null, "`key`: every request under the approval key; `request`: the same method, path and values of "
+                    + "`nl3.parameters` only (a digest of the values the approver saw)");
+    public static final Setting<Uses> GRANT_USES = Setting.of("nl3.grant-uses", "auto", Uses::parse, null)
+            .described(null, "requests one approval lets through: `auto` (1 for Sign and Approve, else unlimited), `unlimited`, "
+                    + "or 1 – 1000000; taken atomically");
+    public static final Setting<GrantBinding> GRANT_BINDING = choice("nl3.grant-binding", "user", GrantBinding.class)
+            .described(null, "`user`, or `session`: a grant serves only the HTTP session that asked");
+    /** {@code memory}, or the name of an installed {@link ApprovalStoreFactory} such as {@code jcache}. */
+    public static final Setting<String> STORE = Setting.of("nl3.store", "memory", s -> s.toLowerCase(Locale.ROOT),
+            v -> STORE_WORD.matcher(v).matches() ? null : shown(v) + "; expected memory, or jcache with nl3-jcache on the class path")
+            .described(null, "`memory`, or `jcache` (module `nl3-jcache`, whose settings are listed with it): grants, tickets, "
+                    + "claims and limits shared by every node of a cluster");
+    public static final Setting<Duration> STORE_TIMEOUT = duration("nl3.store-timeout", "2s", Duration.ofMillis(100), Duration.ofMinutes(1))
+            .described(null, "how long one call of a shared store (`jcache`, or your own) may take ({range}); past it the "
+                    + "request gets `503`, as when the store is down; the in-memory store is never waited for");
+    public static final Setting<Reason> REASON = choice("nl3.reason", "none", Reason.class)
+            .described(null, "`none`, `optional` or `required`: the user types a reason before the request is sent (mapped "
+                    + "filter); API clients send it in the `NL3-Reason` header");
+    public static final Setting<RateLimit> REQUEST_LIMIT = Setting.of("nl3.request-limit", "5/10m", RateLimit::parse, SettingsTable::present)
+            .described(null, "new approval requests per user per window (1 – 100000 per 1 s – 1 d); over it `429` and no NL3 call");
+    public static final Setting<Duration> LOCK_RECHECK = duration("nl3.lock-recheck", "30s", Duration.ofSeconds(1), Duration.ofHours(1))
+            .described(null, "the longest a lock takes, plus a second, to end the grants of a user holding them: NL3's answers "
+                    + "are re-asked in the background before they are older than this ({range})");
+    public static final Setting<Integer> MAX_KEPT_BODY = integer("nl3.max-kept-body", "65536", 0, 16 * 1024 * 1024, " bytes")
+            .described(null, "the largest POST/PUT/PATCH/DELETE body kept for Send now, in bytes ({range}; 0: keep none)");
+    public static final Setting<Integer> MAX_VALUE_LENGTH = integer("nl3.max-value-length", "500", 1, 100_000, " characters")
+            .described(null, "the longest value the approver is shown whole, in characters ({range}): a bound parameter, a "
+                    + "method argument or a reason longer than this is refused before any approval request (browsers: a page "
+                    + "naming the field and the limit; API clients: `422`), never cut");
+    public static final Setting<Set<String>> ALLOWED_ORIGINS = Setting.of("nl3.allowed-origins", "", SettingsTable::origins, null)
+            .described(null, "origins besides the application's own (`https://host[:port]`, comma-separated) whose pages may "
+                    + "send unsafe protected requests; any other `Origin`, or `Sec-Fetch-Site: cross-site`/`same-site`, gets "
+                    + "`403` before any approval request");
+    public static final Setting<Duration> POLL_INTERVAL = duration("nl3.poll-interval", "1s", Duration.ofMillis(200), Duration.ofMinutes(1))
+            .described(null, "at most one status call per pending request per interval while nobody long-polls it ({range}); "
+                    + "a request a page or API client long-polls is checked every 200 ms, within `nl3.max-status-calls`");
+    public static final Setting<Integer> MAX_STATUS_CALLS = integer("nl3.max-status-calls", "500", 1, 100_000, " per second")
+            .described(null, "status calls per second per node at most ({range}); the long-polled requests share it, paced at "
+                    + "80 %: up to 80 waiting users at the default are checked every 200 ms, more each less often (100: every "
+                    + "250 ms). NL3 publishes no rate limit we know of");
+    public static final Setting<Duration> PENDING_TIMEOUT = duration("nl3.pending-timeout", "10m", Duration.ofSeconds(10), Duration.ofDays(1))
+            .described(null, "how long the application waits for a decision ({range})");
+    public static final Setting<Boolean> LOCK_CHECK = bool("nl3.lock-check", "true")
+            .described(null, "ask NL3 whether the account is locked before requesting an approval, before recording a grant, "
+                    + "and in the background while grants live");
+    public static final Setting<FailurePolicy> LOCK_CHECK_FAILURE = choice("nl3.lock-check-failure", "closed", FailurePolicy.class)
+            .described(null, "`closed` or `open` when the lock check fails");
     /** {@code true}: allow. */
-    public static final Setting<Boolean> NOT_ENROLLED = new Setting<>("nl3.not-enrolled", "allow", s -> switch (s.toLowerCase(Locale.ROOT)) {
+    public static final Setting<Boolean> NOT_ENROLLED = Setting.of("nl3.not-enrolled", "allow", s -> switch (s.toLowerCase(Locale.ROOT)) {
         case "allow" -> Boolean.TRUE;
         case "deny" -> Boolean.FALSE;
         default -> throw new IllegalArgumentException("'" + s + "'; expected allow or deny");
-    }, SettingsTable::present);
-    public static final Setting<FailurePolicy> APPROVAL_FAILURE = choice("nl3.approval-failure", "closed", FailurePolicy.class);
-    public static final Setting<Duration> CONNECT_TIMEOUT = duration("nl3.connect-timeout", "2s", Duration.ofMillis(100),
-            Duration.ofMinutes(1));
-    public static final Setting<Duration> READ_TIMEOUT = duration("nl3.read-timeout", "5s", Duration.ofMillis(100),
-            Duration.ofMinutes(1));
-    public static final Setting<String> PENDING_PATH = new Setting<>("nl3.pending-path", "/nl3-approval", s -> s,
-            SettingsTable::checkPendingPath);
-    public static final Setting<String> PENDING_PAGE = new Setting<>("nl3.pending-page", null, s -> s,
+    }, SettingsTable::present).described(null, "`allow` or `deny` a user NL3 reports as not enrolled");
+    public static final Setting<FailurePolicy> APPROVAL_FAILURE = choice("nl3.approval-failure", "closed", FailurePolicy.class)
+            .described(null, "`closed` (503) or `open` (pass, logged at WARNING) when an approval call fails");
+    public static final Setting<Duration> CONNECT_TIMEOUT = duration("nl3.connect-timeout", "2s", Duration.ofMillis(100), Duration.ofMinutes(1))
+            .described(null, "connect timeout of NL3 calls ({range})");
+    public static final Setting<Duration> READ_TIMEOUT = duration("nl3.read-timeout", "5s", Duration.ofMillis(100), Duration.ofMinutes(1))
+            .described(null, "read timeout of NL3 calls ({range}); no NL3 call holds a request longer than connect + read + "
+                    + "1 s, whatever the server does (a trickled or half-closed answer, or none)");
+    public static final Setting<String> PENDING_PATH = Setting.of("nl3.pending-path", "/nl3-approval", s -> s, SettingsTable::checkPendingPath)
+            .described(null, "where the pending page, `/status`, `/continue`, `/cancel` and `/retry` are served; "
+                    + "auto-registration maps it, else map a filter there too");
+    public static final Setting<String> PENDING_PAGE = Setting.of("nl3.pending-page", null, s -> s,
             v -> v == null || PATH.matcher(v).matches() && !v.contains("//") ? null : shown(v)
-                    + "; expected a path inside the application to forward to, e.g. /approval-pending.jsp");
-    public static final Setting<List<String>> API_PATHS = new Setting<>("nl3.api-paths", "", SettingsTable::list,
-            SettingsTable::checkApiPaths);
-    /** Status calls per second per node: 100 tickets watched at once are each checked every 250 ms (paced at 80 %). */
-    public static final Setting<Integer> MAX_STATUS_CALLS = integer("nl3.max-status-calls", "500", 1, 100_000, " per second");
-    /** Empty: every method; GET brings HEAD, which containers answer by running GET's code. The parser names a bad one. */
-    public static final Setting<Set<String>> METHODS = new Setting<>("nl3.methods", "", SettingsTable::methods, v -> null);
-    public static final Setting<Integer> MAX_RESPONSE_SIZE = integer("nl3.max-response-size", "65536", 1024, 16 * 1024 * 1024,
-            " bytes");
-    /** Threads of one engine's blocking NL3 calls (lock checks, approval requests, cancels, recording status answers). */
-    public static final Setting<Integer> CALL_THREADS = integer("nl3.call-threads", "32", 1, 1000, " threads");
-    /** Calls that may wait for one of those threads; one more is refused at once (503). */
-    public static final Setting<Integer> CALL_QUEUE = integer("nl3.call-queue", "256", 0, 100_000, " waiting calls");
-    public static final Setting<Integer> MAX_ENTRIES = integer("nl3.max-entries", "100000", 10, 10_000_000, "");
-    public static final Setting<Boolean> AUTO_REGISTER = bool("nl3.auto-register", "true");
-    /** {@code auto} (0): one use for Sign and Approve, unlimited for Approve; {@code unlimited} (-1); or a count. */
-    public static final Setting<Integer> GRANT_USES = new Setting<>("nl3.grant-uses", "auto", SettingsTable::uses, v -> null);
-    public static final Setting<Reason> REASON = choice("nl3.reason", "none", Reason.class);
-    public static final Setting<Duration> LOCK_RECHECK = duration("nl3.lock-recheck", "30s", Duration.ofSeconds(1), Duration.ofHours(1));
-    public static final Setting<RateLimit> REQUEST_LIMIT = new Setting<>("nl3.request-limit", "5/10m", RateLimit::parse,
-            SettingsTable::present);
-    public static final Setting<Integer> MAX_KEPT_BODY = integer("nl3.max-kept-body", "65536", 0, 16 * 1024 * 1024, " bytes");
-    /** The longest value (request parameter, method argument, reason) an approver can be shown whole; longer ones are refused. */
-    public static final Setting<Integer> MAX_VALUE_LENGTH = integer("nl3.max-value-length", "500", 1, 100_000, " characters");
-    /** Origins besides the application's own from which browsers may send unsafe protected requests. */
-    public static final Setting<Set<String>> ALLOWED_ORIGINS = new Setting<>("nl3.allowed-origins", "", SettingsTable::origins,
-            v -> null);
-    public static final Setting<Integer> MAX_ENTRIES_PER_USER = integer("nl3.max-entries-per-user", "20", 1, 10_000, "");
-    public static final Setting<GrantBinding> GRANT_BINDING = choice("nl3.grant-binding", "user", GrantBinding.class);
-    private static final Pattern STORE_WORD = Pattern.compile("[a-z][a-z0-9-]{0,31}");
-    private static final Pattern STORE_NAME_FORM = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
-    /** {@code memory}, or the name of an installed {@link ApprovalStoreFactory} such as {@code jcache}. */
-    public static final Setting<String> STORE = new Setting<>("nl3.store", "memory", s -> s.toLowerCase(Locale.ROOT),
-            v -> STORE_WORD.matcher(v).matches() ? null : shown(v) + "; expected memory, or jcache with nl3-jcache on the class path");
-    public static final Setting<String> STORE_PROVIDER = new Setting<>("nl3.store-provider", null, s -> s,
-            v -> v == null || CLASS_NAME.matcher(v).matches() ? null : shown(v)
-                    + "; expected a JCache CachingProvider class name, e.g. com.hazelcast.cache.HazelcastMemberCachingProvider");
-    public static final Setting<URI> STORE_URI = new Setting<>("nl3.store-uri", null, SettingsTable::anyUri, v -> null);
-    public static final Setting<String> STORE_NAME = new Setting<>("nl3.store-name", "nl3", s -> s,
-            v -> STORE_NAME_FORM.matcher(v).matches() ? null : shown(v)
-                    + "; expected letters, digits, '.', '_' or '-' (the prefix of the store's cache names)");
-    /** How long one call of a shared store may take before the request gets 503 (closed); the in-memory store is never waited for. */
-    public static final Setting<Duration> STORE_TIMEOUT = duration("nl3.store-timeout", "2s", Duration.ofMillis(100), Duration.ofMinutes(1));
+                    + "; expected a path inside the application to forward to, e.g. /approval-pending.jsp")
+            .described(null, "your own pending page to forward to; it gets request attributes `nl3.approval.status`, `.type`, "
+                    + "`.approvers`, `.expiresAt`, `.comment`, `.replay`, `.statusUrl`, `.cancelUrl`, `.retryUrl`, "
+                    + "`.continueUrl`, `.ticket`");
+    public static final Setting<List<String>> API_PATHS = Setting.of("nl3.api-paths", "", SettingsTable::list, SettingsTable::checkApiPaths)
+            .described(null, "path prefixes whose callers always get problem+json, e.g. `/api/`");
+    public static final Setting<Set<String>> METHODS = Setting.of("nl3.methods", "", SettingsTable::methods, null)
+            .described("every method", "the HTTP methods a mapped filter protects, comma-separated, e.g. `POST,PUT,PATCH,DELETE`; "
+                    + "`GET` brings `HEAD`; other methods pass unchecked");
+    public static final Setting<Integer> MAX_RESPONSE_SIZE = integer("nl3.max-response-size", "65536", 1024, 16 * 1024 * 1024, " bytes")
+            .described(null, "bytes read from an NL3 answer at most ({range})");
+    public static final Setting<Integer> CALL_THREADS = integer("nl3.call-threads", "32", 1, 1000, " threads")
+            .described(null, "threads that make one engine's blocking NL3 calls (lock checks, approval requests, cancels, "
+                    + "recording status answers), {range}; started when needed, gone after 30 s idle");
+    public static final Setting<Integer> CALL_QUEUE = integer("nl3.call-queue", "256", 0, 100_000, " waiting calls")
+            .described(null, "calls that may wait for one of those threads ({range}); a call beyond them is refused at once: "
+                    + "the request gets `503` (`Retry-After`), whatever `nl3.approval-failure` says, logged once per cause");
+    public static final Setting<Integer> MAX_ENTRIES = integer("nl3.max-entries", "100000", 10, 10_000_000, "")
+            .described(null, "grants and pending approvals held in memory at most ({range}); the in-memory store only");
+    public static final Setting<Integer> MAX_ENTRIES_PER_USER = integer("nl3.max-entries-per-user", "20", 1, 10_000, "")
+            .described(null, "grants and pending approvals held per user at most ({range}), in every store");
+    public static final Setting<Boolean> AUTO_REGISTER = bool("nl3.auto-register", "true")
+            .described(null, "whether the jar wires itself (annotated servlets, the pending path) at startup");
 
+    /** Every setting of the library itself, in the order the docs list them. */
     public static final List<Setting<?>> ALL = List.of(SIGNING_KEY, APP_URI, API_HOST, API_BASE_URL, AUDIENCE, TOKEN_TTL, TOKEN_SKEW,
-            TOKEN_CLAIMS, APPROVAL_KEY, APPROVERS, METADATA, PARAMETERS, GRANT_DURATION, GRANT_SCOPE, POLL_INTERVAL, PENDING_TIMEOUT,
-            LOCK_CHECK, LOCK_CHECK_FAILURE, NOT_ENROLLED, APPROVAL_FAILURE, CONNECT_TIMEOUT, READ_TIMEOUT, PENDING_PATH,
-            PENDING_PAGE, API_PATHS, MAX_RESPONSE_SIZE, CALL_THREADS, CALL_QUEUE, MAX_ENTRIES, AUTO_REGISTER, GRANT_USES, REASON, LOCK_RECHECK,
-            REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING, STORE, STORE_PROVIDER, STORE_URI, STORE_NAME, STORE_TIMEOUT, METHODS,
-            MAX_STATUS_CALLS, MAX_VALUE_LENGTH, ALLOWED_ORIGINS);
+            TOKEN_CLAIMS, APPROVAL_KEY, APPROVERS, METADATA, PARAMETERS, GRANT_DURATION, GRANT_SCOPE, GRANT_USES, GRANT_BINDING,
+            STORE, STORE_TIMEOUT, REASON, REQUEST_LIMIT, LOCK_RECHECK, MAX_KEPT_BODY, MAX_VALUE_LENGTH, ALLOWED_ORIGINS,
+            POLL_INTERVAL, MAX_STATUS_CALLS, PENDING_TIMEOUT, LOCK_CHECK, LOCK_CHECK_FAILURE, NOT_ENROLLED, APPROVAL_FAILURE,
+            CONNECT_TIMEOUT, READ_TIMEOUT, PENDING_PATH, PENDING_PAGE, API_PATHS, METHODS, MAX_RESPONSE_SIZE, CALL_THREADS,
+            CALL_QUEUE, MAX_ENTRIES, MAX_ENTRIES_PER_USER, AUTO_REGISTER);
 
-    public static final Set<String> NAMES;
+    public static final Map<String, Setting<?>> BY_NAME;
 
     static {
-        Set<String> names = new java.util.LinkedHashSet<>();
+        Map<String, Setting<?>> byName = new LinkedHashMap<>();
         for (Setting<?> s : ALL) {
-            names.add(s.name());
+            if (byName.put(s.name(), s) != null) {
+                throw new ExceptionInInitializerError("two settings named " + s.name());
+            }
         }
-        NAMES = Set.copyOf(names);
+        BY_NAME = java.util.Collections.unmodifiableMap(byName);
+    }
+
+    /**
+     * The library's settings and those of every store installed in {@code loader} (each {@link ApprovalStoreFactory}'s
+     * {@link ApprovalStoreFactory#settings()}), by name.
+     */
+    public static Map<String, Setting<?>> known(ClassLoader loader) {
+        Map<String, Setting<?>> known = new LinkedHashMap<>(BY_NAME);
+        for (Setting<?> s : Stores.installedSettings(loader)) {
+            known.putIfAbsent(s.name(), s);
+        }
+        return known;
     }
 
     private SettingsTable() {
@@ -155,7 +216,7 @@ public final class SettingsTable {
     // --- kinds of settings ---
 
     static Setting<Duration> duration(String name, String fallback, Duration min, Duration max) {
-        return new Setting<>(name, fallback, text -> {
+        return Setting.of(name, fallback, text -> {
             Duration d = parseDuration(text);
             if (d == null) {
                 throw new IllegalArgumentException("'" + text + "' is not a duration; expected a number with a unit (500ms, 30s, "
@@ -170,29 +231,30 @@ public final class SettingsTable {
                 return format(v) + " is out of range; expected between " + format(min) + " and " + format(max);
             }
             return null;
-        });
+        }).withRange(spoken(min) + " – " + spoken(max));
     }
 
     private static Setting<Boolean> bool(String name, String fallback) {
-        return new Setting<>(name, fallback, text -> switch (text.toLowerCase(Locale.ROOT)) {
+        return Setting.of(name, fallback, text -> switch (text.toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> Boolean.TRUE;
             case "false", "no", "off" -> Boolean.FALSE;
             default -> throw new IllegalArgumentException("'" + text + "'; expected true or false");
-        }, SettingsTable::present);
+        }, SettingsTable::present).withType("java.lang.Boolean");
     }
 
     private static Setting<Integer> integer(String name, String fallback, int min, int max, String unit) {
-        return new Setting<>(name, fallback, text -> {
+        return Setting.of(name, fallback, text -> {
             try {
                 return Integer.valueOf(text);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + text + "'; expected a whole number");
             }
-        }, v -> v == null || v < min || v > max ? v + "; expected " + min + " to " + max + unit : null);
+        }, v -> v == null || v < min || v > max ? v + "; expected " + min + " to " + max + unit : null)
+                .withRange(min + " – " + max).withType("java.lang.Integer");
     }
 
     private static <E extends Enum<E>> Setting<E> choice(String name, String fallback, Class<E> type) {
-        return new Setting<>(name, fallback, text -> {
+        return Setting.of(name, fallback, text -> {
             for (E c : type.getEnumConstants()) {
                 if (c.name().equalsIgnoreCase(text)) {
                     return c;
@@ -214,31 +276,18 @@ public final class SettingsTable {
         return v == null ? "missing" : null;
     }
 
-    // --- parsers ---
-
-    /** Grant uses: {@code auto} → 0, {@code unlimited} → -1, else 1 to 1000000. */
-    static Integer uses(String text) {
-        switch (text.strip().toLowerCase(Locale.ROOT)) {
-            case "auto" -> {
-                return Protection.USES_AUTO;
-            }
-            case "unlimited" -> {
-                return Protection.USES_UNLIMITED;
-            }
-            default -> {
-                try {
-                    int n = Integer.parseInt(text.strip());
-                    if (n >= 1 && n <= 1_000_000) {
-                        return n;
-                    }
-                } catch (NumberFormatException e) {
-                    // below
-                }
-                throw new IllegalArgumentException("'" + text + "'; expected auto (one use for Sign and Approve, else unlimited), "
-                        + "unlimited, or a number of uses from 1 to 1000000");
-            }
+    /** A bound of a range as the docs write it: {@code 100 ms}, {@code 10 s}, {@code 1 min}, {@code 7 d}, {@code 0}. */
+    public static String spoken(Duration d) {
+        String f = format(d);
+        if (d.isZero()) {
+            return "0";
         }
+        int unit = f.length() - (f.endsWith("ms") ? 2 : 1);
+        String u = f.substring(unit);
+        return f.substring(0, unit) + " " + ("m".equals(u) ? "min" : u);
     }
+
+    // --- parsers ---
 
     private static SigningKey signingKey(String text) {
         try {
@@ -246,15 +295,6 @@ public final class SettingsTable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("(value hidden) " + e.getMessage().replace("the signing key ", "")
                     + "; expected the Base64 key from the NL3 portal");
-        }
-    }
-
-    /** Any absolute or relative URI, e.g. {@code classpath:hazelcast-client.xml}. */
-    private static URI anyUri(String text) {
-        try {
-            return new URI(text.strip());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a URI; expected e.g. classpath:hazelcast.xml or file:/etc/hazelcast.xml");
         }
     }
 
@@ -318,39 +358,56 @@ public final class SettingsTable {
         return List.copyOf(out);
     }
 
-    /** {@code k=v, k2=v2}. */
+    /** {@code k=v, k2=v2}: each item through {@link #pair(String)}. */
     static Map<String, String> pairs(String text) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String item : text.split(",")) {
-            if (item.isBlank()) {
-                continue;
+            if (!item.isBlank()) {
+                Map.Entry<String, String> e = pair(item);
+                out.put(e.getKey(), e.getValue());
             }
-            int eq = item.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("'" + item.strip()
-                        + "'; expected comma-separated key=value pairs, e.g. team=ops,env=prod");
-            }
-            out.put(item.substring(0, eq).strip(), item.substring(eq + 1).strip());
         }
-        return out;
+        return java.util.Collections.unmodifiableMap(out);
     }
 
-    /** {@code amount, to=recipient}: parameter name → metadata name. */
+    /**
+     * One {@code key=value} (of {@code nl3.metadata}, {@code nl3.token-claims}, an annotation's {@code metadata}).
+     *
+     * @throws IllegalArgumentException saying what was expected
+     */
+    public static Map.Entry<String, String> pair(String item) {
+        int eq = item.indexOf('=');
+        if (eq <= 0 || item.substring(0, eq).isBlank()) {
+            throw new IllegalArgumentException("'" + item.strip() + "'; expected comma-separated key=value pairs, e.g. team=ops,env=prod");
+        }
+        return Map.entry(item.substring(0, eq).strip(), item.substring(eq + 1).strip());
+    }
+
+    /** {@code amount, to=recipient}: parameter name → metadata name, each item through {@link #parameter(String)}. */
     static Map<String, String> parameters(String text) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String item : text.split(",")) {
-            if (item.isBlank()) {
-                continue;
+            if (!item.isBlank()) {
+                Map.Entry<String, String> e = parameter(item);
+                out.put(e.getKey(), e.getValue());
             }
-            int eq = item.indexOf('=');
-            String name = (eq < 0 ? item : item.substring(0, eq)).strip();
-            String key = eq < 0 ? name : item.substring(eq + 1).strip();
-            if (name.isEmpty() || key.isEmpty()) {
-                throw new IllegalArgumentException("'" + item.strip() + "'; expected name or name=metadataKey, comma-separated");
-            }
-            out.put(name, key);
         }
-        return out;
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * One {@code name} or {@code name=metadataKey} (of {@code nl3.parameters}, an annotation's {@code parameters}).
+     *
+     * @throws IllegalArgumentException saying what was expected
+     */
+    public static Map.Entry<String, String> parameter(String item) {
+        int eq = item.indexOf('=');
+        String name = (eq < 0 ? item : item.substring(0, eq)).strip();
+        String key = eq < 0 ? name : item.substring(eq + 1).strip();
+        if (name.isEmpty() || key.isEmpty()) {
+            throw new IllegalArgumentException("'" + item.strip() + "'; expected name or name=metadataKey, comma-separated");
+        }
+        return Map.entry(name, key);
     }
 
     static String stripScheme(String value) {
@@ -414,8 +471,6 @@ public final class SettingsTable {
         }
         return Set.copyOf(out);
     }
-
-    private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
 
     /** Web origins, each normalised as browsers send them in {@code Origin}: lower case, default port left out. */
     private static Set<String> origins(String text) {

@@ -1,5 +1,7 @@
 package dev.nl3jit.filter.internal.store;
 
+import dev.nl3jit.filter.Setting;
+
 import dev.nl3jit.filter.spi.ApprovalStoreFactory;
 import dev.nl3jit.filter.InvalidSettingsException;
 import dev.nl3jit.filter.Nl3Settings;
@@ -15,9 +17,36 @@ public final class Stores {
     private Stores() {
     }
 
-    /** What identifies one store: settings that name the same store share it within an application. */
+    /**
+     * What identifies one store: settings that name the same store with the same values of its own settings share it
+     * within an application.
+     */
     public static String spec(Nl3Settings s) {
-        return s.store() + "|" + s.storeProvider() + "|" + s.storeUri() + "|" + s.storeName();
+        StringBuilder b = new StringBuilder(s.store());
+        for (Setting<?> setting : installedSettings(loader())) {
+            if (s.store().equals(setting.store())) {
+                b.append('|').append(setting.name()).append('=').append(s.get(setting));
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * The settings of every store installed in {@code loader}, each marked as its store's ({@link Setting#store()}). A
+     * factory that cannot be loaded brings none here; opening it reports the error.
+     */
+    public static List<Setting<?>> installedSettings(ClassLoader loader) {
+        List<Setting<?>> out = new java.util.ArrayList<>();
+        try {
+            for (ApprovalStoreFactory f : ServiceLoader.load(ApprovalStoreFactory.class, loader)) {
+                for (Setting<?> s : f.settings()) {
+                    out.add(f.name().equals(s.store()) ? s : s.ofStore(f.name()));
+                }
+            }
+        } catch (java.util.ServiceConfigurationError e) {
+            // reported when the store is opened
+        }
+        return out;
     }
 
     /**

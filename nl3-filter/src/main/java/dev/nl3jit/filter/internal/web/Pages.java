@@ -10,14 +10,51 @@ import dev.nl3jit.filter.PendingApproval;
 import dev.nl3jit.filter.Reason;
 import dev.nl3jit.filter.internal.engine.ReasonDrafts;
 
+import dev.nl3jit.filter.internal.web.Template.Markup;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** The HTML the filter shows people. Everything that came from outside is escaped. */
+/**
+ * The HTML the filter shows people. The markup, style and script are resources in {@code pages/} beside this class,
+ * read once; every value goes in through {@link Template}, which escapes it.
+ */
 public final class Pages {
     private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private static final Template PAGE = Template.load("page.html");
+    private static final Markup STYLE = Template.resource("style.css");
+    private static final Template SCRIPT = Template.load("script.html");
+    /**
+     * Long-polls the status endpoint and moves on the moment the request is approved. Shows after every answer what
+     * the server says: waiting, the service not answering, or the text of the final state reached (then it stops and
+     * reloads). It never asks more than once a second, and waits two seconds after a failed request.
+     */
+    private static final Markup PENDING_SCRIPT = Template.resource("pending.js");
+    private static final Template PENDING = Template.load("pending.html");
+    private static final Template PENDING_KEPT = Template.load("pending-kept.html");
+    private static final Template PENDING_NOT_KEPT = Template.load("pending-not-kept.html");
+    private static final Template VALUES = Template.load("values.html");
+    private static final Template VALUE = Template.load("value.html");
+    private static final Template APPROVED = Template.load("approved.html");
+    private static final Template NOT_SENT = Template.load("not-sent.html");
+    private static final Template REASON = Template.load("reason.html");
+    private static final Template REASON_ERROR = Template.load("reason-error.html");
+    private static final Markup REASON_SKIP = Template.resource("reason-skip.html");
+    private static final Template LIMITED = Template.load("limited.html");
+    private static final Template REJECTED = Template.load("rejected.html");
+    private static final Template REJECTED_COMMENT = Template.load("rejected-comment.html");
+    private static final Template ENDED = Template.load("ended.html");
+    private static final Template TOO_LONG = Template.load("too-long.html");
+    private static final Template TOO_LONG_FIELD = Template.load("too-long-field.html");
+    private static final Template CROSS_ORIGIN = Template.load("cross-origin.html");
+    private static final Template LOCKED = Template.load("locked.html");
+    private static final Template UNAVAILABLE = Template.load("unavailable.html");
+    private static final Template MISCONFIGURED = Template.load("misconfigured.html");
+    private static final Template UNAUTHENTICATED = Template.load("unauthenticated.html");
+    private static final Template NOT_FOUND = Template.load("not-found.html");
+    private static final Template BAD_REQUEST = Template.load("bad-request.html");
 
     private Pages() {
     }
@@ -26,57 +63,35 @@ public final class Pages {
     record Links(String page, String status, String cancel, String retry, String proceed, String home, String send) {
     }
 
+    /** A whole page: the shell with the style, {@code body}, and the pending page's script when {@code script}. */
+    private static String page(String title, Markup body, String nonce, boolean script) {
+        return PAGE.render("title", title, "nonce", nonce, "style", STYLE, "body", body, "script",
+                script ? SCRIPT.render("nonce", nonce, "code", PENDING_SCRIPT) : Markup.NONE).html();
+    }
+
     static String pending(PendingApproval p, Links links, Instant now, String nonce) {
         boolean sign = p.approvalType() == ApprovalType.SIGN_AND_APPROVE;
         boolean replay = replayable(p.method());
-        String who = p.approvers().isEmpty() ? "the approvers for this action"
-                : String.join(", ", p.approvers());
+        String who = p.approvers().isEmpty() ? "the approvers for this action" : String.join(", ", p.approvers());
         long left = Math.max(0, Duration.between(now, p.expiresAt()).toSeconds());
         String waiting = "Waiting for " + (sign ? "a signed approval" : "approval") + "\u2026";
-        StringBuilder b = new StringBuilder();
-        b.append("<h1 id=\"title\">Approval required</h1>")
-                .append("<p>This action needs a just-in-time approval before it can go ahead. We asked <strong id=\"approvers\">")
-                .append(Html.escape(who)).append("</strong> to <strong id=\"kind\">")
-                .append(sign ? "sign and approve" : "approve").append("</strong> it.</p>")
-                .append("<div id=\"state\" class=\"status\" role=\"status\" aria-live=\"polite\"><span class=\"spinner\" aria-hidden=\"true\"></span>")
-                .append("<span id=\"msg\">").append(p.failing() != null ? DEGRADED : waiting)
-                .append("</span></div>")
-                .append("<p class=\"meta\" id=\"expiry\">The request expires in <span id=\"left\">").append(human(left))
-                .append("</span> (at ").append(HM.format(p.expiresAt())).append("). This page moves on by itself.</p>");
-        if (!replay && p.kept() != null) {
-            b.append("<p class=\"meta\" id=\"post-note\">Your ").append(Html.escape(p.method()))
-                    .append(" was not sent yet. It is kept here; once it is approved you can send it with one click.</p>");
-        } else if (!replay) {
-            b.append("<p class=\"meta\" id=\"post-note\">Your ").append(Html.escape(p.method()))
-                    .append(" was not sent. Once it is approved, go back and submit it again.</p>");
-        }
-        b.append(values(p));
-        b.append("<noscript><p>This page updates by itself when JavaScript is on. <a href=\"")
-                .append(Html.escape(links.page())).append("\">Check again</a>.</p></noscript>")
-                .append("<div class=\"actions\"><a id=\"go\" class=\"button primary\" hidden href=\"")
-                .append(Html.escape(links.proceed())).append("\">Continue</a>")
-                .append("<button type=\"button\" id=\"back\" class=\"primary\" hidden>Go back</button>")
-                .append("<form method=\"post\" action=\"").append(Html.escape(links.cancel())).append("\" id=\"cancel\">")
-                .append("<input type=\"hidden\" name=\"p\" value=\"").append(Html.escape(p.ticket())).append("\">")
-                .append("<button type=\"submit\">Cancel request</button></form></div>")
-                .append("<div id=\"cfg\" hidden data-status=\"").append(Html.escape(links.status()))
-                .append("\" data-proceed=\"").append(Html.escape(links.proceed()))
-                .append("\" data-replay=\"").append(replay).append("\" data-kept=\"").append(p.kept() != null)
-                .append("\" data-left=\"").append(left).append("\" data-waiting=\"").append(Html.escape(waiting))
-                .append("\" data-degraded=\"").append(Html.escape(DEGRADED)).append("\" data-ended=\"").append(Html.escape(ENDED))
-                .append("\"></div>");
-        return Html.page("Approval required", b.toString(), nonce, SCRIPT);
+        Markup note = replay ? Markup.NONE
+                : (p.kept() != null ? PENDING_KEPT : PENDING_NOT_KEPT).render("method", p.method());
+        return page("Approval required", PENDING.render("who", who, "kind", sign ? "sign and approve" : "approve",
+                "message", p.failing() != null ? DEGRADED : waiting, "left", human(left), "at", HM.format(p.expiresAt()),
+                "note", note, "values", values(p), "page", links.page(), "proceed", links.proceed(), "cancel", links.cancel(),
+                "ticket", p.ticket(), "status", links.status(), "replay", replay, "kept", p.kept() != null, "seconds", left,
+                "waiting", waiting, "degraded", DEGRADED, "ended", ENDED_TEXTS), nonce, true);
     }
 
     /** What the approver saw, as a definition list, or nothing. */
-    private static String values(PendingApproval p) {
+    private static Markup values(PendingApproval p) {
         if (p.values().isEmpty()) {
-            return "";
+            return Markup.NONE;
         }
-        StringBuilder b = new StringBuilder("<dl id=\"values\">");
-        new java.util.TreeMap<>(p.values()).forEach((k, v) -> b.append("<dt>").append(Html.escape(k)).append("</dt><dd>")
-                .append(Html.escape(v)).append("</dd>"));
-        return b.append("</dl>").toString();
+        StringBuilder rows = new StringBuilder();
+        new java.util.TreeMap<>(p.values()).forEach((k, v) -> rows.append(VALUE.render("name", k, "value", v).html()));
+        return VALUES.render("rows", new Markup(rows.toString()));
     }
 
     /**
@@ -84,129 +99,79 @@ public final class Pages {
      * this ticket, this user and this session; nothing else in it is used.
      */
     static String approvedWithSendNow(PendingApproval p, Links links, String token, String nonce) {
-        StringBuilder b = new StringBuilder("<h1 id=\"title\">Approved</h1>")
-                .append("<div class=\"status ok\" role=\"status\">Approved")
-                .append(p.decidedBy() == null ? "" : " by " + Html.escape(p.decidedBy()))
-                .append(p.signed() ? ", signed" : "").append(".</div>")
-                .append("<p>Your ").append(Html.escape(p.method())).append(" to <code>")
-                .append(Html.escape(p.target().split("\\?", 2)[0])).append("</code> is ready to be sent exactly as you made it")
-                .append(p.values().isEmpty() ? "." : ":").append("</p>").append(values(p))
-                .append("<div class=\"actions\"><form method=\"post\" action=\"").append(Html.escape(links.send()))
-                .append("\" id=\"send\"><input type=\"hidden\" name=\"p\" value=\"").append(Html.escape(p.ticket()))
-                .append("\"><input type=\"hidden\" name=\"token\" value=\"").append(Html.escape(token))
-                .append("\"><button type=\"submit\" class=\"primary\" id=\"send-now\">Send now</button></form>")
-                .append("<a class=\"button\" href=\"").append(Html.escape(links.home())).append("\">Home</a></div>");
-        return Html.page("Approved", b.toString(), nonce, null);
+        return page("Approved", APPROVED.render("by", p.decidedBy() == null ? "" : " by " + p.decidedBy(),
+                "signed", p.signed() ? ", signed" : "", "method", p.method(), "path", p.target().split("\\?", 2)[0],
+                "end", p.values().isEmpty() ? "." : ":", "values", values(p), "send", links.send(), "ticket", p.ticket(),
+                "token", token, "home", links.home()), nonce, false);
     }
 
     /** A Send now click that cannot run: already sent, another session, or the approval is used up. */
     static String notSent(String why, String home, String nonce) {
-        return Html.page("Not sent", "<h1 id=\"title\">Not sent</h1><div class=\"status bad\" role=\"alert\" id=\"why\">"
-                + Html.escape(why) + "</div><div class=\"actions\"><a class=\"button\" href=\"" + Html.escape(home)
-                + "\">Home</a></div>", nonce, null);
+        return page("Not sent", NOT_SENT.render("why", why, "home", home), nonce, false);
     }
 
     /** Asks why, before an approval request is sent. */
     static String reason(ReasonDrafts.Draft d, String action, String home, String error, int maxLength, String nonce) {
         boolean required = d.protection().reason() == Reason.REQUIRED;
-        StringBuilder b = new StringBuilder("<h1 id=\"title\">Why do you need this?</h1>")
-                .append("<p>This action needs a just-in-time approval. ").append(required ? "Tell" : "You may tell")
-                .append(" the approver why you need it; your reason goes with the request, on a line of its own, at most ")
-                .append(maxLength).append(" characters.</p>");
-        if (error != null) {
-            b.append("<div class=\"status bad\" role=\"alert\" id=\"error\">").append(Html.escape(error)).append("</div>");
-        }
-        b.append("<form method=\"post\" action=\"").append(Html.escape(action)).append("\" id=\"reason-form\">")
-                .append("<input type=\"hidden\" name=\"p\" value=\"").append(Html.escape(d.id())).append("\">")
-                .append("<p><label for=\"reason\">Reason").append(required ? "" : " (optional)").append("</label><br>")
-                .append("<textarea id=\"reason\" name=\"reason\" rows=\"3\" cols=\"48\" maxlength=\"")
-                .append(maxLength).append("\"").append(required ? " required" : "").append("></textarea></p>")
-                .append("<div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"ask\">Send request</button>");
-        if (!required) {
-            b.append("<button type=\"submit\" name=\"skip\" value=\"1\" id=\"skip\" formnovalidate>Send without a reason</button>");
-        }
-        b.append("<a class=\"button\" href=\"").append(Html.escape(home)).append("\">Cancel</a></div></form>");
-        return Html.page("Reason", b.toString(), nonce, null);
+        return page("Reason", REASON.render("tell", required ? "Tell" : "You may tell", "max", maxLength,
+                "error", error == null ? Markup.NONE : REASON_ERROR.render("error", error), "action", action, "draft", d.id(),
+                "optional", required ? "" : " (optional)", "required", required ? new Markup(" required") : Markup.NONE,
+                "skip", required ? Markup.NONE : REASON_SKIP, "home", home), nonce, false);
     }
 
     static String limited(long retryAfterSeconds, String home, String nonce) {
-        return Html.page("Too many approval requests", "<h1 id=\"title\">Too many approval requests</h1><p>You asked for "
-                + "several approvals in a short time. To keep approvers from being flooded, a new request can be sent in "
-                + "<strong id=\"retry-after\">" + human(retryAfterSeconds) + "</strong>. Nothing was sent.</p>"
-                + "<div class=\"actions\"><a class=\"button\" href=\"" + Html.escape(home) + "\">Home</a></div>", nonce, null);
+        return page("Too many approval requests", LIMITED.render("wait", human(retryAfterSeconds), "home", home), nonce, false);
     }
 
     static String rejected(PendingApproval p, Links links, String nonce) {
-        StringBuilder b = new StringBuilder("<h1 id=\"title\">Request rejected</h1>")
-                .append("<div class=\"status bad\" role=\"alert\">The approver rejected this request.</div>");
-        if (p.comment() != null && !p.comment().isBlank()) {
-            b.append("<p>Their comment:</p><blockquote id=\"comment\">").append(Html.escape(p.comment())).append("</blockquote>");
-        }
-        b.append("<div class=\"actions\"><form method=\"post\" action=\"").append(Html.escape(links.retry())).append("\">")
-                .append("<input type=\"hidden\" name=\"p\" value=\"").append(Html.escape(p.ticket())).append("\">")
-                .append("<button type=\"submit\" class=\"primary\">Ask again</button></form>")
-                .append("<a class=\"button\" href=\"").append(Html.escape(links.home())).append("\">Home</a></div>");
-        return Html.page("Request rejected", b.toString(), nonce, null);
+        Markup comment = p.comment() == null || p.comment().isBlank() ? Markup.NONE
+                : REJECTED_COMMENT.render("comment", p.comment());
+        return page("Request rejected", REJECTED.render("comment", comment, "retry", links.retry(), "ticket", p.ticket(),
+                "home", links.home()), nonce, false);
     }
 
     static String ended(PendingApproval p, Links links, String nonce) {
-        String what = p.status() == ApprovalStatus.CANCELLED ? "cancelled" : "expired";
-        String b = "<h1 id=\"title\">Request " + what + "</h1><div class=\"status bad\" role=\"status\">The approval request "
-                + (p.status() == ApprovalStatus.CANCELLED ? "was cancelled." : "expired before anyone decided.") + "</div>"
-                + "<div class=\"actions\"><form method=\"post\" action=\"" + Html.escape(links.retry()) + "\">"
-                + "<input type=\"hidden\" name=\"p\" value=\"" + Html.escape(p.ticket()) + "\">"
-                + "<button type=\"submit\" class=\"primary\">Ask again</button></form>"
-                + "<a class=\"button\" href=\"" + Html.escape(links.home()) + "\">Home</a></div>";
-        return Html.page("Request " + what, b, nonce, null);
+        boolean cancelled = p.status() == ApprovalStatus.CANCELLED;
+        String what = cancelled ? "cancelled" : "expired";
+        return page("Request " + what, ENDED.render("what", what, "how", cancelled ? "was cancelled." : "expired before anyone decided.",
+                "retry", links.retry(), "ticket", p.ticket(), "home", links.home()), nonce, false);
     }
 
     /** A value too long to be shown whole: which one, how long it may be, and that nothing was sent. */
     static String tooLong(Decision.TooLong t, String home, String nonce) {
-        boolean reason = "reason".equals(t.field());
-        return Html.page("Value too long", "<h1 id=\"title\">Value too long</h1><div class=\"status bad\" role=\"alert\" "
-                + "id=\"why\">" + (reason ? "Your reason" : "The value of <strong id=\"field\">" + Html.escape(t.field())
-                + "</strong>") + " is " + t.length() + " characters long; the approver can be shown at most <strong id=\"limit\">"
-                + t.limit() + "</strong>.</div><p>An approval only ever covers what the approver saw whole, so nothing was sent. "
-                + "Go back, shorten it and try again.</p><div class=\"actions\"><a class=\"button\" href=\""
-                + Html.escape(home) + "\">Home</a></div>", nonce, null);
+        Markup field = "reason".equals(t.field()) ? new Markup("Your reason") : TOO_LONG_FIELD.render("field", t.field());
+        return page("Value too long", TOO_LONG.render("field", field, "length", t.length(), "limit", t.limit(), "home", home),
+                nonce, false);
     }
 
     /** An unsafe request sent by a page of another origin. */
     static String crossOrigin(String home, String nonce) {
-        return Html.page("Request refused", "<h1 id=\"title\">Request refused</h1><div class=\"status bad\" role=\"alert\" "
-                + "id=\"why\">This request was sent by a page of another site, so it was not carried out and no approval was "
-                + "asked for.</div><p>If you meant to do this, open the application itself and do it from there.</p>"
-                + "<div class=\"actions\"><a class=\"button\" href=\"" + Html.escape(home) + "\">Home</a></div>", nonce, null);
+        return page("Request refused", CROSS_ORIGIN.render("home", home), nonce, false);
     }
 
     static String locked(String home, String nonce) {
-        return Html.page("Not available", "<h1 id=\"title\">Not available</h1><p>This action is not available for your "
-                + "account right now. If you need it, contact your administrator.</p><div class=\"actions\"><a class=\"button\" href=\""
-                + Html.escape(home) + "\">Home</a></div>", nonce, null);
+        return page("Not available", LOCKED.render("home", home), nonce, false);
     }
 
     static String unavailable(String home, String nonce) {
-        return Html.page("Approval service unavailable", "<h1 id=\"title\">Please try again shortly</h1><p>The approval "
-                + "service cannot be reached right now, so this action cannot be approved. Nothing was changed.</p>"
-                + "<div class=\"actions\"><a class=\"button\" href=\"" + Html.escape(home) + "\">Home</a></div>", nonce, null);
+        return page("Approval service unavailable", UNAVAILABLE.render("home", home), nonce, false);
     }
 
     static String misconfigured(String home, String nonce) {
-        return Html.page("Not available", "<h1 id=\"title\">This action cannot be approved right now</h1><p id=\"why\">The "
-                + "approval service is not set up correctly for it, so no approval can be asked for. Nothing was changed. The "
-                + "administrators can see the cause in the application's log.</p><div class=\"actions\"><a class=\"button\" href=\""
-                + Html.escape(home) + "\">Home</a></div>", nonce, null);
+        return page("Not available", MISCONFIGURED.render("home", home), nonce, false);
     }
 
-    static String unauthenticated(String nonce) {
-        return Html.page("Sign-in required", "<h1 id=\"title\">Sign-in required</h1><p>Please sign in to use this page.</p>",
-                nonce, null);
+    public static String unauthenticated(String nonce) {
+        return page("Sign-in required", UNAUTHENTICATED.render(), nonce, false);
     }
 
-    static String notFound(String home, String nonce) {
-        return Html.page("No such request", "<h1 id=\"title\">No such approval request</h1><p>It may have been completed "
-                + "or forgotten already.</p><div class=\"actions\"><a class=\"button\" href=\"" + Html.escape(home)
-                + "\">Home</a></div>", nonce, null);
+    public static String notFound(String home, String nonce) {
+        return page("No such request", NOT_FOUND.render("home", home), nonce, false);
+    }
+
+    /** A request to the pending path that makes no sense, saying why. */
+    static String badRequest(String detail, String home, String nonce) {
+        return page("Bad request", BAD_REQUEST.render("detail", detail, "home", home), nonce, false);
     }
 
     static boolean replayable(String method) {
@@ -221,33 +186,5 @@ public final class Pages {
     public static final String DEGRADED = "Still trying to reach the approval service\u2026 This page keeps trying by itself.";
 
     /** What the pending page's script says when the request reaches each final state, by state (JSON). */
-    private static final String ENDED = Nl3Json.write(ApprovalStatus.pageTexts());
-
-    /**
-     * Long-polls the status endpoint and moves on the moment the request is approved. Shows after every answer what
-     * the server says: waiting, the service not answering, or the text of the final state reached (then it stops and
-     * reloads). It never asks more than once a second, and waits two seconds after a failed request.
-     */
-    private static final String SCRIPT = """
-            (function(){var c=document.getElementById('cfg').dataset,msg=document.getElementById('msg'),
-            DEGRADED=c.degraded,WAITING=c.waiting,ENDED=JSON.parse(c.ended),
-            st=document.getElementById('state'),left=+c.left,leftEl=document.getElementById('left'),done=false;
-            function fmt(s){return s>=3600?Math.floor(s/3600)+' h '+Math.floor(s%3600/60)+' min':s>=60?Math.floor(s/60)+' min':s+' s';}
-            setInterval(function(){if(!done&&left>0){left--;leftEl.textContent=fmt(left);}},1000);
-            function end(cls,text){done=true;st.className='status '+cls;st.querySelector('.spinner')&&st.querySelector('.spinner').remove();
-            msg.textContent=text;var cf=document.getElementById('cancel');if(cf)cf.hidden=true;document.getElementById('expiry').hidden=true;}
-            function show(j){
-            if(j.approvalStatus==='APPROVED'){if(c.replay==='true'){end('ok','Approved. Continuing\u2026');location.replace(c.proceed);}
-            else if(j.sendNow){end('ok','Approved.');location.reload();}
-            else{end('ok','Approved. Go back and submit your request again.');var b=document.getElementById('back');b.hidden=false;
-            b.onclick=function(){history.back();};}return true;}
-            if(j.final){end('bad',ENDED[j.approvalStatus]||j.approvalStatus);setTimeout(function(){location.reload();},300);return true;}
-            msg.textContent=j.unavailable?DEGRADED:WAITING;
-            return false;}
-            function poll(){var t=Date.now();fetch(c.status+'&wait=25',{headers:{'Accept':'application/json'},credentials:'same-origin',cache:'no-store'})
-            .then(function(r){if(r.status===404){location.reload();throw 0;}if(!r.ok)throw 1;return r.json();})
-            .then(function(j){if(!show(j))setTimeout(poll,Math.max(0,1000-(Date.now()-t)));})
-            .catch(function(e){if(e!==0){msg.textContent=DEGRADED;setTimeout(poll,2000);}});}
-            poll();})();
-            """;
+    private static final String ENDED_TEXTS = Nl3Json.write(ApprovalStatus.pageTexts());
 }

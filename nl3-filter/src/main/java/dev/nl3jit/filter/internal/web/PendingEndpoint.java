@@ -181,9 +181,7 @@ public final class PendingEndpoint implements AutoCloseable {
             return Responder.problem(400, "bad-request", "Bad request", detail,
                     parameter == null ? Map.of() : Map.of("parameter", parameter), Map.of());
         }
-        return Responder.html(400, nonce -> Html.page("Bad request", "<h1 id=\"title\">Bad request</h1><p id=\"why\">"
-                + Html.escape(detail) + "</p><div class=\"actions\"><a class=\"button\" href=\""
-                + Html.escape(req.getContextPath() + "/") + "\">Home</a></div>", nonce, null));
+        return Responder.html(400, nonce -> Pages.badRequest(detail, req.getContextPath() + "/", nonce));
     }
 
     /** GET: the reason form of the user's draft; POST: sends the approval request with the reason typed. */
