@@ -35,7 +35,7 @@ record Cell<K, V>(Region region, Function<K, String> key, Function<V, String> wr
     static final Cell<String, StoredApproval> PENDING = new Cell<>(Region.PENDING, t -> t, StoredApproval::toStoredForm,
             StoredApproval::fromStoredForm, StoredApproval::keepUntil, (k, v) -> v.key().user());
     static final Cell<GrantKey, TicketOf> PENDING_KEYS = new Cell<>(Region.PENDING_KEYS, Codec::key,
-            t -> t.end() + "|" + t.ticket(), Cell::ticketOf, TicketOf::end, (k, v) -> k.user());
+            t -> t.end() + "|" + t.ticket(), Cell::ticketOf, TicketOf::end, null);
     static final Cell<String, UserIndex> USERS = new Cell<>(Region.USERS, u -> u, UserIndex::format, UserIndex::parse,
             UserIndex::end, null);
     static final Cell<String, Holders> HOLDERS = new Cell<>(Region.HOLDERS, s -> s, Holders::format, Holders::parse,

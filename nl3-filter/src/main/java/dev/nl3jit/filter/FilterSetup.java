@@ -37,7 +37,8 @@ final class FilterSetup {
     }
 
     /** The filter's engine, named after the filter, serving its pending pages in the filter's application. */
-    static Nl3Approvals engine(FilterConfig config, Nl3Settings settings, KeyValueStore store, UsernameMapper usernames,
+    static Nl3Approvals engine(FilterConfig config, Nl3Settings settings, KeyValueStore store, Ledger ledger,
+            UsernameMapper usernames,
             Clock clock, Consumer<ApprovalEvent> listener) throws ServletException {
         ServletContext ctx = config.getServletContext();
         checkPendingPathIsMapped(config, settings.pendingPath());
@@ -47,7 +48,7 @@ final class FilterSetup {
             approvals = Nl3Approvals.builder(settings).name("filter:" + config.getFilterName())
                     .application(ctx.getContextPath()).clock(clock)
                     .usernames(usernames).listener(listener)
-                    .store(store).ledger(store != null ? null : registry.sharedStore(settings, clock)).build();
+                    .store(store).ledger(ledger != null ? ledger : store != null ? null : registry.sharedStore(settings, clock)).build();
         } catch (InvalidSettingsException | ApprovalStoreException e) {
             throw failed("NL3 approval filter '" + config.getFilterName() + "' cannot open its store (nl3.store="
                     + settings.store() + "): " + e.getMessage(), e);

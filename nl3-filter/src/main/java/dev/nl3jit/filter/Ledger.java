@@ -163,14 +163,20 @@ final class Ledger implements AutoCloseable {
     // --- pending approvals ---
 
     Optional<StoredApproval> pending(GrantKey key) {
-        Cell.TicketOf t = cells.get(Cell.PENDING_KEYS, key);
-        return t == null ? Optional.empty() : pendingByTicket(t.ticket()).filter(p -> p.key().equals(key));
+        Cells.Read<Cell.TicketOf> t = cells.read(Cell.PENDING_KEYS, key);
+        if (t.value() == null) {
+            return Optional.empty();
+        }
+        Optional<StoredApproval> p = pendingByTicket(t.value().ticket()).filter(a -> a.key().equals(key));
+        if (p.isEmpty()) {
+            cells.remove(Cell.PENDING_KEYS, key, t); // its ticket went (evicted, purged): so does the reference
+        }
+        return p;
     }
 
+    /** The pending approval with this ticket (one that ended may be reported until the purge; callers compare). */
     Optional<StoredApproval> pendingByTicket(String ticket) {
-        Cells.Read<StoredApproval> read = cells.read(Cell.PENDING, ticket);
-        StoredApproval p = read.value();
-        return p != null && p.keepUntil().isAfter(clock.instant()) ? Optional.of(p) : Optional.empty();
+        return Optional.ofNullable(cells.get(Cell.PENDING, ticket));
     }
 
     /** Stores or replaces (same ticket) a pending approval; a grant key's other ticket goes. */

@@ -22,7 +22,7 @@ import dev.nl3jit.filter.spi.KeyValueStore.Region;
 /**
  * The default cells ({@code nl3.store=memory}): typed values in concurrent maps of this JVM, no strings, no seal, so
  * the grant path's read is one map lookup. Bounded, with no store-wide lock: every region whose cells have an owner
- * (grants, pending approvals, their keys) holds at most {@code nl3.max-entries}. Changes of such a cell take its user's
+ * (grants, pending approvals) holds at most {@code nl3.max-entries}. Changes of such a cell take its user's
  * own short lock, never two users' at once, and keep two concurrent indexes up to date: the cells ordered by the time
  * they end, and the users ranked by how many cells they hold. Room is made in this order, each step O(log n): cells that
  * ended, whoever's; only then, when the region is over its bound with live cells, the soonest-ending cell of the user
@@ -285,7 +285,7 @@ final class MemoryCells implements Cells {
         for (Region r : Region.values()) {
             maps.put(r, new ConcurrentHashMap<>());
         }
-        for (Region r : new Region[] {Region.GRANTS, Region.PENDING, Region.PENDING_KEYS}) {
+        for (Region r : new Region[] {Region.GRANTS, Region.PENDING}) {
             indexes.put(r, new Index(this.perUser));
         }
     }
@@ -328,7 +328,9 @@ final class MemoryCells implements Cells {
             return old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
         }
         Drop drop = dropper(m);
-        purgeEnded(index, clock.instant(), drop);
+        if (old == null) {
+            purgeEnded(index, clock.instant(), drop); // a new cell: what ended goes first
+        }
         boolean done = index.locked(cell.owner().apply(key, value), e -> {
             boolean ok = old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
             if (ok) {

@@ -109,6 +109,8 @@ public class Nl3ApprovalFilter extends HttpFilter {
 
     private final transient Nl3Settings given;
     private final transient KeyValueStore givenStore;
+    /** A ledger given as it is (tests, tools), or {@code null}. */
+    private final transient Ledger givenLedger;
     private final transient UsernameMapper usernames;
     private final transient Clock clock;
     private final transient Consumer<ApprovalEvent> listener;
@@ -144,8 +146,20 @@ public class Nl3ApprovalFilter extends HttpFilter {
 
     Nl3ApprovalFilter(Nl3Settings settings, KeyValueStore store, UsernameMapper usernames, Clock clock,
             Consumer<ApprovalEvent> listener) {
+        this(settings, store, null, usernames, clock, listener);
+    }
+
+    /** With a ledger as it is (in memory, for tests and tools). */
+    static Nl3ApprovalFilter withLedger(Nl3Settings settings, Ledger ledger, UsernameMapper usernames, Clock clock,
+            Consumer<ApprovalEvent> listener) {
+        return new Nl3ApprovalFilter(settings, null, ledger, usernames, clock, listener);
+    }
+
+    private Nl3ApprovalFilter(Nl3Settings settings, KeyValueStore store, Ledger ledger, UsernameMapper usernames,
+            Clock clock, Consumer<ApprovalEvent> listener) {
         this.given = settings;
         this.givenStore = store;
+        this.givenLedger = ledger;
         this.usernames = usernames == null ? UsernameMapper.PRINCIPAL_NAME : usernames;
         this.clock = clock;
         this.listener = listener;
@@ -161,7 +175,7 @@ public class Nl3ApprovalFilter extends HttpFilter {
         }
         protection = Protection.of(settings);
         methods = settings.methods();
-        approvals = FilterSetup.engine(config, settings, givenStore, usernames, clock, listener);
+        approvals = FilterSetup.engine(config, settings, givenStore, givenLedger, usernames, clock, listener);
         guard = new RequestGuard(approvals.engine(), settings.apiPaths());
         pending = new PendingEndpoint(settings.pendingPath(), EngineRegistry.of(config.getServletContext()));
         LOG.log(Level.INFO, "NL3 approval filter ''{0}'' protects approval key {1} ({2}) via {3}", config.getFilterName(),
