@@ -31,7 +31,7 @@ final class Seal {
     private final SecretKeySpec key;
     /** Keyed once and copied per use; {@code null} where the provider cannot copy a {@link Mac}. */
     private final Mac keyed;
-    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong rejected;
     private final Map<String, Report> reports = new ConcurrentHashMap<>();
 
     private static final class Report {
@@ -40,6 +40,12 @@ final class Seal {
     }
 
     Seal(byte[] key) {
+        this(key, new AtomicLong());
+    }
+
+    /** @param rejected where failed checks are counted (shared by every seal over one backend) */
+    Seal(byte[] key, AtomicLong rejected) {
+        this.rejected = rejected;
         if (key == null || key.length < 32) {
             throw new IllegalArgumentException("the seal key must have at least 32 bytes (pass Nl3Settings.storeSealKey())");
         }

@@ -39,7 +39,15 @@ final class SealedCells implements Cells {
 
     /** @param name the store's name ({@code nl3.store-name}): a value is sealed for {@code <name>.<region>} */
     SealedCells(KeyValueStore store, String name, byte[] sealKey, Clock clock) {
-        this(store, name, new Seal(sealKey), clock);
+        this(store, name, new Seal(sealKey, rejectedOf(store)), clock);
+    }
+
+    /** Failed checks by backend: every engine over one backend (each filter of a node) reports the same count. */
+    private static final Map<KeyValueStore, java.util.concurrent.atomic.AtomicLong> REJECTED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private static java.util.concurrent.atomic.AtomicLong rejectedOf(KeyValueStore store) {
+        return REJECTED.computeIfAbsent(store, s -> new java.util.concurrent.atomic.AtomicLong());
     }
 
     private SealedCells(KeyValueStore store, String name, Seal seal, Clock clock) {
