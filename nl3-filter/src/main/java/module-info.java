@@ -15,7 +15,7 @@ module dev.nl3jit.filter {
     exports dev.nl3jit.filter;
     exports dev.nl3jit.filter.spi;
 
-    uses dev.nl3jit.filter.spi.ApprovalStoreFactory;
+    uses dev.nl3jit.filter.spi.KeyValueStoreFactory;
 
     provides jakarta.servlet.ServletContainerInitializer with dev.nl3jit.filter.Nl3Initializer;
 }

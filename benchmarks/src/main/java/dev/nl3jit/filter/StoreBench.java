@@ -1,8 +1,9 @@
 package dev.nl3jit.filter;
 
-import dev.nl3jit.filter.internal.store.ApprovalStore;
+import dev.nl3jit.filter.internal.store.StoreRules;
+
 import dev.nl3jit.filter.internal.store.Grant;
-import dev.nl3jit.filter.internal.store.GrantKey;
+
 
 import java.time.Clock;
 import java.time.Instant;
@@ -34,7 +35,7 @@ public class StoreBench {
     @Param({"below", "at"})
     public String capacity;
 
-    private ApprovalStore store;
+    private StoreRules store;
     private GrantKey[] keys;
     private Instant now;
     private Grant grant;
@@ -46,7 +47,7 @@ public class StoreBench {
         now = Instant.now();
         grant = new Grant(now.plusSeconds(7 * 86_400), Grant.UNLIMITED);
         // The per-user cap out of the way (10,000), so only the store's capacity decides.
-        store = ApprovalStore.inMemory(capacity.equals("at") ? GRANTS : Integer.MAX_VALUE, 10_000, Clock.systemUTC());
+        store = StoreRules.inMemory(capacity.equals("at") ? GRANTS : Integer.MAX_VALUE, 10_000, Clock.systemUTC());
         keys = new GrantKey[GRANTS];
         for (int i = 0; i < GRANTS; i++) {
             keys[i] = new GrantKey("user" + (i % USERS), "ADMIN_ACCESS", "key" + (i / USERS));

@@ -1,7 +1,9 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.store.StoredApproval;
+
 import dev.nl3jit.filter.internal.store.Grant;
-import dev.nl3jit.filter.internal.store.GrantKey;
+
 
 import java.time.Instant;
 import java.util.Map;
@@ -51,7 +53,7 @@ public final class ApprovalEvent {
     private final int uses;
     private final Instant grantUntil;
 
-    public ApprovalEvent(Kind kind, GrantKey key, String detail, Instant at, PendingApproval p, Grant grant) {
+    public ApprovalEvent(Kind kind, GrantKey key, String detail, Instant at, StoredApproval p, Grant grant) {
         this.kind = kind;
         this.user = key.user();
         this.approvalKey = key.approvalKey();

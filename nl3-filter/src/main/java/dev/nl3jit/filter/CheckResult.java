@@ -1,5 +1,7 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.store.StoredApproval;
+
 import java.util.Optional;
 
 /** What a check decided, the pending approval it concerns, and (for HTTP checks) the answer to send. */
@@ -34,10 +36,10 @@ public final class CheckResult {
     }
 
     private final Outcome outcome;
-    private final PendingApproval approval;
+    private final StoredApproval approval;
     private final Answer answer;
 
-    private CheckResult(Outcome outcome, PendingApproval approval, Answer answer) {
+    private CheckResult(Outcome outcome, StoredApproval approval, Answer answer) {
         this.outcome = outcome;
         this.approval = approval;
         this.answer = answer;
@@ -46,7 +48,7 @@ public final class CheckResult {
     /** A request a live grant let through: nothing to answer, no approval to show. */
     public static final CheckResult PASSED = new CheckResult(Outcome.PASSED, null, null);
 
-    public static CheckResult of(Outcome outcome, PendingApproval approval, Answer answer) {
+    public static CheckResult of(Outcome outcome, StoredApproval approval, Answer answer) {
         return new CheckResult(outcome, approval, answer);
     }
 
@@ -66,7 +68,7 @@ public final class CheckResult {
 
     /** The pending or rejected approval. */
     public Optional<PendingApproval> approval() {
-        return Optional.ofNullable(approval);
+        return Optional.ofNullable(approval).map(StoredApproval::view);
     }
 
     /** The HTTP answer (redirect, problem+json, page) for checks of an HTTP request that did not pass. */

@@ -1,6 +1,5 @@
 package dev.nl3jit.filter;
 
-import dev.nl3jit.filter.spi.ApprovalStoreFactory;
 
 import dev.nl3jit.filter.internal.web.Origins;
 import dev.nl3jit.filter.internal.settings.RateLimit;
@@ -55,7 +54,7 @@ public final class Nl3Settings {
 
     /**
      * The value of {@code setting}: of the library ({@link #settings()}) or of a store backend
-     * ({@link ApprovalStoreFactory#settings()}); its default when it was not given.
+     * ({@link dev.nl3jit.filter.spi.KeyValueStoreFactory#settings()}); its default when it was not given.
      */
     @SuppressWarnings("unchecked")
     public <T> T get(Setting<T> setting) {

@@ -1,6 +1,5 @@
 package dev.nl3jit.filter;
 
-import dev.nl3jit.filter.spi.ApprovalStoreFactory;
 import dev.nl3jit.filter.internal.settings.SettingsDocs;
 
 import java.util.List;
@@ -15,7 +14,7 @@ import java.util.function.Function;
  * builder) goes through the same description, so a rule and its error text exist in exactly one place, and the
  * README's table, the filter's Javadoc and the Spring Boot metadata are rendered from it ({@link SettingsDocs}).
  * The library's own settings are listed by {@link Nl3Settings#settings()}; a store backend brings its own through
- * {@link ApprovalStoreFactory#settings()}. Values are read with {@link Nl3Settings#get(Setting)}. Immutable.
+ * {@link dev.nl3jit.filter.spi.KeyValueStoreFactory#settings()}. Values are read with {@link Nl3Settings#get(Setting)}. Immutable.
  *
  * @param <T> the setting's type
  */

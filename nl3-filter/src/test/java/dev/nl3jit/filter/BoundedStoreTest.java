@@ -1,10 +1,10 @@
 package dev.nl3jit.filter;
 
-import dev.nl3jit.filter.internal.store.ApprovalStore;
 import dev.nl3jit.filter.internal.store.BoundedStore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.nl3jit.filter.spi.KeyValueStore;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ class BoundedStoreTest {
     @Test
     void everyOperationOfTheSpiIsHandedOn() {
         List<String> missing = new ArrayList<>();
-        for (Method m : ApprovalStore.class.getMethods()) {
+        for (Method m : KeyValueStore.class.getMethods()) {
             if (Modifier.isStatic(m.getModifiers())) {
                 continue;
             }
@@ -26,6 +26,6 @@ class BoundedStoreTest {
                 missing.add(m.getName());
             }
         }
-        assertEquals(List.of(), missing, "ApprovalStore operations BoundedStore does not hand on");
+        assertEquals(List.of(), missing, "KeyValueStore operations BoundedStore does not hand on");
     }
 }

@@ -1,9 +1,10 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.store.Ledger;
+
 import dev.nl3jit.filter.internal.engine.Events;
 import dev.nl3jit.filter.internal.store.Grant;
-import dev.nl3jit.filter.internal.store.GrantKey;
-import dev.nl3jit.filter.internal.store.InMemoryApprovalStore;
+
 import dev.nl3jit.filter.internal.util.Shown;
 import dev.nl3jit.filter.spi.UsernameMapper;
 
@@ -309,8 +310,8 @@ class WhatTheApproverSeesIT extends AppTestBase {
 
     @Test
     void endedEntriesArePurgedWithLockChecksOff() throws Exception {
-        InMemoryApprovalStore store = new InMemoryApprovalStore(1000, 20, CLOCK);
-        app = AppServer.start(new AppServer.Mapping("nl3-admin", new Nl3ApprovalFilter(Nl3Settings.fromMap(Fixtures.settings(
+        Ledger store = Ledger.inMemory(1000, 20, CLOCK);
+        app = AppServer.start(new AppServer.Mapping("nl3-admin", Nl3ApprovalFilter.withLedger(Nl3Settings.fromMap(Fixtures.settings(
                 sandbox, "ADMIN_ACCESS", "nl3.lock-check", "false", "nl3.lock-recheck", "1s")), store,
                 UsernameMapper.PRINCIPAL_NAME, CLOCK, e -> { }), List.of("/admin/*", "/nl3-approval/*")));
         Instant now = CLOCK.instant();

@@ -1,10 +1,10 @@
 package dev.nl3jit.jcache;
 
-import dev.nl3jit.filter.internal.store.ApprovalStore;
-import dev.nl3jit.filter.spi.ApprovalStoreFactory;
 import dev.nl3jit.filter.InvalidSettingsException;
 import dev.nl3jit.filter.Nl3Settings;
 import dev.nl3jit.filter.Setting;
+import dev.nl3jit.filter.spi.KeyValueStore;
+import dev.nl3jit.filter.spi.KeyValueStoreFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -18,8 +18,9 @@ import javax.cache.spi.CachingProvider;
  * {@code nl3.store=jcache}: opens a cache manager of {@code nl3.store-provider} (default: the only JCache provider on
  * the class path) at {@code nl3.store-uri} (default: the provider's own) and keeps the store's caches in it, named
  * {@code nl3.store-name}{@code .*}. The provider is instantiated for this store alone and closed with it. The
- * manager is asked for with the provider's default class loader, so every node names the caches alike. Entries are
- * sealed with {@link Nl3Settings#storeSealKey()}, derived from the signing key: every node with the same key reads them.
+ * manager is asked for with the provider's default class loader, so every node names the caches alike. The library
+ * seals every entry with {@link Nl3Settings#storeSealKey()}, derived from the signing key: every node with the same
+ * key reads them.
  * Installed through {@link java.util.ServiceLoader}; applications do not call it.
  *
  * <p>Its settings, described here once ({@link #settings()}); the library reads, checks and documents them like its own:
@@ -33,7 +34,7 @@ import javax.cache.spi.CachingProvider;
  * </table>
  * <!-- /settings:nl3-jcache -->
  */
-public final class JCacheStoreFactory implements ApprovalStoreFactory {
+public final class JCacheStoreFactory implements KeyValueStoreFactory {
     private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
     private static final Pattern NAME_FORM = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -69,13 +70,19 @@ public final class JCacheStoreFactory implements ApprovalStoreFactory {
         return List.of(PROVIDER, URI_SETTING, NAME);
     }
 
+    /** {@code nl3.store-name}: the prefix of the cache names, bound into every entry's seal. */
+    @Override
+    public String storeName(Nl3Settings settings) {
+        return settings.get(NAME);
+    }
+
     @Override
     public String name() {
         return "jcache";
     }
 
     @Override
-    public ApprovalStore create(Nl3Settings settings, Clock clock, ClassLoader loader) {
+    public KeyValueStore create(Nl3Settings settings, Clock clock, ClassLoader loader) {
         CachingProvider provider = provider(settings.get(PROVIDER), loader);
         URI uri = settings.get(URI_SETTING) != null ? settings.get(URI_SETTING) : provider.getDefaultURI();
         CacheManager manager;
@@ -87,8 +94,7 @@ public final class JCacheStoreFactory implements ApprovalStoreFactory {
                     + " cannot open a cache manager at " + uri + ": " + causes(e)));
         }
         try {
-            return JCacheApprovalStore.open(manager, true, settings.get(NAME), settings.maxEntriesPerUser(),
-                    settings.storeSealKey());
+            return JCacheKeyValueStore.open(manager, true, settings.get(NAME));
         } catch (RuntimeException e) {
             provider.close();
             throw e;

@@ -23,7 +23,7 @@ import java.util.function.BiConsumer;
  *   <li>regions are separate key spaces: one key in two regions names two entries;</li>
  *   <li>keys and values are any strings (UTF-8, up to 64 KB), stored and returned unchanged;</li>
  *   <li>no operation on the request path scans keys; {@link #forEach} runs in the background only;</li>
- *   <li>a failure of the backend (down, slow, partitioned) is an {@link dev.nl3jit.filter.ApprovalStoreException}, never a wrong answer.</li>
+ *   <li>a failure of the backend (down, slow, partitioned) is an {@link ApprovalStoreException}, never a wrong answer.</li>
  * </ul>
  */
 public interface KeyValueStore extends AutoCloseable {
@@ -62,5 +62,14 @@ public interface KeyValueStore extends AutoCloseable {
     /** Releases connections; called once, when the last filter using the store ends. */
     @Override
     default void close() {
+    }
+
+    /**
+     * The reference implementation: strings in concurrent maps of this JVM, each entry dropped once its time to live has
+     * passed; closed, every operation fails with {@link ApprovalStoreException}. For tests, and for backend authors to
+     * compare with; {@code nl3.store=memory} (the default) keeps typed values and needs no strings.
+     */
+    static KeyValueStore inMemory() {
+        return new MemoryKeyValueStore();
     }
 }

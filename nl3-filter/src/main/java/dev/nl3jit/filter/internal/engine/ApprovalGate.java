@@ -1,14 +1,17 @@
 package dev.nl3jit.filter.internal.engine;
 
+import dev.nl3jit.filter.internal.store.KeptRequest;
+import dev.nl3jit.filter.internal.store.Ledger;
+import dev.nl3jit.filter.internal.store.StoredApproval;
+
 import dev.nl3jit.filter.ApprovalEvent;
 import dev.nl3jit.filter.ApprovalStatus;
-import dev.nl3jit.filter.internal.store.ApprovalStore;
 import dev.nl3jit.filter.spi.ApprovalStoreException;
 import dev.nl3jit.filter.ApprovalType;
 import dev.nl3jit.filter.FailurePolicy;
 import dev.nl3jit.filter.internal.store.Grant;
 import dev.nl3jit.filter.GrantBinding;
-import dev.nl3jit.filter.internal.store.GrantKey;
+import dev.nl3jit.filter.GrantKey;
 import dev.nl3jit.filter.GrantScope;
 import dev.nl3jit.filter.internal.util.LogOnce;
 import dev.nl3jit.filter.internal.nl3.Nl3Client;
@@ -46,7 +49,7 @@ public final class ApprovalGate {
     private final Nl3Settings settings;
     private final String engineTag;
     private final Clock clock;
-    private final ApprovalStore store;
+    private final Ledger store;
     private final Nl3Client client;
     private final PendingTracker tracker;
     private final LockWatch locks;
@@ -58,7 +61,7 @@ public final class ApprovalGate {
     /** How long concurrent first requests wait for the one that asks: two NL3 calls at most, and a second to spare. */
     private final Duration firstRequestWait;
 
-    ApprovalGate(Nl3Settings settings, String engineTag, Clock clock, ApprovalStore store, Nl3Client client,
+    ApprovalGate(Nl3Settings settings, String engineTag, Clock clock, Ledger store, Nl3Client client,
             PendingTracker tracker, LockWatch locks, ReasonDrafts drafts, Events events) {
         this.settings = settings;
         this.engineTag = engineTag;
@@ -149,7 +152,7 @@ public final class ApprovalGate {
             LOG.log(Level.DEBUG, "blocked: {0} is known locked", key.user());
             return new Decision.Locked();
         }
-        Optional<PendingApproval> existing = store.pending(key);
+        Optional<StoredApproval> existing = store.pending(key);
         if (existing.isPresent()) {
             Optional<Decision> d = decideExisting(existing.get(), key);
             if (d.isPresent()) {
@@ -187,8 +190,8 @@ public final class ApprovalGate {
     }
 
     /** The decision an existing pending approval gives, or empty when it is over and a new one is needed. */
-    private Optional<Decision> decideExisting(PendingApproval pending, GrantKey key) {
-        PendingApproval current;
+    private Optional<Decision> decideExisting(StoredApproval pending, GrantKey key) {
+        StoredApproval current;
         try {
             current = tracker.refresh(pending);
         } catch (Nl3Failure f) {
@@ -325,7 +328,7 @@ public final class ApprovalGate {
         KeptRequest kept = facts.kept().get();
         ApprovedValues shown = values != ApprovedValues.NONE ? values
                 : ApprovedValues.of(protection.parameterMetadata().keySet(), facts.parameters());
-        PendingApproval pending = PendingApproval.create(d -> {
+        StoredApproval pending = StoredApproval.create(d -> {
             d.ticket = Tickets.next(engineTag);
             d.key = key;
             d.requestId = created.requestId();
@@ -380,7 +383,7 @@ public final class ApprovalGate {
         }
     }
 
-    private static String protection(PendingApproval p) {
+    private static String protection(StoredApproval p) {
         return p.key().approvalKey();
     }
 

@@ -1,5 +1,7 @@
 package dev.nl3jit.filter.internal.engine;
 
+import dev.nl3jit.filter.internal.store.StoredApproval;
+
 import dev.nl3jit.filter.internal.web.Responder;
 
 import dev.nl3jit.filter.CheckResult;
@@ -19,7 +21,7 @@ public sealed interface Decision {
     CheckResult.Outcome outcome();
 
     /** The pending or rejected approval this decision concerns, or {@code null}. */
-    default PendingApproval approval() {
+    default StoredApproval approval() {
         return null;
     }
 
@@ -41,14 +43,14 @@ public sealed interface Decision {
         }
     }
 
-    record Pending(PendingApproval approval) implements Decision {
+    record Pending(StoredApproval approval) implements Decision {
         @Override
         public CheckResult.Outcome outcome() {
             return CheckResult.Outcome.PENDING;
         }
     }
 
-    record Rejected(PendingApproval approval) implements Decision {
+    record Rejected(StoredApproval approval) implements Decision {
         @Override
         public CheckResult.Outcome outcome() {
             return CheckResult.Outcome.REJECTED;

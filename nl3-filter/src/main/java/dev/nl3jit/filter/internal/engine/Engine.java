@@ -1,7 +1,8 @@
 package dev.nl3jit.filter.internal.engine;
 
+import dev.nl3jit.filter.internal.store.Ledger;
+
 import dev.nl3jit.filter.ApprovalEvent;
-import dev.nl3jit.filter.internal.store.ApprovalStore;
 import dev.nl3jit.filter.internal.store.BoundedStore;
 import dev.nl3jit.filter.Caller;
 import dev.nl3jit.filter.CheckResult;
@@ -9,7 +10,7 @@ import dev.nl3jit.filter.GrantBinding;
 import dev.nl3jit.filter.internal.nl3.Nl3Client;
 import dev.nl3jit.filter.internal.nl3.Nl3Http;
 import dev.nl3jit.filter.Nl3Settings;
-import dev.nl3jit.filter.PendingApproval;
+import dev.nl3jit.filter.internal.store.StoredApproval;
 import dev.nl3jit.filter.Protection;
 import dev.nl3jit.filter.TokenMinter;
 import dev.nl3jit.filter.ApprovalStatus;
@@ -38,7 +39,7 @@ public final class Engine implements AutoCloseable {
     private final LockWatch locks;
     private final Purger purger;
     private final ReasonDrafts drafts;
-    private final ApprovalStore store;
+    private final Ledger store;
     private final Clock clock;
     private final Events events;
     private final int maxValueLength;
@@ -47,16 +48,16 @@ public final class Engine implements AutoCloseable {
     /** What operators see over JMX. */
     private final Metrics metrics;
 
-    public Engine(String name, Nl3Settings settings, Clock clock, ApprovalStore store, UsernameMapper usernames,
+    public Engine(String name, Nl3Settings settings, Clock clock, Ledger store, UsernameMapper usernames,
             Consumer<ApprovalEvent> listener) {
         this(name, "-", settings, clock, store, usernames, listener);
     }
 
     /** @param application where the engine serves (its context path), for the JMX name */
-    public Engine(String name, String application, Nl3Settings settings, Clock clock, ApprovalStore store, UsernameMapper usernames,
+    public Engine(String name, String application, Nl3Settings settings, Clock clock, Ledger store, UsernameMapper usernames,
             Consumer<ApprovalEvent> listener) {
         this.tag = Tickets.tag(name);
-        store = BoundedStore.around(store, settings.storeTimeout()); // a shared store's calls within nl3.store-timeout
+        store = store.bounded(settings.storeTimeout()); // a shared store's calls within nl3.store-timeout
         this.usernames = usernames;
         this.minter = new TokenMinter(settings, clock);
         this.http = Nl3Client.newHttp(settings);
@@ -101,12 +102,12 @@ public final class Engine implements AutoCloseable {
     }
 
     /** This engine's approval with {@code ticket}, if it belongs to {@code principal}. */
-    public Optional<PendingApproval> ticket(String ticket, Principal principal) {
+    public Optional<StoredApproval> ticket(String ticket, Principal principal) {
         return tracker.byTicket(ticket, username(principal));
     }
 
     /** As {@link #ticket(String, Principal)}, for a known username. */
-    public Optional<PendingApproval> ticket(String ticket, String user) {
+    public Optional<StoredApproval> ticket(String ticket, String user) {
         return tracker.byTicket(ticket, user);
     }
 
@@ -128,7 +129,7 @@ public final class Engine implements AutoCloseable {
         return CheckResult.of(d.outcome(), d.approval(), null);
     }
 
-    public ApprovalStore store() {
+    public Ledger store() {
         return store;
     }
 
@@ -155,7 +156,7 @@ public final class Engine implements AutoCloseable {
         purger.close();
         http.close();
         metrics.close();
-        BoundedStore.stopThreads(store);
+        store.stopThreads();
     }
 
     /**
@@ -185,13 +186,13 @@ public final class Engine implements AutoCloseable {
      * A fresh one-time Send now token for an approved, kept request of the session whose digest is {@code session}
      * (its digest replaces any earlier one on the ticket, so only the newest page can send), or {@code null}.
      */
-    public String sendToken(PendingApproval p, String session) {
+    public String sendToken(StoredApproval p, String session) {
         for (int attempt = 0; attempt < 3 && p.status() == ApprovalStatus.APPROVED && p.kept() != null; attempt++) {
             if (p.session() != null && !Digests.same(p.session(), session)) {
                 return null;
             }
             String token = Tickets.next("s");
-            PendingApproval current = p;
+            StoredApproval current = p;
             if (store.replacePending(current, current.with(d -> d.sendToken = Digests.sha256(token)))) {
                 return token;
             }
@@ -221,7 +222,7 @@ public final class Engine implements AutoCloseable {
      * Send now: the token and the kept request are taken from the ticket in one atomic step, then one use of the grant;
      * only on {@link Sent#SENT} may the caller run {@code p.kept()}, once.
      */
-    public Sent send(PendingApproval p, String token, String session) {
+    public Sent send(StoredApproval p, String token, String session) {
         if (p.status() != ApprovalStatus.APPROVED || p.kept() == null || p.sendToken() == null || token == null
                 || !Digests.same(p.sendToken(), Digests.sha256(token))) {
             return p.kept() == null && p.status() == ApprovalStatus.APPROVED ? Sent.ALREADY : Sent.NOT_HERE;

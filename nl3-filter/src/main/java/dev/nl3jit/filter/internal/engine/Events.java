@@ -1,8 +1,10 @@
 package dev.nl3jit.filter.internal.engine;
 
+import dev.nl3jit.filter.internal.store.StoredApproval;
+
 import dev.nl3jit.filter.ApprovalEvent;
 import dev.nl3jit.filter.internal.store.Grant;
-import dev.nl3jit.filter.internal.store.GrantKey;
+import dev.nl3jit.filter.GrantKey;
 import dev.nl3jit.filter.internal.nl3.Nl3Json;
 import dev.nl3jit.filter.PendingApproval;
 
@@ -41,11 +43,11 @@ public final class Events {
         emit(kind, key, detail, null, null);
     }
 
-    public void emit(ApprovalEvent.Kind kind, PendingApproval p, String detail) {
+    void emit(ApprovalEvent.Kind kind, StoredApproval p, String detail) {
         emit(kind, p.key(), detail, p, null);
     }
 
-    public void emit(ApprovalEvent.Kind kind, GrantKey key, String detail, PendingApproval p, Grant grant) {
+    void emit(ApprovalEvent.Kind kind, GrantKey key, String detail, StoredApproval p, Grant grant) {
         ApprovalEvent event = new ApprovalEvent(kind, key, detail, clock.instant(), p, grant);
         if (metrics != null) {
             metrics.event(event, p);

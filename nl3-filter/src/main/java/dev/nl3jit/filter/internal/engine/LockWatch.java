@@ -1,11 +1,13 @@
 package dev.nl3jit.filter.internal.engine;
 
+import dev.nl3jit.filter.internal.store.Ledger;
+import dev.nl3jit.filter.internal.store.LockState;
+
 import dev.nl3jit.filter.ApprovalEvent;
-import dev.nl3jit.filter.internal.store.ApprovalStore;
 import dev.nl3jit.filter.spi.ApprovalStoreException;
 import dev.nl3jit.filter.internal.util.Daemons;
 import dev.nl3jit.filter.FailurePolicy;
-import dev.nl3jit.filter.internal.store.GrantKey;
+import dev.nl3jit.filter.GrantKey;
 import dev.nl3jit.filter.internal.util.LogOnce;
 import dev.nl3jit.filter.internal.nl3.Nl3Client;
 import dev.nl3jit.filter.internal.nl3.Nl3Failure;
@@ -30,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * {@code nl3.lock-recheck} (the interval) plus a second.
  *
  * <p>How that is kept. Every answer of NL3 about a user's lock is stored with the moment it was asked
- * ({@link ApprovalStore.LockState#checkedAt()}), whoever asked: this background re-check, the check before a grant is
+ * ({@link LockState#checkedAt()}), whoever asked: this background re-check, the check before a grant is
  * recorded ({@link #mayGrant}), the check before a new approval request, on any engine or node of the store. An answer
  * is relied on only until one interval after it was asked (this engine's interval, however long the asker's was), so
  * the request path never skips a lock check on an answer older than the interval. One background thread per engine
@@ -53,7 +55,7 @@ public final class LockWatch implements AutoCloseable {
     /** Failed checks in a row after which a look stops: NL3 is failing, the others are asked at the next look. */
     public static final int FAILURES_PER_LOOK = 3;
 
-    private final ApprovalStore store;
+    private final Ledger store;
     private final Nl3Client client;
     private final Clock clock;
     private final Duration every;
@@ -74,7 +76,7 @@ public final class LockWatch implements AutoCloseable {
     /** Set by {@link #close()}: a look it interrupts is not a failure to report. */
     private volatile boolean closing;
 
-    public LockWatch(ApprovalStore store, Nl3Client client, Clock clock, Nl3Settings settings, Events events) {
+    public LockWatch(Ledger store, Nl3Client client, Clock clock, Nl3Settings settings, Events events) {
         this.store = store;
         this.client = client;
         this.clock = clock;
@@ -147,7 +149,7 @@ public final class LockWatch implements AutoCloseable {
                 if (seen != null && seen.isAfter(nextLook)) {
                     continue;
                 }
-                ApprovalStore.LockState known = fresh(user);
+                LockState known = fresh(user);
                 if (known != null && known.locked()) {
                     // Another engine or node learned of the lock: its grants end now, not at the next answer.
                     unlockedUntil.remove(user);
@@ -221,11 +223,11 @@ public final class LockWatch implements AutoCloseable {
      * own intervals from {@code asked} (when the call was sent: NL3 answered about a moment no earlier).
      */
     public void learn(String user, boolean locked, Instant asked) {
-        store.putLockState(user, new ApprovalStore.LockState(locked, asked.plus(every), asked));
+        store.putLockState(user, new LockState(locked, asked.plus(every), asked));
     }
 
     /** Until when this engine relies on {@code s}: at most one of its intervals after NL3 was asked. */
-    private Instant trustedUntil(ApprovalStore.LockState s) {
+    private Instant trustedUntil(LockState s) {
         if (s.checkedAt() == null) {
             return s.until();
         }
@@ -235,20 +237,20 @@ public final class LockWatch implements AutoCloseable {
 
     /** NL3 said within the last interval that {@code user} is locked. */
     boolean knownLocked(String user) {
-        ApprovalStore.LockState l = fresh(user);
+        LockState l = fresh(user);
         return l != null && l.locked();
     }
 
     /** NL3 said within the last interval that {@code user} is not locked. */
     public boolean knownUnlocked(String user) {
-        ApprovalStore.LockState l = fresh(user);
+        LockState l = fresh(user);
         return l != null && !l.locked();
     }
 
     /** What NL3 said about {@code user}, if this engine still relies on it. */
-    private ApprovalStore.LockState fresh(String user) {
+    private LockState fresh(String user) {
         Instant now = clock.instant();
-        ApprovalStore.LockState s = store.lockState(user, now).orElse(null);
+        LockState s = store.lockState(user, now).orElse(null);
         return s != null && trustedUntil(s).isAfter(now) ? s : null;
     }
 

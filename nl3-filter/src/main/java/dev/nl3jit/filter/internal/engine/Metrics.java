@@ -1,7 +1,9 @@
 package dev.nl3jit.filter.internal.engine;
 
+import dev.nl3jit.filter.internal.store.Ledger;
+import dev.nl3jit.filter.internal.store.StoredApproval;
+
 import dev.nl3jit.filter.ApprovalEvent;
-import dev.nl3jit.filter.internal.store.ApprovalStore;
 import dev.nl3jit.filter.ApprovalsMXBean;
 import dev.nl3jit.filter.internal.nl3.Nl3Client;
 import dev.nl3jit.filter.internal.nl3.Nl3Failure;
@@ -21,7 +23,7 @@ import javax.management.ObjectName;
 /** The counters behind {@link ApprovalsMXBean}, and its registration on the platform MBean server. */
 public final class Metrics implements Nl3Client.Calls, ApprovalsMXBean, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Metrics.class.getName());
-    private final ApprovalStore store;
+    private final Ledger store;
     private final Clock clock;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
@@ -36,7 +38,7 @@ public final class Metrics implements Nl3Client.Calls, ApprovalsMXBean, AutoClos
     private volatile String lastFailure = "";
     private ObjectName registered;
 
-    Metrics(ApprovalStore store, Clock clock) {
+    Metrics(Ledger store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
@@ -75,7 +77,7 @@ public final class Metrics implements Nl3Client.Calls, ApprovalsMXBean, AutoClos
         lastFailure = clock.instant() + " " + call + ": " + f.reason() + (f.status() == 0 ? "" : " HTTP " + f.status());
     }
 
-    void event(ApprovalEvent e, PendingApproval p) {
+    void event(ApprovalEvent e, StoredApproval p) {
         switch (e.kind()) {
             case REQUESTED -> requested.incrementAndGet();
             case APPROVED -> {

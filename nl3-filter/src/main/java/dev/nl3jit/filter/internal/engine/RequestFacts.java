@@ -1,5 +1,7 @@
 package dev.nl3jit.filter.internal.engine;
 
+import dev.nl3jit.filter.internal.store.KeptRequest;
+
 import dev.nl3jit.filter.Reason;
 
 import java.util.Map;

@@ -5,7 +5,6 @@ import dev.nl3jit.filter.Setting;
 import dev.nl3jit.filter.internal.store.Stores;
 import dev.nl3jit.filter.Uses;
 
-import dev.nl3jit.filter.spi.ApprovalStoreFactory;
 import dev.nl3jit.filter.FailurePolicy;
 import dev.nl3jit.filter.internal.store.Grant;
 import dev.nl3jit.filter.GrantBinding;
@@ -33,7 +32,7 @@ import java.util.regex.Pattern;
  * Every setting of the library, each described once (name, default, parser, check and error text, allowed range,
  * description). The settings validate with it, {@link Protection} parses annotation values with it, every source
  * reads through it, and the docs (README, {@link Nl3ApprovalFilter}'s Javadoc, the Spring Boot metadata) are rendered
- * from it by {@link SettingsDocs}. A store backend describes its own settings ({@link ApprovalStoreFactory#settings()}).
+ * from it by {@link SettingsDocs}. A store backend describes its own settings ({@link dev.nl3jit.filter.spi.KeyValueStoreFactory#settings()}).
  */
 public final class SettingsTable {
     static final Pattern APPROVAL_KEY_FORM = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
@@ -96,7 +95,7 @@ public final class SettingsTable {
                     + "or 1 – 1000000; taken atomically");
     public static final Setting<GrantBinding> GRANT_BINDING = choice("nl3.grant-binding", "user", GrantBinding.class)
             .described(null, "`user`, or `session`: a grant serves only the HTTP session that asked");
-    /** {@code memory}, or the name of an installed {@link ApprovalStoreFactory} such as {@code jcache}. */
+    /** {@code memory}, or the name of an installed {@link dev.nl3jit.filter.spi.KeyValueStoreFactory} such as {@code jcache}. */
     public static final Setting<String> STORE = Setting.of("nl3.store", "memory", s -> s.toLowerCase(Locale.ROOT),
             v -> STORE_WORD.matcher(v).matches() ? null : shown(v) + "; expected memory, or jcache with nl3-jcache on the class path")
             .described(null, "`memory`, or `jcache` (module `nl3-jcache`, whose settings are listed with it): grants, tickets, "
@@ -199,8 +198,8 @@ public final class SettingsTable {
     }
 
     /**
-     * The library's settings and those of every store installed in {@code loader} (each {@link ApprovalStoreFactory}'s
-     * {@link ApprovalStoreFactory#settings()}), by name.
+     * The library's settings and those of every store installed in {@code loader} (each {@link dev.nl3jit.filter.spi.KeyValueStoreFactory}'s
+     * {@link dev.nl3jit.filter.spi.KeyValueStoreFactory#settings()}), by name.
      */
     public static Map<String, Setting<?>> known(ClassLoader loader) {
         Map<String, Setting<?>> known = new LinkedHashMap<>(BY_NAME);

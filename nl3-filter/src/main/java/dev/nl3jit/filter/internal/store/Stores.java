@@ -2,7 +2,7 @@ package dev.nl3jit.filter.internal.store;
 
 import dev.nl3jit.filter.Setting;
 
-import dev.nl3jit.filter.spi.ApprovalStoreFactory;
+import dev.nl3jit.filter.spi.KeyValueStoreFactory;
 import dev.nl3jit.filter.InvalidSettingsException;
 import dev.nl3jit.filter.Nl3Settings;
 
@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.ServiceLoader;
 
-/** Opens the store {@code nl3.store} names: the built-in {@code memory}, or an installed {@link ApprovalStoreFactory}. */
+/** Opens the store {@code nl3.store} names: the built-in {@code memory}, or an installed {@link KeyValueStoreFactory}. */
 public final class Stores {
     public static final String MEMORY = "memory";
 
@@ -38,7 +38,7 @@ public final class Stores {
     public static List<Setting<?>> installedSettings(ClassLoader loader) {
         List<Setting<?>> out = new java.util.ArrayList<>();
         try {
-            for (ApprovalStoreFactory f : ServiceLoader.load(ApprovalStoreFactory.class, loader)) {
+            for (KeyValueStoreFactory f : ServiceLoader.load(KeyValueStoreFactory.class, loader)) {
                 for (Setting<?> s : f.settings()) {
                     out.add(f.name().equals(s.store()) ? s : s.ofStore(f.name()));
                 }
@@ -52,14 +52,15 @@ public final class Stores {
     /**
      * @throws InvalidSettingsException the named store is not installed, or cannot be opened with these settings
      */
-    public static ApprovalStore open(Nl3Settings settings, Clock clock, ClassLoader loader) {
+    public static Ledger open(Nl3Settings settings, Clock clock, ClassLoader loader) {
         if (MEMORY.equals(settings.store())) {
-            return ApprovalStore.inMemory(settings.maxEntries(), settings.maxEntriesPerUser(), clock);
+            return Ledger.inMemory(settings.maxEntries(), settings.maxEntriesPerUser(), clock);
         }
         List<String> installed = new java.util.ArrayList<>();
-        for (ApprovalStoreFactory f : ServiceLoader.load(ApprovalStoreFactory.class, loader)) {
+        for (KeyValueStoreFactory f : ServiceLoader.load(KeyValueStoreFactory.class, loader)) {
             if (f.name().equals(settings.store())) {
-                return f.create(settings, clock, loader);
+                return Ledger.over(f.create(settings, clock, loader), f.storeName(settings), settings.storeSealKey(),
+                        settings.maxEntriesPerUser(), clock);
             }
             installed.add(f.name());
         }
@@ -72,5 +73,18 @@ public final class Stores {
     public static ClassLoader loader() {
         ClassLoader l = Thread.currentThread().getContextClassLoader();
         return l != null ? l : Stores.class.getClassLoader();
+    }
+
+    /**
+     * The name an application's store is sealed under (the same on every node): what the installed factory named by
+     * {@code nl3.store} says ({@link KeyValueStoreFactory#storeName}), or {@code nl3} for a store given directly.
+     */
+    public static String storeName(Nl3Settings settings, ClassLoader loader) {
+        for (KeyValueStoreFactory f : ServiceLoader.load(KeyValueStoreFactory.class, loader)) {
+            if (f.name().equals(settings.store())) {
+                return f.storeName(settings);
+            }
+        }
+        return "nl3";
     }
 }

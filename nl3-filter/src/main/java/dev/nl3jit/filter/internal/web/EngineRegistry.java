@@ -1,6 +1,7 @@
 package dev.nl3jit.filter.internal.web;
 
-import dev.nl3jit.filter.internal.store.ApprovalStore;
+import dev.nl3jit.filter.internal.store.Ledger;
+
 import dev.nl3jit.filter.InvalidSettingsException;
 import dev.nl3jit.filter.Nl3Approvals;
 import dev.nl3jit.filter.Nl3Settings;
@@ -22,7 +23,7 @@ public final class EngineRegistry {
 
     private final Map<String, WebEngine> byTag = new ConcurrentHashMap<>();
     /** The stores the application's filters opened by their settings, by {@link Stores#spec}; closed with the last engine. */
-    private final Map<String, ApprovalStore> shared = new java.util.HashMap<>();
+    private final Map<String, Ledger> shared = new java.util.HashMap<>();
 
     public static EngineRegistry of(ServletContext context) {
         synchronized (context) {
@@ -41,9 +42,9 @@ public final class EngineRegistry {
      *
      * @throws InvalidSettingsException the store the settings name cannot be opened
      */
-    synchronized ApprovalStore sharedStore(Nl3Settings settings, Clock clock) {
+    synchronized Ledger sharedStore(Nl3Settings settings, Clock clock) {
         String spec = Stores.spec(settings);
-        ApprovalStore s = shared.get(spec);
+        Ledger s = shared.get(spec);
         if (s == null) {
             s = Stores.open(settings, clock, Stores.loader());
             shared.put(spec, s);
@@ -65,7 +66,7 @@ public final class EngineRegistry {
         byTag.remove(engine.tag(), engine);
         synchronized (this) {
             if (byTag.isEmpty()) {
-                shared.values().forEach(ApprovalStore::close);
+                shared.values().forEach(Ledger::close);
                 shared.clear();
             }
         }

@@ -1,7 +1,8 @@
 package dev.nl3jit.filter.internal.web;
 
+import dev.nl3jit.filter.internal.store.Ledger;
+
 import dev.nl3jit.filter.ApprovalEvent;
-import dev.nl3jit.filter.internal.store.ApprovalStore;
 import dev.nl3jit.filter.spi.ApprovalStoreException;
 import dev.nl3jit.filter.InvalidSettingsException;
 import dev.nl3jit.filter.Nl3ApprovalFilter;
@@ -10,6 +11,7 @@ import dev.nl3jit.filter.Nl3Settings;
 import dev.nl3jit.filter.internal.settings.SettingsReader;
 import dev.nl3jit.filter.spi.UsernameMapper;
 
+import dev.nl3jit.filter.spi.KeyValueStore;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -45,7 +47,8 @@ public final class FilterSetup {
     }
 
     /** The filter's engine, named after the filter, serving its pending pages in the filter's application. */
-    public static Nl3Approvals engine(FilterConfig config, Nl3Settings settings, ApprovalStore store, UsernameMapper usernames,
+    public static Nl3Approvals engine(FilterConfig config, Nl3Settings settings, KeyValueStore store, Ledger ledger,
+            UsernameMapper usernames,
             Clock clock, Consumer<ApprovalEvent> listener) throws ServletException {
         ServletContext ctx = config.getServletContext();
         checkPendingPathIsMapped(config, settings.pendingPath());
@@ -55,7 +58,7 @@ public final class FilterSetup {
             approvals = Nl3Approvals.builder(settings).name("filter:" + config.getFilterName())
                     .application(ctx.getContextPath()).clock(clock)
                     .usernames(usernames).listener(listener)
-                    .store(store != null ? store : registry.sharedStore(settings, clock)).build();
+                    .store(store).ledger(ledger != null ? ledger : store != null ? null : registry.sharedStore(settings, clock)).build();
         } catch (InvalidSettingsException | ApprovalStoreException e) {
             throw failed("NL3 approval filter '" + config.getFilterName() + "' cannot open its store (nl3.store="
                     + settings.store() + "): " + e.getMessage(), e);

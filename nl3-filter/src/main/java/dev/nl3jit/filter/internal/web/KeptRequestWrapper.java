@@ -1,6 +1,6 @@
 package dev.nl3jit.filter.internal.web;
 
-import dev.nl3jit.filter.internal.engine.KeptRequest;
+import dev.nl3jit.filter.internal.store.KeptRequest;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;

@@ -1,6 +1,6 @@
 package dev.nl3jit.filter.internal.web;
 
-import dev.nl3jit.filter.internal.engine.KeptRequest;
+import dev.nl3jit.filter.internal.store.KeptRequest;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import dev.nl3jit.filter.ApprovalStatus;
 import dev.nl3jit.filter.ApprovalType;
 import dev.nl3jit.filter.internal.engine.Decision;
 import dev.nl3jit.filter.internal.nl3.Nl3Json;
-import dev.nl3jit.filter.PendingApproval;
+import dev.nl3jit.filter.internal.store.StoredApproval;
 import dev.nl3jit.filter.Reason;
 import dev.nl3jit.filter.internal.engine.ReasonDrafts;
 
@@ -69,7 +69,7 @@ public final class Pages {
                 script ? SCRIPT.render("nonce", nonce, "code", PENDING_SCRIPT) : Markup.NONE).html();
     }
 
-    static String pending(PendingApproval p, Links links, Instant now, String nonce) {
+    static String pending(StoredApproval p, Links links, Instant now, String nonce) {
         boolean sign = p.approvalType() == ApprovalType.SIGN_AND_APPROVE;
         boolean replay = replayable(p.method());
         String who = p.approvers().isEmpty() ? "the approvers for this action" : String.join(", ", p.approvers());
@@ -85,7 +85,7 @@ public final class Pages {
     }
 
     /** What the approver saw, as a definition list, or nothing. */
-    private static Markup values(PendingApproval p) {
+    private static Markup values(StoredApproval p) {
         if (p.values().isEmpty()) {
             return Markup.NONE;
         }
@@ -98,7 +98,7 @@ public final class Pages {
      * An approved request that was kept: one click sends exactly it, once. The form carries a one-time token bound to
      * this ticket, this user and this session; nothing else in it is used.
      */
-    static String approvedWithSendNow(PendingApproval p, Links links, String token, String nonce) {
+    static String approvedWithSendNow(StoredApproval p, Links links, String token, String nonce) {
         return page("Approved", APPROVED.render("by", p.decidedBy() == null ? "" : " by " + p.decidedBy(),
                 "signed", p.signed() ? ", signed" : "", "method", p.method(), "path", p.target().split("\\?", 2)[0],
                 "end", p.values().isEmpty() ? "." : ":", "values", values(p), "send", links.send(), "ticket", p.ticket(),
@@ -123,14 +123,14 @@ public final class Pages {
         return page("Too many approval requests", LIMITED.render("wait", human(retryAfterSeconds), "home", home), nonce, false);
     }
 
-    static String rejected(PendingApproval p, Links links, String nonce) {
+    static String rejected(StoredApproval p, Links links, String nonce) {
         Markup comment = p.comment() == null || p.comment().isBlank() ? Markup.NONE
                 : REJECTED_COMMENT.render("comment", p.comment());
         return page("Request rejected", REJECTED.render("comment", comment, "retry", links.retry(), "ticket", p.ticket(),
                 "home", links.home()), nonce, false);
     }
 
-    static String ended(PendingApproval p, Links links, String nonce) {
+    static String ended(StoredApproval p, Links links, String nonce) {
         boolean cancelled = p.status() == ApprovalStatus.CANCELLED;
         String what = cancelled ? "cancelled" : "expired";
         return page("Request " + what, ENDED.render("what", what, "how", cancelled ? "was cancelled." : "expired before anyone decided.",

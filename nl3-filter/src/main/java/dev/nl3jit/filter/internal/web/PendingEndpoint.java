@@ -1,10 +1,12 @@
 package dev.nl3jit.filter.internal.web;
 
+import dev.nl3jit.filter.internal.store.StoredApproval;
+
 import dev.nl3jit.filter.Answer;
 import dev.nl3jit.filter.ApprovalEvent;
 import dev.nl3jit.filter.ApprovalStatus;
 import dev.nl3jit.filter.spi.ApprovalStoreException;
-import dev.nl3jit.filter.internal.engine.KeptRequest;
+import dev.nl3jit.filter.internal.store.KeptRequest;
 import dev.nl3jit.filter.internal.util.LogOnce;
 import dev.nl3jit.filter.internal.nl3.Nl3Failure;
 import dev.nl3jit.filter.PendingApproval;
@@ -39,7 +41,7 @@ public final class PendingEndpoint implements AutoCloseable {
     private final AsyncWait asyncWait = new AsyncWait();
 
     /** A ticket found for its user, and the engine that owns it. */
-    private record Found(WebEngine engine, PendingApproval approval) {
+    private record Found(WebEngine engine, StoredApproval approval) {
     }
 
     public PendingEndpoint(String pendingPath, EngineRegistry registry) {
@@ -221,7 +223,7 @@ public final class PendingEndpoint implements AutoCloseable {
             return Responder.notFound(req, kind);
         }
         WebEngine engine = found.get().engine();
-        PendingApproval p = found.get().approval();
+        StoredApproval p = found.get().approval();
         try {
             p = engine.engine().tracker().refresh(p);
         } catch (Nl3Failure f) {
@@ -237,7 +239,7 @@ public final class PendingEndpoint implements AutoCloseable {
      * A fresh one-time Send now token for an approved, kept request of this session (its digest replaces any earlier
      * one on the ticket, so only the newest page can send), or {@code null}.
      */
-    private static String sendToken(HttpServletRequest req, WebEngine engine, PendingApproval p) {
+    private static String sendToken(HttpServletRequest req, WebEngine engine, StoredApproval p) {
         return engine.engine().sendToken(p, Sessions.hash(req));
     }
 
@@ -252,7 +254,7 @@ public final class PendingEndpoint implements AutoCloseable {
             return Responder.notFound(req, ClientKind.BROWSER);
         }
         WebEngine engine = found.get().engine();
-        PendingApproval p = found.get().approval();
+        StoredApproval p = found.get().approval();
         KeptRequest kept = p.kept();
         switch (engine.engine().send(p, req.getParameter("token"), Sessions.hash(req))) {
             case ALREADY:
@@ -278,7 +280,7 @@ public final class PendingEndpoint implements AutoCloseable {
         }
         Duration wait = waitOf(req.getParameter("wait"));
         WebEngine engine = found.get().engine();
-        PendingApproval p = found.get().approval();
+        StoredApproval p = found.get().approval();
         if (!wait.isZero() && req.isAsyncSupported()) {
             asyncWait.start(req, engine.engine().tracker(), p, wait, (last, failed) -> engine.responder().status(req, last, failed));
             return null;
@@ -296,7 +298,7 @@ public final class PendingEndpoint implements AutoCloseable {
         if (found.isEmpty()) {
             return Responder.redirect(req.getContextPath() + "/");
         }
-        PendingApproval p = found.get().approval();
+        StoredApproval p = found.get().approval();
         if (p.status() != ApprovalStatus.APPROVED) {
             return Responder.redirect(found.get().engine().responder().links(req, p.ticket()).page());
         }
@@ -309,7 +311,7 @@ public final class PendingEndpoint implements AutoCloseable {
             return Responder.notFound(req, kind);
         }
         WebEngine engine = found.get().engine();
-        PendingApproval cancelled = engine.engine().tracker().cancel(found.get().approval());
+        StoredApproval cancelled = engine.engine().tracker().cancel(found.get().approval());
         return kind == ClientKind.API ? engine.responder().status(req, cancelled, false)
                 : Responder.redirect(engine.responder().links(req, cancelled.ticket()).page());
     }
@@ -318,7 +320,7 @@ public final class PendingEndpoint implements AutoCloseable {
         if (found.isEmpty()) {
             return Responder.redirect(req.getContextPath() + "/");
         }
-        PendingApproval p = found.get().approval();
+        StoredApproval p = found.get().approval();
         if (p.status() == ApprovalStatus.PENDING) {
             return Responder.redirect(found.get().engine().responder().links(req, p.ticket()).page());
         }

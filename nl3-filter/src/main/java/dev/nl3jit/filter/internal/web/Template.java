@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * {@code {{{name}}}}, is a programming error, thrown at once. In {@code .html} resources a line break and the
  * indentation after it are dropped, so the files can be laid out for people without changing the page.
  */
-final class Template {
+public final class Template {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\{)?([A-Za-z][A-Za-z0-9]*)(})?}}");
 
     /** Markup that is already safe: rendered by a template, or a constant of the library. */

@@ -5,7 +5,7 @@ import dev.nl3jit.filter.CheckResult;
 import dev.nl3jit.filter.GrantBinding;
 import dev.nl3jit.filter.GrantScope;
 import dev.nl3jit.filter.Nl3Settings;
-import dev.nl3jit.filter.PendingApproval;
+import dev.nl3jit.filter.internal.store.StoredApproval;
 import dev.nl3jit.filter.Protection;
 import dev.nl3jit.filter.internal.engine.Decision;
 import dev.nl3jit.filter.internal.engine.Engine;
@@ -63,7 +63,7 @@ public final class WebEngine {
     }
 
     /** This engine's approval with {@code ticket}, if it belongs to {@code principal}. */
-    Optional<PendingApproval> ticket(String ticket, Principal principal) {
+    Optional<StoredApproval> ticket(String ticket, Principal principal) {
         return engine.ticket(ticket, principal);
     }
 

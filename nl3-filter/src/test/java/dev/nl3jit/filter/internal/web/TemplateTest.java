@@ -2,7 +2,7 @@ package dev.nl3jit.filter.internal.web;
 
 import dev.nl3jit.filter.internal.web.Template.Markup;
 
-import dev.nl3jit.filter.internal.web.Pages;
+
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.nl3jit.filter.internal.store;
+package dev.nl3jit.filter;
 
 import java.io.Serializable;
 import java.util.Objects;

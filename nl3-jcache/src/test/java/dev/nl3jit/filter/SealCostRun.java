@@ -1,4 +1,6 @@
-package dev.nl3jit.jcache;
+package dev.nl3jit.filter;
+
+import dev.nl3jit.filter.internal.store.Seal;
 
 import java.util.Arrays;
 import java.util.function.IntSupplier;

@@ -1,4 +1,4 @@
-package dev.nl3jit.jcache;
+package dev.nl3jit.filter.internal.store;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -13,7 +13,7 @@ import java.util.Set;
  * lines of {@code user grantEnd anyEnd} (user Base64url-encoded, {@code -} for no grant). Changes only when a grant
  * or a ticket is made, revoked or purged: at the pace of human approvals.
  */
-final class Holders {
+public final class Holders {
     private record Ends(Instant grant, Instant any) {
     }
 
@@ -43,6 +43,22 @@ final class Holders {
                     .append(e.grant() == null ? "-" : e.grant().toString()).append(' ').append(e.any());
         });
         return b.toString();
+    }
+
+    /** A copy to change: a value held in memory is never changed in place. */
+    Holders copy() {
+        Holders h = new Holders();
+        h.byUser.putAll(byUser);
+        return h;
+    }
+
+    /** When the last of what its users hold ends. */
+    Instant end() {
+        Instant end = Instant.EPOCH;
+        for (Ends e : byUser.values()) {
+            end = e.any().isAfter(end) ? e.any() : end;
+        }
+        return end;
     }
 
     boolean isEmpty() {

@@ -1,4 +1,4 @@
-package dev.nl3jit.filter.internal.engine;
+package dev.nl3jit.filter.internal.store;
 
 import java.io.Serializable;
 import java.util.Arrays;

@@ -1,9 +1,12 @@
-package dev.nl3jit.jcache;
+package dev.nl3jit.filter.internal.store;
 
-import dev.nl3jit.filter.internal.store.ApprovalStore.LockState;
+import dev.nl3jit.filter.GrantKey;
+
+
+
 import dev.nl3jit.filter.spi.ApprovalStoreException;
-import dev.nl3jit.filter.internal.store.Grant;
-import dev.nl3jit.filter.internal.store.GrantKey;
+
+
 import java.time.Instant;
 
 /**
@@ -11,15 +14,32 @@ import java.time.Instant;
  * key is its three parts, each prefixed by its length ({@code 5:alice12:ADMIN_ACCESS0:}), so no separator can be
  * forged by a username.
  */
-final class Codec {
-    record Bucket(double tokens, Instant at) {
-    }
-
+public final class Codec {
     private Codec() {
     }
 
-    static String key(GrantKey k) {
+    public static String key(GrantKey k) {
         return part(k.user()) + part(k.approvalKey()) + part(k.scope());
+    }
+
+    /** Reads {@link #key(GrantKey)}. */
+    static GrantKey parseKey(String s) {
+        String[] parts = new String[3];
+        int at = 0;
+        try {
+            for (int i = 0; i < 3; i++) {
+                int colon = s.indexOf(':', at);
+                int n = Integer.parseInt(s.substring(at, colon));
+                parts[i] = s.substring(colon + 1, colon + 1 + n);
+                at = colon + 1 + n;
+            }
+        } catch (RuntimeException e) {
+            throw unreadable("grant key", s, e);
+        }
+        if (at != s.length()) {
+            throw unreadable("grant key", s, null);
+        }
+        return new GrantKey(parts[0], parts[1], parts[2]);
     }
 
     private static String part(String s) {
@@ -41,14 +61,14 @@ final class Codec {
     }
 
     /** {@code tokens|at}. */
-    static String bucket(Bucket b) {
+    static String bucket(Cell.Bucket b) {
         return b.tokens() + "|" + b.at();
     }
 
-    static Bucket bucket(String v) {
+    static Cell.Bucket bucket(String v) {
         String[] p = split(v, 2, "request limit");
         try {
-            return new Bucket(Double.parseDouble(p[0]), Instant.parse(p[1]));
+            return new Cell.Bucket(Double.parseDouble(p[0]), Instant.parse(p[1]));
         } catch (RuntimeException e) {
             throw unreadable("request limit", v, e);
         }

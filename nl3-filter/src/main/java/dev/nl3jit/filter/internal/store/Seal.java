@@ -1,4 +1,6 @@
-package dev.nl3jit.jcache;
+package dev.nl3jit.filter.internal.store;
+
+import dev.nl3jit.filter.Nl3Settings;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
  * is counted and reported (at ERROR, naming cache and key, at most once a minute per cache with a count of the rest;
  * never the value, never the key material) and the caller treats it as absent.
  */
-final class Seal {
-    private static final System.Logger LOG = System.getLogger(JCacheApprovalStore.class.getName());
+public final class Seal {
+    private static final System.Logger LOG = System.getLogger(Ledger.class.getName());
     private static final String PREFIX = "s1.";
     private static final int MAC_CHARS = 43; // 32 bytes, Base64url without padding
     private static final int HEADER = PREFIX.length() + MAC_CHARS + 1;
@@ -31,7 +33,7 @@ final class Seal {
     private final SecretKeySpec key;
     /** Keyed once and copied per use; {@code null} where the provider cannot copy a {@link Mac}. */
     private final Mac keyed;
-    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong rejected;
     private final Map<String, Report> reports = new ConcurrentHashMap<>();
 
     private static final class Report {
@@ -39,7 +41,13 @@ final class Seal {
         final AtomicLong heldBack = new AtomicLong();
     }
 
-    Seal(byte[] key) {
+    public Seal(byte[] key) {
+        this(key, new AtomicLong());
+    }
+
+    /** @param rejected where failed checks are counted (shared by every seal over one backend) */
+    public Seal(byte[] key, AtomicLong rejected) {
+        this.rejected = rejected;
         if (key == null || key.length < 32) {
             throw new IllegalArgumentException("the seal key must have at least 32 bytes (pass Nl3Settings.storeSealKey())");
         }
@@ -56,7 +64,7 @@ final class Seal {
     }
 
     /** The stored form of {@code value} under {@code key} in {@code cache}. */
-    String seal(Name cache, String key, String value) {
+    public String seal(Name cache, String key, String value) {
         return PREFIX + B64.encodeToString(mac(cache, key, value)) + "." + value;
     }
 
@@ -64,7 +72,7 @@ final class Seal {
      * The value {@code stored} under {@code key} in {@code cache} carries, or {@code null} (counted and reported) when
      * it is not sealed by this key for exactly that cache and key.
      */
-    String open(Name cache, String key, String stored) {
+    public String open(Name cache, String key, String stored) {
         if (stored.length() >= HEADER && stored.startsWith(PREFIX) && stored.charAt(HEADER - 1) == '.') {
             String value = stored.substring(HEADER);
             byte[] given;
@@ -163,8 +171,8 @@ final class Seal {
      * A cache's full name as the MAC binds it ({@code <store name>.grants}), its length-prefixed bytes worked out once,
      * and whether its keys are tickets (named only in part in the log).
      */
-    record Name(String name, byte[] prefix, boolean secretKeys) {
-        static Name of(String name, boolean secretKeys) {
+    public record Name(String name, byte[] prefix, boolean secretKeys) {
+        public static Name of(String name, boolean secretKeys) {
             byte[] n = name.getBytes(StandardCharsets.UTF_8);
             byte[] p = new byte[4 + n.length];
             System.arraycopy(length(n.length), 0, p, 0, 4);
