@@ -1,5 +1,7 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.util.Loaders;
+
 import dev.nl3jit.filter.internal.store.Ledger;
 import dev.nl3jit.filter.internal.store.StoredApproval;
 
@@ -37,8 +39,8 @@ public final class Nl3Approvals implements AutoCloseable {
     private Nl3Approvals(Builder b) {
         this.settings = b.settings;
         Ledger given = b.ledger != null ? b.ledger
-                : b.store != null ? Ledger.over(b.store, Stores.storeName(settings, Stores.loader()), settings.storeSealKey(), settings.maxEntriesPerUser(), b.clock) : null;
-        this.ownStore = given != null ? null : Stores.open(settings, b.clock, Stores.loader());
+                : b.store != null ? Ledger.over(b.store, Stores.storeName(settings, Loaders.application()), settings.storeSealKey(), settings.maxEntriesPerUser(), b.clock) : null;
+        this.ownStore = given != null ? null : Stores.open(settings, b.clock, Loaders.application());
         Ledger store = given != null ? given : ownStore;
         this.engine = new Engine(b.name, b.application, settings, b.clock, store, b.usernames, b.listener);
         this.web = new WebEngine(engine, settings, b.clock);

@@ -1,5 +1,7 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.internal.util.Loaders;
+
 
 import dev.nl3jit.filter.internal.web.Origins;
 import dev.nl3jit.filter.internal.settings.RateLimit;
@@ -399,7 +401,7 @@ public final class Nl3Settings {
         public Builder set(String name, String text) {
             Setting<?> s = SettingsTable.BY_NAME.get(name);
             if (s == null) {
-                s = SettingsTable.known(Stores.loader()).get(name);
+                s = SettingsTable.known(Loaders.application()).get(name);
             }
             if (s == null) {
                 SettingsReader.rejectUnknown(List.of(name), "builder");

@@ -1,6 +1,7 @@
 package dev.nl3jit.filter.internal.settings;
 
-import dev.nl3jit.filter.internal.nl3.Nl3Json;
+import dev.nl3jit.filter.internal.util.Json;
+
 import dev.nl3jit.filter.Setting;
 
 import java.io.IOException;
@@ -115,7 +116,7 @@ public final class SettingsDocs {
         String in = indent + "  ";
         if (v instanceof Map<?, ?> m) {
             List<String> members = new ArrayList<>();
-            m.forEach((k, x) -> members.add(in + Nl3Json.writeValue(String.valueOf(k)) + ": " + pretty(x, in)));
+            m.forEach((k, x) -> members.add(in + Json.writeValue(String.valueOf(k)) + ": " + pretty(x, in)));
             return "{\n" + String.join(",\n", members) + "\n" + indent + "}";
         }
         if (v instanceof List<?> l) {
@@ -123,7 +124,7 @@ public final class SettingsDocs {
             l.forEach(x -> items.add(in + pretty(x, in)));
             return "[\n" + String.join(",\n", items) + "\n" + indent + "]";
         }
-        return Nl3Json.writeValue(v);
+        return Json.writeValue(v);
     }
 
     /**

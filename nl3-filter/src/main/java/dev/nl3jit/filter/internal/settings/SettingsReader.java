@@ -1,5 +1,7 @@
 package dev.nl3jit.filter.internal.settings;
 
+import dev.nl3jit.filter.internal.util.Loaders;
+
 import dev.nl3jit.filter.Setting;
 import dev.nl3jit.filter.internal.store.Stores;
 
@@ -139,7 +141,7 @@ public final class SettingsReader {
 
     /** The names of the library's settings and of the installed stores' settings. */
     private static java.util.Set<String> knownNames() {
-        return SettingsTable.known(Stores.loader()).keySet();
+        return SettingsTable.known(Loaders.application()).keySet();
     }
 
     private static String suggestion(String name, Collection<String> known) {
@@ -183,7 +185,7 @@ public final class SettingsReader {
     /** Every setting through the settings table; one exception lists every problem, one per setting. */
     public Nl3Settings read() {
         Nl3Settings.Builder b = Nl3Settings.builder();
-        for (Setting<?> setting : SettingsTable.known(Stores.loader()).values()) {
+        for (Setting<?> setting : SettingsTable.known(Loaders.application()).values()) {
             String v = lookup.apply(setting.name());
             if (v != null && !v.isBlank()) {
                 b.set(setting.name(), v);

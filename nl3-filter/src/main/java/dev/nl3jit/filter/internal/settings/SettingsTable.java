@@ -1,8 +1,9 @@
 package dev.nl3jit.filter.internal.settings;
 
+import dev.nl3jit.filter.spi.KeyValueStoreFactory;
+import java.util.ServiceLoader;
 import dev.nl3jit.filter.Nl3Settings;
 import dev.nl3jit.filter.Setting;
-import dev.nl3jit.filter.internal.store.Stores;
 import dev.nl3jit.filter.Uses;
 
 import dev.nl3jit.filter.FailurePolicy;
@@ -203,7 +204,7 @@ public final class SettingsTable {
      */
     public static Map<String, Setting<?>> known(ClassLoader loader) {
         Map<String, Setting<?>> known = new LinkedHashMap<>(BY_NAME);
-        for (Setting<?> s : Stores.installedSettings(loader)) {
+        for (Setting<?> s : installed(loader)) {
             known.putIfAbsent(s.name(), s);
         }
         return known;
@@ -496,5 +497,23 @@ public final class SettingsTable {
 
     private static String shown(Object value) {
         return value == null ? "missing" : "'" + value + "'";
+    }
+
+    /**
+     * The settings of every store installed in {@code loader}, each marked as its store's ({@link Setting#store()}). A
+     * factory that cannot be loaded brings none here; opening it reports the error.
+     */
+    public static List<Setting<?>> installed(ClassLoader loader) {
+        List<Setting<?>> out = new java.util.ArrayList<>();
+        try {
+            for (KeyValueStoreFactory f : ServiceLoader.load(KeyValueStoreFactory.class, loader)) {
+                for (Setting<?> s : f.settings()) {
+                    out.add(f.name().equals(s.store()) ? s : s.ofStore(f.name()));
+                }
+            }
+        } catch (java.util.ServiceConfigurationError e) {
+            // reported when the store is opened
+        }
+        return out;
     }
 }

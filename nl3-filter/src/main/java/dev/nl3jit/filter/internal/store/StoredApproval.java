@@ -1,10 +1,11 @@
 package dev.nl3jit.filter.internal.store;
 
+import dev.nl3jit.filter.internal.util.Json;
+
 import dev.nl3jit.filter.ApprovalStatus;
 import dev.nl3jit.filter.ApprovalType;
 import dev.nl3jit.filter.GrantKey;
 import dev.nl3jit.filter.internal.nl3.Nl3Failure;
-import dev.nl3jit.filter.internal.nl3.Nl3Json;
 import dev.nl3jit.filter.PendingApproval;
 import dev.nl3jit.filter.Protection;
 
@@ -361,7 +362,7 @@ public final class StoredApproval implements Serializable {
         putIf(m, "sendToken", sendToken);
         putIf(m, "session", session);
         putIf(m, "failing", failing);
-        return Nl3Json.write(m);
+        return Json.write(m);
     }
 
     private static void putIf(Map<String, Object> m, String name, Object value) {

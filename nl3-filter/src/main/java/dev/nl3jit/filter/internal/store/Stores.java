@@ -1,5 +1,7 @@
 package dev.nl3jit.filter.internal.store;
 
+import dev.nl3jit.filter.internal.settings.SettingsTable;
+import dev.nl3jit.filter.internal.util.Loaders;
 import dev.nl3jit.filter.Setting;
 
 import dev.nl3jit.filter.spi.KeyValueStoreFactory;
@@ -23,7 +25,7 @@ public final class Stores {
      */
     public static String spec(Nl3Settings s) {
         StringBuilder b = new StringBuilder(s.store());
-        for (Setting<?> setting : installedSettings(loader())) {
+        for (Setting<?> setting : SettingsTable.installed(Loaders.application())) {
             if (s.store().equals(setting.store())) {
                 b.append('|').append(setting.name()).append('=').append(s.get(setting));
             }
@@ -31,23 +33,6 @@ public final class Stores {
         return b.toString();
     }
 
-    /**
-     * The settings of every store installed in {@code loader}, each marked as its store's ({@link Setting#store()}). A
-     * factory that cannot be loaded brings none here; opening it reports the error.
-     */
-    public static List<Setting<?>> installedSettings(ClassLoader loader) {
-        List<Setting<?>> out = new java.util.ArrayList<>();
-        try {
-            for (KeyValueStoreFactory f : ServiceLoader.load(KeyValueStoreFactory.class, loader)) {
-                for (Setting<?> s : f.settings()) {
-                    out.add(f.name().equals(s.store()) ? s : s.ofStore(f.name()));
-                }
-            }
-        } catch (java.util.ServiceConfigurationError e) {
-            // reported when the store is opened
-        }
-        return out;
-    }
 
     /**
      * @throws InvalidSettingsException the named store is not installed, or cannot be opened with these settings
@@ -69,11 +54,6 @@ public final class Stores {
                 + "a JCache provider such as com.hazelcast:hazelcast to the application (WEB-INF/lib)"));
     }
 
-    /** The class loader of the application being set up (the thread's context loader during deployment). */
-    public static ClassLoader loader() {
-        ClassLoader l = Thread.currentThread().getContextClassLoader();
-        return l != null ? l : Stores.class.getClassLoader();
-    }
 
     /**
      * The name an application's store is sealed under (the same on every node): what the installed factory named by

@@ -1,5 +1,7 @@
 package dev.nl3jit.filter.internal.web;
 
+import dev.nl3jit.filter.internal.util.Loaders;
+
 import dev.nl3jit.filter.internal.store.Ledger;
 
 import dev.nl3jit.filter.InvalidSettingsException;
@@ -46,7 +48,7 @@ public final class EngineRegistry {
         String spec = Stores.spec(settings);
         Ledger s = shared.get(spec);
         if (s == null) {
-            s = Stores.open(settings, clock, Stores.loader());
+            s = Stores.open(settings, clock, Loaders.application());
             shared.put(spec, s);
         }
         return s;
