@@ -40,7 +40,7 @@ final class AnnotatedServletsFilter extends HttpFilter {
         } catch (InvalidSettingsException e) {
             throw FilterSetup.failed(e.getMessage(), e);
         }
-        approvals = FilterSetup.engine(config, settings, null, UsernameMapper.PRINCIPAL_NAME, Clock.systemUTC(), e -> {
+        approvals = FilterSetup.engine(config, settings, null, null, UsernameMapper.PRINCIPAL_NAME, Clock.systemUTC(), e -> {
         });
         guard = new RequestGuard(approvals.engine(), settings.apiPaths());
         LOG.log(Level.INFO, "NL3 approvals protect servlets {0} via {1}", byServlet.keySet(), settings.apiBaseUrl());

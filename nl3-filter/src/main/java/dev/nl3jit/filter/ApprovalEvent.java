@@ -48,7 +48,7 @@ public final class ApprovalEvent {
     private final int uses;
     private final Instant grantUntil;
 
-    ApprovalEvent(Kind kind, GrantKey key, String detail, Instant at, PendingApproval p, Grant grant) {
+    ApprovalEvent(Kind kind, GrantKey key, String detail, Instant at, StoredApproval p, Grant grant) {
         this.kind = kind;
         this.user = key.user();
         this.approvalKey = key.approvalKey();

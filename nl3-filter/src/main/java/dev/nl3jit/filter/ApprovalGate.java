@@ -1,5 +1,6 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.ApprovalStoreException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +25,7 @@ final class ApprovalGate {
     private final Nl3Settings settings;
     private final String engineTag;
     private final Clock clock;
-    private final ApprovalStore store;
+    private final Ledger store;
     private final Nl3Client client;
     private final PendingTracker tracker;
     private final LockWatch locks;
@@ -36,7 +37,7 @@ final class ApprovalGate {
     /** How long concurrent first requests wait for the one that asks: two NL3 calls at most, and a second to spare. */
     private final Duration firstRequestWait;
 
-    ApprovalGate(Nl3Settings settings, String engineTag, Clock clock, ApprovalStore store, Nl3Client client,
+    ApprovalGate(Nl3Settings settings, String engineTag, Clock clock, Ledger store, Nl3Client client,
             PendingTracker tracker, LockWatch locks, ReasonDrafts drafts, Events events) {
         this.settings = settings;
         this.engineTag = engineTag;
@@ -127,7 +128,7 @@ final class ApprovalGate {
             LOG.log(Level.DEBUG, "blocked: {0} is known locked", key.user());
             return new Decision.Locked();
         }
-        Optional<PendingApproval> existing = store.pending(key);
+        Optional<StoredApproval> existing = store.pending(key);
         if (existing.isPresent()) {
             Optional<Decision> d = decideExisting(existing.get(), key);
             if (d.isPresent()) {
@@ -165,8 +166,8 @@ final class ApprovalGate {
     }
 
     /** The decision an existing pending approval gives, or empty when it is over and a new one is needed. */
-    private Optional<Decision> decideExisting(PendingApproval pending, GrantKey key) {
-        PendingApproval current;
+    private Optional<Decision> decideExisting(StoredApproval pending, GrantKey key) {
+        StoredApproval current;
         try {
             current = tracker.refresh(pending);
         } catch (Nl3Failure f) {
@@ -303,7 +304,7 @@ final class ApprovalGate {
         KeptRequest kept = facts.kept().get();
         ApprovedValues shown = values != ApprovedValues.NONE ? values
                 : ApprovedValues.of(protection.parameterMetadata().keySet(), facts.parameters());
-        PendingApproval pending = PendingApproval.create(d -> {
+        StoredApproval pending = StoredApproval.create(d -> {
             d.ticket = Tickets.next(engineTag);
             d.key = key;
             d.requestId = created.requestId();
@@ -366,7 +367,7 @@ final class ApprovalGate {
         return protectionUses == Protection.USES_UNLIMITED ? Grant.UNLIMITED : protectionUses;
     }
 
-    private static String protection(PendingApproval p) {
+    private static String protection(StoredApproval p) {
         return p.key().approvalKey();
     }
 

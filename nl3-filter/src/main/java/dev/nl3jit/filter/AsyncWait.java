@@ -39,16 +39,16 @@ final class AsyncWait implements AutoCloseable {
     private final class Waiter {
         private final AsyncContext async;
         private final PendingTracker tracker;
-        private final BiFunction<PendingApproval, Boolean, Answer> render;
+        private final BiFunction<StoredApproval, Boolean, Answer> render;
         private final long deadline;
         /** What the page showed when this wait began: whether NL3 was failing for the ticket. */
         private final boolean failingAtStart;
         private final AtomicBoolean done = new AtomicBoolean();
-        private volatile PendingApproval last;
+        private volatile StoredApproval last;
         private volatile boolean unavailable;
 
-        Waiter(AsyncContext async, PendingTracker tracker, PendingApproval pending, Duration wait,
-                BiFunction<PendingApproval, Boolean, Answer> render) {
+        Waiter(AsyncContext async, PendingTracker tracker, StoredApproval pending, Duration wait,
+                BiFunction<StoredApproval, Boolean, Answer> render) {
             this.async = async;
             this.tracker = tracker;
             this.render = render;
@@ -118,8 +118,8 @@ final class AsyncWait implements AutoCloseable {
      * Starts waiting for {@code pending} to be decided; {@code render} turns the last known status (and whether NL3
      * failed on the last check) into the answer.
      */
-    void start(HttpServletRequest req, PendingTracker tracker, PendingApproval pending, Duration wait,
-            BiFunction<PendingApproval, Boolean, Answer> render) {
+    void start(HttpServletRequest req, PendingTracker tracker, StoredApproval pending, Duration wait,
+            BiFunction<StoredApproval, Boolean, Answer> render) {
         AsyncContext async = req.startAsync();
         async.setTimeout(wait.plus(tracker.callBudget()).plus(Duration.ofSeconds(5)).toMillis());
         Waiter waiter = new Waiter(async, tracker, pending, wait, render);

@@ -1,8 +1,9 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.ApprovalStoreException;
+import dev.nl3jit.filter.spi.KeyValueStore;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * Every call of a shared store within a deadline ({@code nl3.store-timeout}): the call runs on one of the engine's
@@ -26,19 +28,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (a grant use taken without a pass; never a pass without a use). A call still in line at its deadline never starts.
  * Threads: at most {@value #THREADS} per engine, made when calls come and ended after a minute idle; with all of them
  * held by calls that overran, calls wait in line (at most {@value #LINE}, beyond that refused at once) and get 503 at
- * their deadline. A purge, a walk over the store in the background, gets at least {@link #PURGE_AT_LEAST}. The
- * in-memory store is never wrapped: it does not wait on anything but its own per-user locks.
+ * their deadline. A walk over a region in the background (the purge) gets at least {@link #PURGE_AT_LEAST}. It wraps
+ * the {@link KeyValueStore} under the sealed cells; the in-memory cells are never wrapped: they do not wait on anything
+ * but their own per-user locks.
  */
-final class BoundedStore implements ApprovalStore {
+final class BoundedStore implements KeyValueStore {
     static final int THREADS = 32;
     static final int LINE = 10_000;
     static final Duration PURGE_AT_LEAST = Duration.ofMinutes(1);
 
-    private final ApprovalStore store;
+    private final KeyValueStore store;
     private final Duration timeout;
     private final ThreadPoolExecutor threads;
 
-    private BoundedStore(ApprovalStore store, Duration timeout) {
+    private BoundedStore(KeyValueStore store, Duration timeout) {
         this.store = store;
         this.timeout = timeout;
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -52,16 +55,16 @@ final class BoundedStore implements ApprovalStore {
         threads.allowCoreThreadTimeOut(true);
     }
 
-    /** {@code store} with a deadline on every call; the in-memory store as it is. */
-    static ApprovalStore around(ApprovalStore store, Duration timeout) {
-        if (store instanceof InMemoryApprovalStore || store instanceof BoundedStore) {
+    /** {@code store} with a deadline on every call (once: a bounded store as it is). */
+    static KeyValueStore around(KeyValueStore store, Duration timeout) {
+        if (store instanceof BoundedStore) {
             return store;
         }
         return new BoundedStore(store, timeout);
     }
 
     /** Stops the store threads of {@code store} if it is bounded (the engine is closing); the store itself stays open. */
-    static void stopThreads(ApprovalStore store) {
+    static void stopThreads(KeyValueStore store) {
         if (store instanceof BoundedStore b) {
             Daemons.stop(b.threads);
         }
@@ -110,110 +113,35 @@ final class BoundedStore implements ApprovalStore {
     }
 
     @Override
-    public Optional<Grant> grant(GrantKey key) {
-        return call("grant", () -> store.grant(key));
+    public String get(Region region, String key) {
+        return call("get " + region.id(), () -> store.get(region, key));
     }
 
     @Override
-    public boolean useGrant(GrantKey key, Instant now) {
-        return call("useGrant", () -> store.useGrant(key, now));
+    public Map<String, String> getAll(Region region, Set<String> keys) {
+        return call("getAll " + region.id(), () -> store.getAll(region, keys));
     }
 
     @Override
-    public void putGrant(GrantKey key, Grant grant) {
-        run("putGrant", () -> store.putGrant(key, grant));
+    public boolean putIfAbsent(Region region, String key, String value, Duration ttl) {
+        return call("putIfAbsent " + region.id(), () -> store.putIfAbsent(region, key, value, ttl));
     }
 
     @Override
-    public void removeGrant(GrantKey key) {
-        run("removeGrant", () -> store.removeGrant(key));
+    public boolean replace(Region region, String key, String expected, String value, Duration ttl) {
+        return call("replace " + region.id(), () -> store.replace(region, key, expected, value, ttl));
     }
 
     @Override
-    public Optional<PendingApproval> pending(GrantKey key) {
-        return call("pending", () -> store.pending(key));
+    public boolean remove(Region region, String key, String expected) {
+        return call("remove " + region.id(), () -> store.remove(region, key, expected));
     }
 
+    /** A walk in the background: at least {@link #PURGE_AT_LEAST}. */
     @Override
-    public Optional<PendingApproval> pendingByTicket(String ticket) {
-        return call("pendingByTicket", () -> store.pendingByTicket(ticket));
-    }
-
-    @Override
-    public void putPending(PendingApproval pending) {
-        run("putPending", () -> store.putPending(pending));
-    }
-
-    @Override
-    public boolean replacePending(PendingApproval expected, PendingApproval replacement) {
-        return call("replacePending", () -> store.replacePending(expected, replacement));
-    }
-
-    @Override
-    public void removePending(PendingApproval pending) {
-        run("removePending", () -> store.removePending(pending));
-    }
-
-    @Override
-    public int revokeUser(String user) {
-        return call("revokeUser", () -> store.revokeUser(user));
-    }
-
-    @Override
-    public Set<String> usersWithGrants(Instant now) {
-        return call("usersWithGrants", () -> store.usersWithGrants(now));
-    }
-
-    @Override
-    public Duration takeRequestToken(String user, int capacity, Duration window, Instant now) {
-        return call("takeRequestToken", () -> store.takeRequestToken(user, capacity, window, now));
-    }
-
-    @Override
-    public void returnRequestToken(String user, int capacity, Duration window, Instant now) {
-        run("returnRequestToken", () -> store.returnRequestToken(user, capacity, window, now));
-    }
-
-    @Override
-    public boolean claimRequest(GrantKey key, String claimant, Instant now, Instant until) {
-        return call("claimRequest", () -> store.claimRequest(key, claimant, now, until));
-    }
-
-    @Override
-    public void releaseRequest(GrantKey key, String claimant) {
-        run("releaseRequest", () -> store.releaseRequest(key, claimant));
-    }
-
-    @Override
-    public void putLockState(String user, LockState state) {
-        run("putLockState", () -> store.putLockState(user, state));
-    }
-
-    @Override
-    public Optional<LockState> lockState(String user, Instant now) {
-        return call("lockState", () -> store.lockState(user, now));
-    }
-
-    @Override
-    public long grantCount() {
-        return call("grantCount", store::grantCount);
-    }
-
-    @Override
-    public long pendingCount() {
-        return call("pendingCount", store::pendingCount);
-    }
-
-    /** A counter of the store's own, read without a call to the backend. */
-    @Override
-    public long rejectedEntries() {
-        return store.rejectedEntries();
-    }
-
-    @Override
-    public void purge(Instant now) {
-        call("purge", timeout.compareTo(PURGE_AT_LEAST) > 0 ? timeout : PURGE_AT_LEAST, () -> {
-            store.purge(now);
+    public void forEach(Region region, BiConsumer<String, String> each) {
+        call("forEach " + region.id(), timeout.compareTo(PURGE_AT_LEAST) > 0 ? timeout : PURGE_AT_LEAST, () -> {
+            store.forEach(region, each);
             return null;
         });
     }

@@ -34,10 +34,10 @@ public final class CheckResult {
     }
 
     private final Outcome outcome;
-    private final PendingApproval approval;
+    private final StoredApproval approval;
     private final Answer answer;
 
-    private CheckResult(Outcome outcome, PendingApproval approval, Answer answer) {
+    private CheckResult(Outcome outcome, StoredApproval approval, Answer answer) {
         this.outcome = outcome;
         this.approval = approval;
         this.answer = answer;
@@ -46,7 +46,7 @@ public final class CheckResult {
     /** A request a live grant let through: nothing to answer, no approval to show. */
     static final CheckResult PASSED = new CheckResult(Outcome.PASSED, null, null);
 
-    static CheckResult of(Outcome outcome, PendingApproval approval, Answer answer) {
+    static CheckResult of(Outcome outcome, StoredApproval approval, Answer answer) {
         return new CheckResult(outcome, approval, answer);
     }
 
@@ -66,7 +66,7 @@ public final class CheckResult {
 
     /** The pending or rejected approval. */
     public Optional<PendingApproval> approval() {
-        return Optional.ofNullable(approval);
+        return Optional.ofNullable(approval).map(StoredApproval::view);
     }
 
     /** The HTTP answer (redirect, problem+json, page) for checks of an HTTP request that did not pass. */

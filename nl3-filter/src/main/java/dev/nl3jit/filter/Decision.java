@@ -8,10 +8,10 @@ sealed interface Decision {
     record Pass(boolean degraded) implements Decision {
     }
 
-    record Pending(PendingApproval approval) implements Decision {
+    record Pending(StoredApproval approval) implements Decision {
     }
 
-    record Rejected(PendingApproval approval) implements Decision {
+    record Rejected(StoredApproval approval) implements Decision {
     }
 
     /** The account is locked (or not enrolled where that is denied); the page stays vague. */

@@ -24,7 +24,7 @@ final class Engine implements AutoCloseable {
     private final LockWatch locks;
     private final Purger purger;
     private final ReasonDrafts drafts;
-    private final ApprovalStore store;
+    private final Ledger store;
     private final Clock clock;
     private final Events events;
     private final int maxKeptBody;
@@ -40,16 +40,16 @@ final class Engine implements AutoCloseable {
     /** Refuses unsafe requests that browsers mark as sent from elsewhere. */
     private final Origins origins;
 
-    Engine(String name, Nl3Settings settings, Clock clock, ApprovalStore store, UsernameMapper usernames,
+    Engine(String name, Nl3Settings settings, Clock clock, Ledger store, UsernameMapper usernames,
             Consumer<ApprovalEvent> listener) {
         this(name, "-", settings, clock, store, usernames, listener);
     }
 
     /** @param application where the engine serves (its context path), for the JMX name */
-    Engine(String name, String application, Nl3Settings settings, Clock clock, ApprovalStore store, UsernameMapper usernames,
+    Engine(String name, String application, Nl3Settings settings, Clock clock, Ledger store, UsernameMapper usernames,
             Consumer<ApprovalEvent> listener) {
         this.tag = Tickets.tag(name);
-        store = BoundedStore.around(store, settings.storeTimeout()); // a shared store's calls within nl3.store-timeout
+        store = store.bounded(settings.storeTimeout()); // a shared store's calls within nl3.store-timeout
         this.usernames = usernames;
         this.minter = new TokenMinter(settings, clock);
         this.http = Nl3Client.newHttp(settings);
@@ -107,12 +107,12 @@ final class Engine implements AutoCloseable {
     }
 
     /** This engine's approval with {@code ticket}, if it belongs to {@code principal}. */
-    Optional<PendingApproval> ticket(String ticket, Principal principal) {
+    Optional<StoredApproval> ticket(String ticket, Principal principal) {
         return tracker.byTicket(ticket, username(principal));
     }
 
     /** As {@link #ticket(String, Principal)}, for a known username. */
-    Optional<PendingApproval> ticket(String ticket, String user) {
+    Optional<StoredApproval> ticket(String ticket, String user) {
         return tracker.byTicket(ticket, user);
     }
 
@@ -196,7 +196,7 @@ final class Engine implements AutoCloseable {
         return CheckResult.of(outcome(d), approvalOf(d), null);
     }
 
-    ApprovalStore store() {
+    Ledger store() {
         return store;
     }
 
@@ -223,7 +223,7 @@ final class Engine implements AutoCloseable {
         purger.close();
         http.close();
         metrics.close();
-        BoundedStore.stopThreads(store);
+        store.stopThreads();
     }
 
     RequestFacts facts(HttpServletRequest req, Protection protection, String user, Map<String, String> known) {
@@ -275,7 +275,7 @@ final class Engine implements AutoCloseable {
         return CheckResult.Outcome.UNAVAILABLE;
     }
 
-    private static PendingApproval approvalOf(Decision d) {
+    private static StoredApproval approvalOf(Decision d) {
         if (d instanceof Decision.Pending p) {
             return p.approval();
         }

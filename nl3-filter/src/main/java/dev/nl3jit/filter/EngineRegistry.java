@@ -15,7 +15,7 @@ final class EngineRegistry {
 
     private final Map<String, Engine> byTag = new ConcurrentHashMap<>();
     /** The stores the application's filters opened by their settings, by {@link Stores#spec}; closed with the last engine. */
-    private final Map<String, ApprovalStore> shared = new java.util.HashMap<>();
+    private final Map<String, Ledger> shared = new java.util.HashMap<>();
 
     static EngineRegistry of(ServletContext context) {
         synchronized (context) {
@@ -34,9 +34,9 @@ final class EngineRegistry {
      *
      * @throws InvalidSettingsException the store the settings name cannot be opened
      */
-    synchronized ApprovalStore sharedStore(Nl3Settings settings, Clock clock) {
+    synchronized Ledger sharedStore(Nl3Settings settings, Clock clock) {
         String spec = Stores.spec(settings);
-        ApprovalStore s = shared.get(spec);
+        Ledger s = shared.get(spec);
         if (s == null) {
             s = Stores.open(settings, clock, Stores.loader());
             shared.put(spec, s);
@@ -58,7 +58,7 @@ final class EngineRegistry {
         byTag.remove(engine.tag(), engine);
         synchronized (this) {
             if (byTag.isEmpty()) {
-                shared.values().forEach(ApprovalStore::close);
+                shared.values().forEach(Ledger::close);
                 shared.clear();
             }
         }

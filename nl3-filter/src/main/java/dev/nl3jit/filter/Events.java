@@ -35,11 +35,11 @@ final class Events {
         emit(kind, key, detail, null, null);
     }
 
-    void emit(ApprovalEvent.Kind kind, PendingApproval p, String detail) {
+    void emit(ApprovalEvent.Kind kind, StoredApproval p, String detail) {
         emit(kind, p.key(), detail, p, null);
     }
 
-    void emit(ApprovalEvent.Kind kind, GrantKey key, String detail, PendingApproval p, Grant grant) {
+    void emit(ApprovalEvent.Kind kind, GrantKey key, String detail, StoredApproval p, Grant grant) {
         ApprovalEvent event = new ApprovalEvent(kind, key, detail, clock.instant(), p, grant);
         if (metrics != null) {
             metrics.event(event, p);

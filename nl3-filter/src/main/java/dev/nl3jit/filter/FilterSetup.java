@@ -1,5 +1,7 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.ApprovalStoreException;
+import dev.nl3jit.filter.spi.KeyValueStore;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -35,7 +37,8 @@ final class FilterSetup {
     }
 
     /** The filter's engine, named after the filter, serving its pending pages in the filter's application. */
-    static Nl3Approvals engine(FilterConfig config, Nl3Settings settings, ApprovalStore store, UsernameMapper usernames,
+    static Nl3Approvals engine(FilterConfig config, Nl3Settings settings, KeyValueStore store, Ledger ledger,
+            UsernameMapper usernames,
             Clock clock, Consumer<ApprovalEvent> listener) throws ServletException {
         ServletContext ctx = config.getServletContext();
         checkPendingPathIsMapped(config, settings.pendingPath());
@@ -45,7 +48,7 @@ final class FilterSetup {
             approvals = Nl3Approvals.builder(settings).name("filter:" + config.getFilterName())
                     .application(ctx.getContextPath()).clock(clock)
                     .usernames(usernames).listener(listener)
-                    .store(store != null ? store : registry.sharedStore(settings, clock)).build();
+                    .store(store).ledger(ledger != null ? ledger : store != null ? null : registry.sharedStore(settings, clock)).build();
         } catch (InvalidSettingsException | ApprovalStoreException e) {
             throw failed("NL3 approval filter '" + config.getFilterName() + "' cannot open its store (nl3.store="
                     + settings.store() + "): " + e.getMessage(), e);

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A live approval as the {@link ApprovalStore} keeps it: until when it lasts and how many uses are left.
+ * A live approval as the store keeps it: until when it lasts and how many uses are left.
  *
  * @param until    the moment it ends (counted from the approval)
  * @param usesLeft how many requests it still lets through, or {@link #UNLIMITED}

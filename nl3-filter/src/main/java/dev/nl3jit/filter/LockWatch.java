@@ -1,5 +1,6 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.ApprovalStoreException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * {@code nl3.lock-recheck} (the interval) plus a second.
  *
  * <p>How that is kept. Every answer of NL3 about a user's lock is stored with the moment it was asked
- * ({@link ApprovalStore.LockState#checkedAt()}), whoever asked: this background re-check, the check before a grant is
+ * ({@link LockState#checkedAt()}), whoever asked: this background re-check, the check before a grant is
  * recorded ({@link #mayGrant}), the check before a new approval request, on any engine or node of the store. An answer
  * is relied on only until one interval after it was asked (this engine's interval, however long the asker's was), so
  * the request path never skips a lock check on an answer older than the interval. One background thread per engine
@@ -41,7 +42,7 @@ final class LockWatch implements AutoCloseable {
     /** Failed checks in a row after which a look stops: NL3 is failing, the others are asked at the next look. */
     static final int FAILURES_PER_LOOK = 3;
 
-    private final ApprovalStore store;
+    private final Ledger store;
     private final Nl3Client client;
     private final Clock clock;
     private final Duration every;
@@ -62,7 +63,7 @@ final class LockWatch implements AutoCloseable {
     /** Set by {@link #close()}: a look it interrupts is not a failure to report. */
     private volatile boolean closing;
 
-    LockWatch(ApprovalStore store, Nl3Client client, Clock clock, Nl3Settings settings, Events events) {
+    LockWatch(Ledger store, Nl3Client client, Clock clock, Nl3Settings settings, Events events) {
         this.store = store;
         this.client = client;
         this.clock = clock;
@@ -135,7 +136,7 @@ final class LockWatch implements AutoCloseable {
                 if (seen != null && seen.isAfter(nextLook)) {
                     continue;
                 }
-                ApprovalStore.LockState known = fresh(user);
+                LockState known = fresh(user);
                 if (known != null && known.locked()) {
                     // Another engine or node learned of the lock: its grants end now, not at the next answer.
                     unlockedUntil.remove(user);
@@ -209,11 +210,11 @@ final class LockWatch implements AutoCloseable {
      * own intervals from {@code asked} (when the call was sent: NL3 answered about a moment no earlier).
      */
     void learn(String user, boolean locked, Instant asked) {
-        store.putLockState(user, new ApprovalStore.LockState(locked, asked.plus(every), asked));
+        store.putLockState(user, new LockState(locked, asked.plus(every), asked));
     }
 
     /** Until when this engine relies on {@code s}: at most one of its intervals after NL3 was asked. */
-    private Instant trustedUntil(ApprovalStore.LockState s) {
+    private Instant trustedUntil(LockState s) {
         if (s.checkedAt() == null) {
             return s.until();
         }
@@ -223,20 +224,20 @@ final class LockWatch implements AutoCloseable {
 
     /** NL3 said within the last interval that {@code user} is locked. */
     boolean knownLocked(String user) {
-        ApprovalStore.LockState l = fresh(user);
+        LockState l = fresh(user);
         return l != null && l.locked();
     }
 
     /** NL3 said within the last interval that {@code user} is not locked. */
     boolean knownUnlocked(String user) {
-        ApprovalStore.LockState l = fresh(user);
+        LockState l = fresh(user);
         return l != null && !l.locked();
     }
 
     /** What NL3 said about {@code user}, if this engine still relies on it. */
-    private ApprovalStore.LockState fresh(String user) {
+    private LockState fresh(String user) {
         Instant now = clock.instant();
-        ApprovalStore.LockState s = store.lockState(user, now).orElse(null);
+        LockState s = store.lockState(user, now).orElse(null);
         return s != null && trustedUntil(s).isAfter(now) ? s : null;
     }
 

@@ -14,7 +14,7 @@ import javax.management.ObjectName;
 /** The counters behind {@link ApprovalsMXBean}, and its registration on the platform MBean server. */
 final class Metrics implements ApprovalsMXBean, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Metrics.class.getName());
-    private final ApprovalStore store;
+    private final Ledger store;
     private final Clock clock;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
@@ -29,7 +29,7 @@ final class Metrics implements ApprovalsMXBean, AutoCloseable {
     private volatile String lastFailure = "";
     private ObjectName registered;
 
-    Metrics(ApprovalStore store, Clock clock) {
+    Metrics(Ledger store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
@@ -66,7 +66,7 @@ final class Metrics implements ApprovalsMXBean, AutoCloseable {
         lastFailure = clock.instant() + " " + call + ": " + f.reason() + (f.status() == 0 ? "" : " HTTP " + f.status());
     }
 
-    void event(ApprovalEvent e, PendingApproval p) {
+    void event(ApprovalEvent e, StoredApproval p) {
         switch (e.kind()) {
             case REQUESTED -> requested.incrementAndGet();
             case APPROVED -> {

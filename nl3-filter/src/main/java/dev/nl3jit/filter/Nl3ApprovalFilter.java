@@ -1,5 +1,6 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.KeyValueStore;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
@@ -107,7 +108,9 @@ public class Nl3ApprovalFilter extends HttpFilter {
     private static final System.Logger LOG = System.getLogger(Nl3ApprovalFilter.class.getName());
 
     private final transient Nl3Settings given;
-    private final transient ApprovalStore givenStore;
+    private final transient KeyValueStore givenStore;
+    /** A ledger given as it is (tests, tools), or {@code null}. */
+    private final transient Ledger givenLedger;
     private final transient UsernameMapper usernames;
     private final transient Clock clock;
     private final transient Consumer<ApprovalEvent> listener;
@@ -132,18 +135,31 @@ public class Nl3ApprovalFilter extends HttpFilter {
      * With a store of your own (session, distributed cache) and a username mapping.
      *
      * @param settings  the settings, or {@code null} to read them at {@code init}
-     * @param store     where grants and pending approvals live, or {@code null} for the application's in-memory store
+     * @param store     the shared backend where grants and pending approvals live (sealed by the library), or {@code null}
+     *                  for the store {@code nl3.store} names (default: the application's in-memory one)
      * @param usernames how a principal becomes the NL3 username
      */
-    public Nl3ApprovalFilter(Nl3Settings settings, ApprovalStore store, UsernameMapper usernames) {
+    public Nl3ApprovalFilter(Nl3Settings settings, KeyValueStore store, UsernameMapper usernames) {
         this(settings, store, usernames, Clock.systemUTC(), event -> {
         });
     }
 
-    Nl3ApprovalFilter(Nl3Settings settings, ApprovalStore store, UsernameMapper usernames, Clock clock,
+    Nl3ApprovalFilter(Nl3Settings settings, KeyValueStore store, UsernameMapper usernames, Clock clock,
             Consumer<ApprovalEvent> listener) {
+        this(settings, store, null, usernames, clock, listener);
+    }
+
+    /** With a ledger as it is (in memory, for tests and tools). */
+    static Nl3ApprovalFilter withLedger(Nl3Settings settings, Ledger ledger, UsernameMapper usernames, Clock clock,
+            Consumer<ApprovalEvent> listener) {
+        return new Nl3ApprovalFilter(settings, null, ledger, usernames, clock, listener);
+    }
+
+    private Nl3ApprovalFilter(Nl3Settings settings, KeyValueStore store, Ledger ledger, UsernameMapper usernames,
+            Clock clock, Consumer<ApprovalEvent> listener) {
         this.given = settings;
         this.givenStore = store;
+        this.givenLedger = ledger;
         this.usernames = usernames == null ? UsernameMapper.PRINCIPAL_NAME : usernames;
         this.clock = clock;
         this.listener = listener;
@@ -159,7 +175,7 @@ public class Nl3ApprovalFilter extends HttpFilter {
         }
         protection = Protection.of(settings);
         methods = settings.methods();
-        approvals = FilterSetup.engine(config, settings, givenStore, usernames, clock, listener);
+        approvals = FilterSetup.engine(config, settings, givenStore, givenLedger, usernames, clock, listener);
         guard = new RequestGuard(approvals.engine(), settings.apiPaths());
         pending = new PendingEndpoint(settings.pendingPath(), EngineRegistry.of(config.getServletContext()));
         LOG.log(Level.INFO, "NL3 approval filter ''{0}'' protects approval key {1} ({2}) via {3}", config.getFilterName(),

@@ -1,5 +1,6 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.KeyValueStore;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -21,12 +22,14 @@ public final class Nl3Approvals implements AutoCloseable {
     private final Engine engine;
     private final Set<EngineRegistry> servedIn = new CopyOnWriteArraySet<>();
     /** The store this engine opened itself from {@code nl3.store}, closed with it; {@code null} when one was given. */
-    private final ApprovalStore ownStore;
+    private final Ledger ownStore;
 
     private Nl3Approvals(Builder b) {
         this.settings = b.settings;
-        this.ownStore = b.store != null ? null : Stores.open(settings, b.clock, Stores.loader());
-        ApprovalStore store = b.store != null ? b.store : ownStore;
+        Ledger given = b.ledger != null ? b.ledger
+                : b.store != null ? Ledger.over(b.store, settings.storeSealKey(), settings.maxEntriesPerUser(), b.clock) : null;
+        this.ownStore = given != null ? null : Stores.open(settings, b.clock, Stores.loader());
+        Ledger store = given != null ? given : ownStore;
         this.engine = new Engine(b.name, b.application, settings, b.clock, store, b.usernames, b.listener);
     }
 
@@ -45,7 +48,8 @@ public final class Nl3Approvals implements AutoCloseable {
         private String name = "application";
         private String application = "-";
         private Clock clock = Clock.systemUTC();
-        private ApprovalStore store;
+        private KeyValueStore store;
+        private Ledger ledger;
         private UsernameMapper usernames = UsernameMapper.PRINCIPAL_NAME;
         private Consumer<ApprovalEvent> listener = event -> {
         };
@@ -74,9 +78,18 @@ public final class Nl3Approvals implements AutoCloseable {
             return this;
         }
 
-        /** Where grants and pending approvals live; {@code null}: the store {@code nl3.store} names (default: a new in-memory one). */
-        public Builder store(ApprovalStore value) {
+        /**
+         * The shared backend where grants and pending approvals live, sealed with {@link Nl3Settings#storeSealKey()};
+         * its owner closes it. {@code null}: the store {@code nl3.store} names (default: a new in-memory one).
+         */
+        public Builder store(KeyValueStore value) {
             this.store = value;
+            return this;
+        }
+
+        /** The application's shared ledger (the filter's, opened once per application and {@code nl3.store*} settings). */
+        Builder ledger(Ledger value) {
+            this.ledger = value;
             return this;
         }
 
@@ -148,7 +161,7 @@ public final class Nl3Approvals implements AutoCloseable {
             } catch (Nl3Failure f) {
                 return p;
             }
-        });
+        }).map(StoredApproval::view);
     }
 
     /** Waits up to {@code wait} for a decision on the approval with this ticket. */
@@ -159,12 +172,12 @@ public final class Nl3Approvals implements AutoCloseable {
             } catch (Nl3Failure f) {
                 return p;
             }
-        });
+        }).map(StoredApproval::view);
     }
 
     /** Cancels the approval with this ticket, here and at NL3. */
     public Optional<PendingApproval> cancel(String ticket, String user) {
-        return engine.ticket(ticket, user).map(engine.tracker()::cancel);
+        return engine.ticket(ticket, user).map(engine.tracker()::cancel).map(StoredApproval::view);
     }
 
     /**

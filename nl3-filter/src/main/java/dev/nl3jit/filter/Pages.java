@@ -16,7 +16,7 @@ final class Pages {
     record Links(String page, String status, String cancel, String retry, String proceed, String home, String send) {
     }
 
-    static String pending(PendingApproval p, Links links, Instant now, String nonce) {
+    static String pending(StoredApproval p, Links links, Instant now, String nonce) {
         boolean sign = p.approvalType() == ApprovalType.SIGN_AND_APPROVE;
         boolean replay = replayable(p.method());
         String who = p.approvers().isEmpty() ? "the approvers for this action"
@@ -59,7 +59,7 @@ final class Pages {
     }
 
     /** What the approver saw, as a definition list, or nothing. */
-    private static String values(PendingApproval p) {
+    private static String values(StoredApproval p) {
         if (p.values().isEmpty()) {
             return "";
         }
@@ -73,7 +73,7 @@ final class Pages {
      * An approved request that was kept: one click sends exactly it, once. The form carries a one-time token bound to
      * this ticket, this user and this session; nothing else in it is used.
      */
-    static String approvedWithSendNow(PendingApproval p, Links links, String token, String nonce) {
+    static String approvedWithSendNow(StoredApproval p, Links links, String token, String nonce) {
         StringBuilder b = new StringBuilder("<h1 id=\"title\">Approved</h1>")
                 .append("<div class=\"status ok\" role=\"status\">Approved")
                 .append(p.decidedBy() == null ? "" : " by " + Html.escape(p.decidedBy()))
@@ -126,7 +126,7 @@ final class Pages {
                 + "<div class=\"actions\"><a class=\"button\" href=\"" + Html.escape(home) + "\">Home</a></div>", nonce, null);
     }
 
-    static String rejected(PendingApproval p, Links links, String nonce) {
+    static String rejected(StoredApproval p, Links links, String nonce) {
         StringBuilder b = new StringBuilder("<h1 id=\"title\">Request rejected</h1>")
                 .append("<div class=\"status bad\" role=\"alert\">The approver rejected this request.</div>");
         if (p.comment() != null && !p.comment().isBlank()) {
@@ -139,7 +139,7 @@ final class Pages {
         return Html.page("Request rejected", b.toString(), nonce, null);
     }
 
-    static String ended(PendingApproval p, Links links, String nonce) {
+    static String ended(StoredApproval p, Links links, String nonce) {
         String what = p.status() == ApprovalStatus.CANCELLED ? "cancelled" : "expired";
         String b = "<h1 id=\"title\">Request " + what + "</h1><div class=\"status bad\" role=\"status\">The approval request "
                 + (p.status() == ApprovalStatus.CANCELLED ? "was cancelled." : "expired before anyone decided.") + "</div>"

@@ -1,400 +1,138 @@
 package dev.nl3jit.filter;
 
-import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
- * A pending approval as the application remembers it. Immutable: a change is a new value put back into the
- * {@link ApprovalStore}. The original request (and, for Send now, its body) stays on the server; the browser only
- * ever holds the random {@link #ticket()}. Instances are made by the library only.
+ * A pending approval as the user, the application's listeners and the pages see it: what was asked, of whom, and what
+ * is known of its decision. A snapshot: a later status is another instance. It carries no persistence identity (how
+ * the library stores it and compares it when changing it is its own) and no secret (the kept request, the Send now
+ * token and the session stay inside the library). Instances are made by the library only.
  */
-public final class PendingApproval implements Serializable {
-    private static final long serialVersionUID = 3L;
+public final class PendingApproval {
+    private final StoredApproval p;
 
-    private final String ticket;
-    private final GrantKey key;
-    private final String requestId;
-    private final ApprovalType approvalType;
-    private final List<String> approvers;
-    private final Instant createdAt;
-    private final Instant expiresAt;
-    private final String method;
-    private final String target;
-    private final ApprovalStatus status;
-    private final String comment;
-    private final Instant decidedAt;
-    private final String decidedBy;
-    private final String signer;
-    private final Instant signedAt;
-    private final Map<String, String> values;
-    private final Instant checkedAt;
-    private final Duration grantFor;
-    private final int uses;
-    private final KeptRequest kept;
-    private final String sendToken;
-    private final String session;
-    private final String failing;
-
-    /** The mutable copy a change is made on. */
-    static final class Draft {
-        String ticket;
-        GrantKey key;
-        String requestId;
-        ApprovalType approvalType;
-        List<String> approvers;
-        Instant createdAt;
-        Instant expiresAt;
-        String method;
-        String target;
-        ApprovalStatus status;
-        String comment;
-        Instant decidedAt;
-        String decidedBy;
-        String signer;
-        Instant signedAt;
-        Map<String, String> values;
-        Instant checkedAt;
-        Duration grantFor;
-        int uses;
-        KeptRequest kept;
-        String sendToken;
-        String session;
-        String failing;
-
-        Draft() {
-            approvers = List.of();
-            values = Map.of();
-            status = ApprovalStatus.PENDING;
-            uses = Protection.USES_AUTO;
-        }
-
-        private Draft(PendingApproval p) {
-            ticket = p.ticket;
-            key = p.key;
-            requestId = p.requestId;
-            approvalType = p.approvalType;
-            approvers = p.approvers;
-            createdAt = p.createdAt;
-            expiresAt = p.expiresAt;
-            method = p.method;
-            target = p.target;
-            status = p.status;
-            comment = p.comment;
-            decidedAt = p.decidedAt;
-            decidedBy = p.decidedBy;
-            signer = p.signer;
-            signedAt = p.signedAt;
-            values = p.values;
-            checkedAt = p.checkedAt;
-            grantFor = p.grantFor;
-            uses = p.uses;
-            kept = p.kept;
-            sendToken = p.sendToken;
-            session = p.session;
-            failing = p.failing;
-        }
+    PendingApproval(StoredApproval p) {
+        this.p = p;
     }
 
-    private PendingApproval(Draft d) {
-        this.ticket = Objects.requireNonNull(d.ticket, "ticket");
-        this.key = Objects.requireNonNull(d.key, "key");
-        this.requestId = Objects.requireNonNull(d.requestId, "requestId");
-        this.approvalType = Objects.requireNonNull(d.approvalType, "approvalType");
-        this.approvers = List.copyOf(d.approvers);
-        this.createdAt = Objects.requireNonNull(d.createdAt, "createdAt");
-        this.expiresAt = Objects.requireNonNull(d.expiresAt, "expiresAt");
-        this.method = d.method;
-        this.target = d.target;
-        this.status = Objects.requireNonNull(d.status, "status");
-        this.comment = d.comment;
-        this.decidedAt = d.decidedAt;
-        this.decidedBy = d.decidedBy;
-        this.signer = d.signer;
-        this.signedAt = d.signedAt;
-        this.values = Map.copyOf(d.values);
-        this.checkedAt = d.checkedAt;
-        this.grantFor = Objects.requireNonNull(d.grantFor, "grantFor");
-        this.uses = d.uses;
-        this.kept = d.kept;
-        this.sendToken = d.sendToken;
-        this.session = d.session;
-        this.failing = d.failing;
+    /** The stored value this view shows. */
+    StoredApproval stored() {
+        return p;
     }
-
-    static PendingApproval create(Consumer<Draft> fill) {
-        Draft d = new Draft();
-        fill.accept(d);
-        return new PendingApproval(d);
-    }
-
-    /** A copy with {@code change} applied. */
-    PendingApproval with(Consumer<Draft> change) {
-        Draft d = new Draft(this);
-        change.accept(d);
-        return new PendingApproval(d);
-    }
-
-    PendingApproval checked(Instant at) {
-        return with(d -> d.checkedAt = at);
-    }
-
-    /**
-     * Until when a store keeps it: an approved one as long as its grant may last, else until the wait ends and
-     * {@link #SHOWN_AFTER_WAIT} more, so that the page that saw it expire can still say so when it reloads. Stores
-     * drop it afterwards.
-     */
-    public Instant keepUntil() {
-        if (status == ApprovalStatus.APPROVED && decidedAt != null) {
-            Instant grantEnd = decidedAt.plus(grantFor);
-            return grantEnd.isAfter(expiresAt) ? grantEnd : expiresAt;
-        }
-        return expiresAt.plus(SHOWN_AFTER_WAIT);
-    }
-
-    /** How long a request that was not approved is kept after its wait ended ({@link #keepUntil}). */
-    static final Duration SHOWN_AFTER_WAIT = Duration.ofMinutes(1);
 
     /** Random, unguessable handle used by the pending page and status endpoint; starts with its engine's tag. */
     public String ticket() {
-        return ticket;
+        return p.ticket();
     }
 
     /** Whose approval, for what (the grant it leads to has this key). */
     public GrantKey key() {
-        return key;
+        return p.key();
     }
 
     /** NL3's id of the approval request. */
     public String requestId() {
-        return requestId;
+        return p.requestId();
     }
 
     /** Approve or Sign and Approve. */
     public ApprovalType approvalType() {
-        return approvalType;
+        return p.approvalType();
     }
 
     /** Who was asked (empty: the template's defaults). */
     public List<String> approvers() {
-        return approvers;
+        return p.approvers();
     }
 
     /** When it was requested. */
     public Instant createdAt() {
-        return createdAt;
+        return p.createdAt();
     }
 
     /** When the application stops waiting for a decision. */
     public Instant expiresAt() {
-        return expiresAt;
+        return p.expiresAt();
     }
 
     /** The HTTP method of the request that asked. */
     public String method() {
-        return method;
+        return p.method();
     }
 
     /** Its path and query inside this application. */
     public String target() {
-        return target;
+        return p.target();
     }
 
     /** The last known status. */
     public ApprovalStatus status() {
-        return status;
+        return p.status();
     }
 
     /** The approver's comment, when decided, or {@code null}. */
     public String comment() {
-        return comment;
+        return p.comment();
     }
 
     /** When it was decided, or {@code null}. */
     public Instant decidedAt() {
-        return decidedAt;
+        return p.decidedAt();
     }
 
     /** Who decided, as NL3 reports it, or {@code null}. */
     public String decidedBy() {
-        return decidedBy;
+        return p.decidedBy();
     }
 
     /** The signature typed for a Sign and Approve decision, as NL3 returns it, or {@code null}. */
     public String signer() {
-        return signer;
+        return p.signer();
     }
 
     /** When it was signed, or {@code null}. */
     public Instant signedAt() {
-        return signedAt;
+        return p.signedAt();
     }
 
     /** The values the approver saw (the protection's parameters), display form. */
     public Map<String, String> values() {
-        return values;
+        return p.values();
     }
 
     /** When NL3 was last asked for its status, or {@code null}. */
     public Instant checkedAt() {
-        return checkedAt;
+        return p.checkedAt();
     }
 
     /** How long the grant lasts once approved, counted from the approval. */
     public Duration grantFor() {
-        return grantFor;
+        return p.grantFor();
     }
 
     /** The protection's uses: {@link Protection#USES_AUTO}, {@link Protection#USES_UNLIMITED} or a count. */
     public int uses() {
-        return uses;
-    }
-
-    /** The request kept for Send now, or {@code null}. */
-    KeptRequest kept() {
-        return kept;
-    }
-
-    /** The SHA-256 of the one-time Send now token, or {@code null}. */
-    String sendToken() {
-        return sendToken;
-    }
-
-    /** The SHA-256 of the HTTP session id that asked, or {@code null}. */
-    String session() {
-        return session;
-    }
-
-    /** Why the last status check failed (a {@code Nl3Failure.Reason}), or {@code null} when it succeeded. */
-    String failing() {
-        return failing;
+        return p.uses();
     }
 
     /** Whether the approver signed (Sign and Approve). */
     public boolean signed() {
-        return signer != null;
+        return p.signed();
     }
 
     /**
-     * This approval as one line of JSON, for stores that keep values outside the JVM: a stable, versioned form with
-     * no Java serialisation and no secret (the Send now token and the session are SHA-256 digests). Unknown fields are
-     * ignored when read, so a newer library can add some. The kept request's body (at most {@code nl3.max-kept-body}
-     * bytes) is part of it.
+     * Until when it is kept: an approved one as long as its grant may last, else until the wait ends and a minute more,
+     * so that the page that saw it expire can still say so when it reloads.
      */
-    public String toStoredForm() {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("v", 1);
-        m.put("ticket", ticket);
-        m.put("user", key.user());
-        m.put("approvalKey", key.approvalKey());
-        m.put("scope", key.scope());
-        m.put("requestId", requestId);
-        m.put("approvalType", approvalType.name());
-        m.put("approvers", approvers);
-        m.put("createdAt", createdAt.toString());
-        m.put("expiresAt", expiresAt.toString());
-        putIf(m, "method", method);
-        putIf(m, "target", target);
-        m.put("status", status.name());
-        putIf(m, "comment", comment);
-        putIf(m, "decidedAt", decidedAt);
-        putIf(m, "decidedBy", decidedBy);
-        putIf(m, "signer", signer);
-        putIf(m, "signedAt", signedAt);
-        m.put("values", values);
-        putIf(m, "checkedAt", checkedAt);
-        m.put("grantFor", grantFor.toString());
-        m.put("uses", uses);
-        if (kept != null) {
-            Map<String, Object> k = new java.util.LinkedHashMap<>();
-            k.put("method", kept.method());
-            k.put("target", kept.target());
-            putIf(k, "contentType", kept.contentType());
-            k.put("body", java.util.Base64.getEncoder().encodeToString(kept.body()));
-            m.put("kept", k);
-        }
-        putIf(m, "sendToken", sendToken);
-        putIf(m, "session", session);
-        putIf(m, "failing", failing);
-        return Nl3Json.write(m);
-    }
-
-    private static void putIf(Map<String, Object> m, String name, Object value) {
-        if (value != null) {
-            m.put(name, value.toString());
-        }
-    }
-
-    /**
-     * Reads {@link #toStoredForm()}.
-     *
-     * @throws ApprovalStoreException the text is not a stored approval this library can read
-     */
-    @SuppressWarnings("unchecked")
-    public static PendingApproval fromStoredForm(String text) {
-        try {
-            Map<String, Object> m = org.jose4j.json.JsonUtil.parseJson(text);
-            if (!(m.get("v") instanceof Number v) || v.intValue() != 1) {
-                throw new ApprovalStoreException("stored approval of an unknown version: " + m.get("v"));
-            }
-            return create(d -> {
-                d.ticket = (String) m.get("ticket");
-                d.key = new GrantKey((String) m.get("user"), (String) m.get("approvalKey"), (String) m.get("scope"));
-                d.requestId = (String) m.get("requestId");
-                d.approvalType = ApprovalType.valueOf((String) m.get("approvalType"));
-                d.approvers = List.copyOf((List<String>) m.get("approvers"));
-                d.createdAt = Instant.parse((String) m.get("createdAt"));
-                d.expiresAt = Instant.parse((String) m.get("expiresAt"));
-                d.method = (String) m.get("method");
-                d.target = (String) m.get("target");
-                d.status = ApprovalStatus.valueOf((String) m.get("status"));
-                d.comment = (String) m.get("comment");
-                d.decidedAt = instant(m.get("decidedAt"));
-                d.decidedBy = (String) m.get("decidedBy");
-                d.signer = (String) m.get("signer");
-                d.signedAt = instant(m.get("signedAt"));
-                d.values = Map.copyOf((Map<String, String>) m.get("values"));
-                d.checkedAt = instant(m.get("checkedAt"));
-                d.grantFor = Duration.parse((String) m.get("grantFor"));
-                d.uses = ((Number) m.get("uses")).intValue();
-                if (m.get("kept") instanceof Map<?, ?> k) {
-                    d.kept = new KeptRequest((String) k.get("method"), (String) k.get("target"), (String) k.get("contentType"),
-                            java.util.Base64.getDecoder().decode((String) k.get("body")));
-                }
-                d.sendToken = (String) m.get("sendToken");
-                d.session = (String) m.get("session");
-                d.failing = (String) m.get("failing");
-            });
-        } catch (org.jose4j.lang.JoseException | RuntimeException e) {
-            if (e instanceof ApprovalStoreException a) {
-                throw a;
-            }
-            throw new ApprovalStoreException("unreadable stored approval (" + e + ")", e);
-        }
-    }
-
-    private static Instant instant(Object text) {
-        return text == null ? null : Instant.parse((String) text);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof PendingApproval p && ticket.equals(p.ticket) && status == p.status
-                && Objects.equals(checkedAt, p.checkedAt) && Objects.equals(decidedAt, p.decidedAt)
-                && Objects.equals(kept, p.kept) && Objects.equals(sendToken, p.sendToken);
-    }
-
-    @Override
-    public int hashCode() {
-        return ticket.hashCode();
+    public Instant keepUntil() {
+        return p.keepUntil();
     }
 
     @Override
     public String toString() {
-        return "PendingApproval[" + key.approvalKey() + ", " + status + "]";
+        return "PendingApproval[" + p.key().approvalKey() + ", " + p.status() + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.ApprovalStoreException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -25,7 +26,7 @@ final class PendingEndpoint implements AutoCloseable {
     private final AsyncWait asyncWait = new AsyncWait();
 
     /** A ticket found for its user, and the engine that owns it. */
-    private record Found(Engine engine, PendingApproval approval) {
+    private record Found(Engine engine, StoredApproval approval) {
     }
 
     PendingEndpoint(String pendingPath, EngineRegistry registry) {
@@ -209,7 +210,7 @@ final class PendingEndpoint implements AutoCloseable {
             return Responder.notFound(req, kind);
         }
         Engine engine = found.get().engine();
-        PendingApproval p = found.get().approval();
+        StoredApproval p = found.get().approval();
         try {
             p = engine.tracker().refresh(p);
         } catch (Nl3Failure f) {
@@ -225,13 +226,13 @@ final class PendingEndpoint implements AutoCloseable {
      * A fresh one-time Send now token for an approved, kept request of this session (its digest replaces any earlier
      * one on the ticket, so only the newest page can send), or {@code null}.
      */
-    private static String sendToken(HttpServletRequest req, Engine engine, PendingApproval p) {
+    private static String sendToken(HttpServletRequest req, Engine engine, StoredApproval p) {
         for (int attempt = 0; attempt < 3 && p.status() == ApprovalStatus.APPROVED && p.kept() != null; attempt++) {
             if (p.session() != null && !Sessions.same(p.session(), Sessions.hash(req))) {
                 return null;
             }
             String token = Tickets.next("s");
-            PendingApproval current = p;
+            StoredApproval current = p;
             if (engine.store().replacePending(current, current.with(d -> d.sendToken = Sessions.sha256(token)))) {
                 return token;
             }
@@ -254,7 +255,7 @@ final class PendingEndpoint implements AutoCloseable {
             return Responder.notFound(req, ClientKind.BROWSER);
         }
         Engine engine = found.get().engine();
-        PendingApproval p = found.get().approval();
+        StoredApproval p = found.get().approval();
         String token = req.getParameter("token");
         if (p.status() != ApprovalStatus.APPROVED || p.kept() == null || p.sendToken() == null || token == null
                 || !Sessions.same(p.sendToken(), Sessions.sha256(token))) {
@@ -286,7 +287,7 @@ final class PendingEndpoint implements AutoCloseable {
         }
         Duration wait = waitOf(req.getParameter("wait"));
         Engine engine = found.get().engine();
-        PendingApproval p = found.get().approval();
+        StoredApproval p = found.get().approval();
         if (!wait.isZero() && req.isAsyncSupported()) {
             asyncWait.start(req, engine.tracker(), p, wait, (last, failed) -> engine.responder().status(req, last, failed));
             return null;
@@ -304,7 +305,7 @@ final class PendingEndpoint implements AutoCloseable {
         if (found.isEmpty()) {
             return Responder.redirect(req.getContextPath() + "/");
         }
-        PendingApproval p = found.get().approval();
+        StoredApproval p = found.get().approval();
         if (p.status() != ApprovalStatus.APPROVED) {
             return Responder.redirect(found.get().engine().responder().links(req, p.ticket()).page());
         }
@@ -317,7 +318,7 @@ final class PendingEndpoint implements AutoCloseable {
             return Responder.notFound(req, kind);
         }
         Engine engine = found.get().engine();
-        PendingApproval cancelled = engine.tracker().cancel(found.get().approval());
+        StoredApproval cancelled = engine.tracker().cancel(found.get().approval());
         return kind == ClientKind.API ? engine.responder().status(req, cancelled, false)
                 : Responder.redirect(engine.responder().links(req, cancelled.ticket()).page());
     }
@@ -326,7 +327,7 @@ final class PendingEndpoint implements AutoCloseable {
         if (found.isEmpty()) {
             return Responder.redirect(req.getContextPath() + "/");
         }
-        PendingApproval p = found.get().approval();
+        StoredApproval p = found.get().approval();
         if (p.status() == ApprovalStatus.PENDING) {
             return Responder.redirect(found.get().engine().responder().links(req, p.ticket()).page());
         }

@@ -1,5 +1,6 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.ApprovalStoreException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,14 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * all the tickets watched on it, whichever is longer; a ticket nobody watches, at most once per
  * {@code nl3.poll-interval}. No status call ever exceeds the budget: a due check without budget waits for the next
  * tick. The call itself holds no thread while NL3 answers. What the tracker knows of a ticket lives in the
- * {@link ApprovalStore}; its own maps hold only calls in flight and open long polls.
+ * {@link Ledger}; its own maps hold only calls in flight and open long polls.
  */
 final class PendingTracker {
     private static final System.Logger LOG = System.getLogger(PendingTracker.class.getName());
     /** How often a watched ticket is checked while the budget allows: the fastest poll interval. */
     static final Duration WATCHED = Duration.ofMillis(200);
 
-    private final ApprovalStore store;
+    private final Ledger store;
     private final Nl3Client client;
     private final Clock clock;
     private final Duration pollInterval;
@@ -41,7 +42,7 @@ final class PendingTracker {
     private final FailureLog failures;
     private final StatusBudget budget;
     private final LogOnce forgotten = new LogOnce(LOG, Duration.ofMinutes(1));
-    private final ConcurrentHashMap<String, CompletableFuture<PendingApproval>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<StoredApproval>> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> watchers = new ConcurrentHashMap<>();
 
     /** Asked before a grant is recorded: {@code true} when the user may have it (not locked). */
@@ -52,7 +53,7 @@ final class PendingTracker {
         GrantCheck ALWAYS = user -> true;
     }
 
-    PendingTracker(ApprovalStore store, Nl3Client client, Clock clock, Duration pollInterval, Duration callBudget,
+    PendingTracker(Ledger store, Nl3Client client, Clock clock, Duration pollInterval, Duration callBudget,
             Events events, GrantCheck grantCheck, FailureLog failures, int maxStatusCalls) {
         this.store = store;
         this.client = client;
@@ -71,7 +72,7 @@ final class PendingTracker {
     }
 
     /** The approval with this ticket if it belongs to {@code user}. */
-    Optional<PendingApproval> byTicket(String ticket, String user) {
+    Optional<StoredApproval> byTicket(String ticket, String user) {
         if (Tickets.tagOf(ticket).isEmpty() || user == null) {
             return Optional.empty();
         }
@@ -113,7 +114,7 @@ final class PendingTracker {
      *
      * @throws Nl3Failure NL3 gave no usable answer (the ticket stays pending)
      */
-    PendingApproval refresh(PendingApproval pending) throws Nl3Failure {
+    StoredApproval refresh(StoredApproval pending) throws Nl3Failure {
         try {
             return refreshAsync(pending).get(callBudget.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -136,17 +137,17 @@ final class PendingTracker {
      * As {@link #refresh}, without waiting: completes with the ticket as now known, or fails with an
      * {@link Nl3Failure}. Concurrent refreshes of one ticket share one call.
      */
-    CompletableFuture<PendingApproval> refreshAsync(PendingApproval pending) {
-        PendingApproval current = stored(pending);
+    CompletableFuture<StoredApproval> refreshAsync(StoredApproval pending) {
+        StoredApproval current = stored(pending);
         if (current.status().isFinal() || !needsCheck(current)) {
             return CompletableFuture.completedFuture(current);
         }
-        CompletableFuture<PendingApproval> mine = new CompletableFuture<>();
-        CompletableFuture<PendingApproval> running = inFlight.putIfAbsent(pending.ticket(), mine);
+        CompletableFuture<StoredApproval> mine = new CompletableFuture<>();
+        CompletableFuture<StoredApproval> running = inFlight.putIfAbsent(pending.ticket(), mine);
         if (running != null) {
             return running;
         }
-        CompletableFuture<PendingApproval> check;
+        CompletableFuture<StoredApproval> check;
         try {
             check = check(pending);
         } catch (RuntimeException e) {
@@ -170,13 +171,13 @@ final class PendingTracker {
         return mine;
     }
 
-    private boolean needsCheck(PendingApproval p) {
+    private boolean needsCheck(StoredApproval p) {
         Instant now = clock.instant();
         return !now.isBefore(p.expiresAt()) || p.checkedAt() == null || !now.isBefore(p.checkedAt().plus(interval(p.ticket())));
     }
 
     /** Milliseconds until this ticket is due for its next check (0: now). */
-    long dueInMillis(PendingApproval p) {
+    long dueInMillis(StoredApproval p) {
         if (p.checkedAt() == null) {
             return 0;
         }
@@ -187,14 +188,14 @@ final class PendingTracker {
      * Runs once per ticket at a time on this node; across nodes, the one that moves the ticket's check time forward
      * (a conditional replace in the store) makes the call, the others keep what is stored.
      */
-    private CompletableFuture<PendingApproval> check(PendingApproval pending) {
-        PendingApproval current = stored(pending);
+    private CompletableFuture<StoredApproval> check(StoredApproval pending) {
+        StoredApproval current = stored(pending);
         if (current.status().isFinal() || !needsCheck(current)) {
             return CompletableFuture.completedFuture(current);
         }
         Instant now = clock.instant();
         if (!now.isBefore(current.expiresAt())) {
-            PendingApproval expired = current.with(d -> {
+            StoredApproval expired = current.with(d -> {
                 d.status = ApprovalStatus.EXPIRED;
                 d.decidedAt = current.expiresAt();
                 d.checkedAt = now;
@@ -209,7 +210,7 @@ final class PendingTracker {
             // Over nl3.max-status-calls this second: the waiters ask again at their next tick.
             return CompletableFuture.completedFuture(current);
         }
-        PendingApproval claimed = current.checked(now);
+        StoredApproval claimed = current.checked(now);
         if (!claimed.equals(current) && !store.replacePending(current, claimed)) {
             // Another node checked this interval's status, or is checking it now.
             return CompletableFuture.completedFuture(stored(current));
@@ -240,10 +241,10 @@ final class PendingTracker {
     }
 
     /** What NL3 reported, recorded: the ticket's new state, and the grant when approved (unless the user is locked). */
-    private PendingApproval recorded(PendingApproval current, PendingApproval claimed, Nl3Client.Report report, Instant now)
+    private StoredApproval recorded(StoredApproval current, StoredApproval claimed, Nl3Client.Report report, Instant now)
             throws Nl3Failure {
         Instant decidedAt = report.status().isFinal() ? (report.decidedAt() == null ? now : report.decidedAt()) : null;
-        PendingApproval updated = claimed.with(d -> {
+        StoredApproval updated = claimed.with(d -> {
             d.status = report.status();
             d.comment = report.comment();
             d.decidedAt = decidedAt;
@@ -280,7 +281,7 @@ final class PendingTracker {
     }
 
     /** What the store holds for this ticket now, or {@code fallback} when it holds nothing (evicted, revoked). */
-    private PendingApproval stored(PendingApproval fallback) {
+    private StoredApproval stored(StoredApproval fallback) {
         return store.pendingByTicket(fallback.ticket()).orElse(fallback);
     }
 
@@ -289,15 +290,15 @@ final class PendingTracker {
      *
      * @throws Nl3Failure the wait ended while NL3 was failing
      */
-    PendingApproval awaitDecision(PendingApproval pending, Duration wait) throws Nl3Failure {
+    StoredApproval awaitDecision(StoredApproval pending, Duration wait) throws Nl3Failure {
         return awaitDecision(pending, wait, false);
     }
 
     /**
-     * As {@link #awaitDecision(PendingApproval, Duration)}; with {@code orOutage} it also ends as soon as
+     * As {@link #awaitDecision(StoredApproval, Duration)}; with {@code orOutage} it also ends as soon as
      * {@link #failingShown} changes (NL3 starts or stops failing for this ticket), so that a waiting page says so at once.
      */
-    PendingApproval awaitDecision(PendingApproval pending, Duration wait, boolean orOutage) throws Nl3Failure {
+    StoredApproval awaitDecision(StoredApproval pending, Duration wait, boolean orOutage) throws Nl3Failure {
         watch(pending.ticket());
         try {
             return awaitWatched(pending, wait, orOutage);
@@ -310,15 +311,15 @@ final class PendingTracker {
      * Whether a waiting page says the approval service is not answering (the status body's {@code unavailable}): the
      * last check of this pending ticket failed, here ({@code lastCheckFailed}) or as the store remembers it.
      */
-    static boolean failingShown(PendingApproval p, boolean lastCheckFailed) {
+    static boolean failingShown(StoredApproval p, boolean lastCheckFailed) {
         return lastCheckFailed || p.status() == ApprovalStatus.PENDING && p.failing() != null;
     }
 
-    private PendingApproval awaitWatched(PendingApproval pending, Duration wait, boolean orOutage) throws Nl3Failure {
+    private StoredApproval awaitWatched(StoredApproval pending, Duration wait, boolean orOutage) throws Nl3Failure {
         long deadline = System.nanoTime() + wait.toNanos();
         boolean failingAtStart = failingShown(pending, false);
         Nl3Failure lastFailure = null;
-        PendingApproval current = pending;
+        StoredApproval current = pending;
         while (true) {
             try {
                 current = refresh(current);
@@ -356,7 +357,7 @@ final class PendingTracker {
      * of its wait. An overdue ticket means the budget just refused its call: it tries again at a random moment within
      * one interval, so refused waiters spread out instead of coming back together.
      */
-    long nextCheckInMillis(PendingApproval p, long nanosLeft) {
+    long nextCheckInMillis(StoredApproval p, long nanosLeft) {
         long due = dueInMillis(p);
         if (due == 0) {
             due = java.util.concurrent.ThreadLocalRandom.current().nextLong(20, Math.max(21, interval(p.ticket()).toMillis()));
@@ -365,7 +366,7 @@ final class PendingTracker {
     }
 
     /** Cancels at NL3 (best effort) and remembers the request as cancelled. */
-    PendingApproval cancel(PendingApproval pending) {
+    StoredApproval cancel(StoredApproval pending) {
         if (pending.status() == ApprovalStatus.PENDING) {
             try {
                 client.cancel(pending.key().user(), pending.requestId());
@@ -374,7 +375,7 @@ final class PendingTracker {
             }
         }
         Instant now = clock.instant();
-        PendingApproval cancelled = pending.with(d -> {
+        StoredApproval cancelled = pending.with(d -> {
             d.status = ApprovalStatus.CANCELLED;
             d.decidedAt = now;
             d.checkedAt = now;
@@ -385,7 +386,7 @@ final class PendingTracker {
     }
 
     /** Removes the ticket: its user moved on. */
-    void forget(PendingApproval pending) {
+    void forget(StoredApproval pending) {
         store.removePending(pending);
     }
 

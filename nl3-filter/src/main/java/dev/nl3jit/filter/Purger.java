@@ -1,5 +1,6 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.ApprovalStoreException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,13 +16,13 @@ import java.util.concurrent.TimeUnit;
 final class Purger implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Purger.class.getName());
     static final Duration AT_MOST_EVERY = Duration.ofMinutes(1);
-    private final ApprovalStore store;
+    private final Ledger store;
     private final Clock clock;
     private final Duration every;
     private final LogOnce failures = new LogOnce(LOG, Duration.ofMinutes(5));
     private ScheduledExecutorService scheduler;
 
-    Purger(ApprovalStore store, Clock clock, Duration lockRecheck) {
+    Purger(Ledger store, Clock clock, Duration lockRecheck) {
         this.store = store;
         this.clock = clock;
         this.every = lockRecheck.compareTo(AT_MOST_EVERY) < 0 ? lockRecheck : AT_MOST_EVERY;

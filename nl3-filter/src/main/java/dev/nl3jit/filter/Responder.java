@@ -56,7 +56,7 @@ final class Responder {
         throw new IllegalArgumentException("a pass is not answered: " + decision);
     }
 
-    Answer pending(HttpServletRequest req, PendingApproval p, ClientKind kind) {
+    Answer pending(HttpServletRequest req, StoredApproval p, ClientKind kind) {
         Pages.Links links = links(req, p.ticket());
         return switch (kind) {
             case BROWSER -> redirect(links.page());
@@ -67,7 +67,7 @@ final class Responder {
         };
     }
 
-    Answer rejected(HttpServletRequest req, PendingApproval p, ClientKind kind) {
+    Answer rejected(HttpServletRequest req, StoredApproval p, ClientKind kind) {
         Pages.Links links = links(req, p.ticket());
         return switch (kind) {
             case BROWSER -> html(403, nonce -> Pages.rejected(p, links, nonce));
@@ -185,7 +185,7 @@ final class Responder {
      * The one description of an approval's state that clients read: the body of {@code /status} and the extra
      * members of the {@code 202} and {@code 403} problem bodies.
      */
-    static Map<String, Object> statusFields(PendingApproval p, Pages.Links links, boolean unavailable) {
+    static Map<String, Object> statusFields(StoredApproval p, Pages.Links links, boolean unavailable) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("approvalStatus", p.status().name());
         m.put("final", p.status().isFinal());
@@ -203,7 +203,7 @@ final class Responder {
     }
 
     /** The answer of the status endpoint. */
-    Answer status(HttpServletRequest req, PendingApproval p, boolean unavailable) {
+    Answer status(HttpServletRequest req, StoredApproval p, boolean unavailable) {
         return json(200, statusFields(p, links(req, p.ticket()), unavailable),
                 p.status() == ApprovalStatus.PENDING ? Map.of("Retry-After", retryAfter) : Map.of());
     }
@@ -212,7 +212,7 @@ final class Responder {
      * The pending page for a browser: this library's own, or {@code null} after forwarding to the application's
      * page ({@code nl3.pending-page}).
      */
-    Answer page(HttpServletRequest req, HttpServletResponse res, PendingApproval p, String sendToken)
+    Answer page(HttpServletRequest req, HttpServletResponse res, StoredApproval p, String sendToken)
             throws IOException, ServletException {
         Pages.Links links = links(req, p.ticket());
         if (pendingPage != null) {
@@ -231,7 +231,7 @@ final class Responder {
         };
     }
 
-    private void forwardToApplicationPage(HttpServletRequest req, HttpServletResponse res, PendingApproval p,
+    private void forwardToApplicationPage(HttpServletRequest req, HttpServletResponse res, StoredApproval p,
             Pages.Links links, String sendToken) throws IOException, ServletException {
         if (sendToken != null) {
             // A form that POSTs p and token to sendUrl sends the kept request, once.
@@ -255,7 +255,7 @@ final class Responder {
     }
 
     /** Where a user goes once done with an approval: back to a replayable request, else the application's start. */
-    static String back(HttpServletRequest req, PendingApproval p) {
+    static String back(HttpServletRequest req, StoredApproval p) {
         return back(req, p.method(), p.target());
     }
 

@@ -108,7 +108,7 @@ final class SettingsTable {
     private static final Pattern STORE_WORD = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private static final Pattern STORE_NAME_FORM = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
-    /** {@code memory}, or the name of an installed {@link ApprovalStoreFactory} such as {@code jcache}. */
+    /** {@code memory}, or the name of an installed {@link dev.nl3jit.filter.spi.KeyValueStoreFactory} such as {@code jcache}. */
     static final Setting<String> STORE = new Setting<>("nl3.store", "memory", s -> s.toLowerCase(Locale.ROOT),
             v -> STORE_WORD.matcher(v).matches() ? null : shown(v) + "; expected memory, or jcache with nl3-jcache on the class path");
     static final Setting<String> STORE_PROVIDER = new Setting<>("nl3.store-provider", null, s -> s,

@@ -1,10 +1,15 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.KeyValueStore;
+import dev.nl3jit.filter.spi.KeyValueStoreFactory;
 import java.time.Clock;
 import java.util.List;
 import java.util.ServiceLoader;
 
-/** Opens the store {@code nl3.store} names: the built-in {@code memory}, or an installed {@link ApprovalStoreFactory}. */
+/**
+ * Opens the store {@code nl3.store} names: the built-in {@code memory} (typed cells in this JVM), or the
+ * {@link KeyValueStore} of an installed {@link KeyValueStoreFactory}, sealed with {@link Nl3Settings#storeSealKey()}.
+ */
 final class Stores {
     static final String MEMORY = "memory";
 
@@ -19,14 +24,14 @@ final class Stores {
     /**
      * @throws InvalidSettingsException the named store is not installed, or cannot be opened with these settings
      */
-    static ApprovalStore open(Nl3Settings settings, Clock clock, ClassLoader loader) {
+    static Ledger open(Nl3Settings settings, Clock clock, ClassLoader loader) {
         if (MEMORY.equals(settings.store())) {
-            return ApprovalStore.inMemory(settings.maxEntries(), settings.maxEntriesPerUser(), clock);
+            return Ledger.inMemory(settings.maxEntries(), settings.maxEntriesPerUser(), clock);
         }
         List<String> installed = new java.util.ArrayList<>();
-        for (ApprovalStoreFactory f : ServiceLoader.load(ApprovalStoreFactory.class, loader)) {
+        for (KeyValueStoreFactory f : ServiceLoader.load(KeyValueStoreFactory.class, loader)) {
             if (f.name().equals(settings.store())) {
-                return f.create(settings, clock, loader);
+                return Ledger.over(f.create(settings, clock, loader), settings.storeSealKey(), settings.maxEntriesPerUser(), clock);
             }
             installed.add(f.name());
         }

@@ -2,6 +2,7 @@ package dev.nl3jit.filter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.nl3jit.filter.spi.KeyValueStore;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ class BoundedStoreTest {
     @Test
     void everyOperationOfTheSpiIsHandedOn() {
         List<String> missing = new ArrayList<>();
-        for (Method m : ApprovalStore.class.getMethods()) {
+        for (Method m : KeyValueStore.class.getMethods()) {
             if (Modifier.isStatic(m.getModifiers())) {
                 continue;
             }
@@ -23,6 +24,6 @@ class BoundedStoreTest {
                 missing.add(m.getName());
             }
         }
-        assertEquals(List.of(), missing, "ApprovalStore operations BoundedStore does not hand on");
+        assertEquals(List.of(), missing, "KeyValueStore operations BoundedStore does not hand on");
     }
 }

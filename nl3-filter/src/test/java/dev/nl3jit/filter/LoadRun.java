@@ -3,6 +3,7 @@ package dev.nl3jit.filter;
 import dev.nl3jit.sandbox.MovableClock;
 import dev.nl3jit.sandbox.Sandbox;
 import jakarta.servlet.Filter;
+import dev.nl3jit.filter.spi.KeyValueStore;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -49,7 +50,7 @@ public final class LoadRun {
      * The load run on {@code store} ({@code null}: the filter's default in-memory store); {@code granted} runs once
      * alice's grant is live, before the URLs are printed.
      */
-    static void serve(ApprovalStore store, MovableClock clock, Runnable granted) throws Exception {
+    static void serve(KeyValueStore store, MovableClock clock, Runnable granted) throws Exception {
         boolean shiro = present(SHIRO);
         List<AppServer.Mapping> mappings = new ArrayList<>();
         try (Sandbox sandbox = Sandbox.builder().clock(clock).port(0).start()) {

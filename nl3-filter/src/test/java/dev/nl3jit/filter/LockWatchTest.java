@@ -30,7 +30,7 @@ class LockWatchTest {
 
     private Sandbox sandbox;
     private Nl3Http http;
-    private ApprovalStore store;
+    private Ledger store;
     private final List<ApprovalEvent> events = new ArrayList<>();
     private LockWatch watch;
 
@@ -41,7 +41,7 @@ class LockWatchTest {
         Nl3Settings settings = Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS"));
         http = Nl3Client.newHttp(settings);
         Nl3Client client = new Nl3Client(settings, new TokenMinter(settings, CLOCK), http);
-        store = ApprovalStore.inMemory(1000, 10, CLOCK);
+        store = Ledger.inMemory(1000, 10, CLOCK);
         watch = new LockWatch(store, client, CLOCK, settings, new Events(events::add, CLOCK));
     }
 
@@ -78,13 +78,13 @@ class LockWatchTest {
     void anAnswerOfAnEngineWithALongerIntervalIsReliedOnForThisEnginesInterval() {
         grant("alice");
         Instant asked = CLOCK.instant();
-        store.putLockState("alice", new ApprovalStore.LockState(false, asked.plus(Duration.ofHours(1)), asked));
+        store.putLockState("alice", new LockState(false, asked.plus(Duration.ofHours(1)), asked));
         assertTrue(watch.knownUnlocked("alice"));
         CLOCK.advance(Duration.ofMillis(27_500));
         watch.recheck();
         assertEquals(1, checks(), "asked before this engine's 30 s, whatever the other engine's hour says");
         CLOCK.advance(Duration.ofSeconds(31));
-        store.putLockState("alice", new ApprovalStore.LockState(false, CLOCK.instant().plus(Duration.ofHours(1)),
+        store.putLockState("alice", new LockState(false, CLOCK.instant().plus(Duration.ofHours(1)),
                 CLOCK.instant().minusSeconds(31)));
         assertFalse(watch.knownUnlocked("alice"), "the request path does not rely on it either");
     }
@@ -94,7 +94,7 @@ class LockWatchTest {
         grant("alice");
         grant("bob");
         watch.learn("bob", false, CLOCK.instant());
-        store.putLockState("alice", new ApprovalStore.LockState(true, CLOCK.instant().plusSeconds(30), CLOCK.instant()));
+        store.putLockState("alice", new LockState(true, CLOCK.instant().plusSeconds(30), CLOCK.instant()));
         watch.recheck();
         assertEquals(0, checks());
         assertFalse(store.useGrant(new GrantKey("alice", "ADMIN_ACCESS", ""), CLOCK.instant()), "revoked");

@@ -33,7 +33,7 @@ class PendingTrackerTest {
     private Sandbox sandbox;
     private Nl3Http http;
     private Nl3Client client;
-    private ApprovalStore store;
+    private Ledger store;
     private final List<ApprovalEvent> events = new ArrayList<>();
     private PendingTracker tracker;
 
@@ -44,7 +44,7 @@ class PendingTrackerTest {
         Nl3Settings settings = Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS", "nl3.poll-interval", "1s"));
         http = Nl3Client.newHttp(settings);
         client = new Nl3Client(settings, new TokenMinter(settings, CLOCK), http);
-        store = ApprovalStore.inMemory(100, 10, CLOCK);
+        store = Ledger.inMemory(100, 10, CLOCK);
         tracker = new PendingTracker(store, client, CLOCK, settings.pollInterval(),
                 settings.connectTimeout().plus(settings.readTimeout()), new Events(events::add, CLOCK),
                 PendingTracker.GrantCheck.ALWAYS, new FailureLog(settings), settings.maxStatusCalls());
@@ -56,16 +56,16 @@ class PendingTrackerTest {
     }
 
     /** A real approval request at the sandbox, remembered as the gate would remember it. */
-    private PendingApproval requested(String user) throws Nl3Failure {
+    private StoredApproval requested(String user) throws Nl3Failure {
         return requested(user, "");
     }
 
     /** As {@link #requested(String)}, under its own grant scope, so one user can hold several. */
-    private PendingApproval requested(String user, String scope) throws Nl3Failure {
+    private StoredApproval requested(String user, String scope) throws Nl3Failure {
         Nl3Client.Created created = client.create(user, "ADMIN_ACCESS", List.of(), Map.of("requester", user),
                 new Nl3Client.Device("127.0.0.1", "test"));
         Instant now = CLOCK.instant();
-        PendingApproval p = PendingApproval.create(d -> {
+        StoredApproval p = StoredApproval.create(d -> {
             d.ticket = Tickets.next(Tickets.tag("test"));
             d.key = new GrantKey(user, "ADMIN_ACCESS", scope);
             d.requestId = created.requestId();
@@ -110,7 +110,7 @@ class PendingTrackerTest {
         PendingTracker budgeted = new PendingTracker(store, client, CLOCK, Duration.ofSeconds(1), Duration.ofSeconds(2),
                 new Events(events::add, CLOCK), PendingTracker.GrantCheck.ALWAYS, new FailureLog(
                         Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS"))), 4);
-        List<PendingApproval> tickets = new ArrayList<>();
+        List<StoredApproval> tickets = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             tickets.add(requested("alice", "t" + i));
         }
@@ -118,7 +118,7 @@ class PendingTrackerTest {
         long start = System.nanoTime();
         for (int round = 0; round < 5; round++) {
             CLOCK.advance(Duration.ofSeconds(2)); // every ticket is due again
-            for (PendingApproval p : tickets) {
+            for (StoredApproval p : tickets) {
                 assertEquals(ApprovalStatus.PENDING, budgeted.refresh(p).status());
             }
         }
@@ -131,7 +131,7 @@ class PendingTrackerTest {
 
     @Test
     void asksNl3AtMostOncePerPollInterval() throws Exception {
-        PendingApproval p = requested("alice");
+        StoredApproval p = requested("alice");
         assertEquals(ApprovalStatus.PENDING, tracker.refresh(p).status());
         assertEquals(ApprovalStatus.PENDING, tracker.refresh(p).status());
         assertEquals(1, statusCalls(), "the second refresh within the interval asked NL3 again");
@@ -142,15 +142,15 @@ class PendingTrackerTest {
 
     @Test
     void concurrentRefreshesOfOneTicketShareOneCall() throws Exception {
-        PendingApproval p = requested("alice");
+        StoredApproval p = requested("alice");
         sandbox.fault(Fault.on("/nl3/api/v1/approvalRequest/").withDelay(Duration.ofMillis(300)));
         ExecutorService waiters = Executors.newFixedThreadPool(10);
         try {
-            List<Future<PendingApproval>> all = new ArrayList<>();
+            List<Future<StoredApproval>> all = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 all.add(waiters.submit(() -> tracker.refresh(p)));
             }
-            for (Future<PendingApproval> f : all) {
+            for (Future<StoredApproval> f : all) {
                 assertEquals(ApprovalStatus.PENDING, f.get(5, TimeUnit.SECONDS).status());
             }
         } finally {
@@ -162,11 +162,11 @@ class PendingTrackerTest {
 
     @Test
     void approvalRecordsTheGrantFromTheMomentOfApproval() throws Exception {
-        PendingApproval p = requested("alice");
+        StoredApproval p = requested("alice");
         sandbox.approve(p.requestId(), "bob");
-        PendingApproval approved = tracker.refresh(p);
+        StoredApproval approved = tracker.refresh(p);
         assertEquals(ApprovalStatus.APPROVED, approved.status());
-        Grant grant = store.grant(p.key()).orElseThrow();
+        Grant grant = store.peekGrant(p.key()).orElseThrow();
         assertEquals(approved.decidedAt().plus(Duration.ofMinutes(15)), grant.until());
         assertEquals(Grant.UNLIMITED, grant.usesLeft(), "an Approve template's grant is bounded by its duration only");
         assertEquals(List.of(ApprovalEvent.Kind.APPROVED), events.stream().map(ApprovalEvent::kind).toList());
@@ -177,17 +177,17 @@ class PendingTrackerTest {
 
     @Test
     void rejectionKeepsTheComment() throws Exception {
-        PendingApproval p = requested("alice");
+        StoredApproval p = requested("alice");
         sandbox.reject(p.requestId(), "bob", "not during the freeze");
-        PendingApproval rejected = tracker.refresh(p);
+        StoredApproval rejected = tracker.refresh(p);
         assertEquals(ApprovalStatus.REJECTED, rejected.status());
         assertEquals("not during the freeze", rejected.comment());
-        assertTrue(store.grant(p.key()).isEmpty());
+        assertTrue(store.peekGrant(p.key()).isEmpty());
     }
 
     @Test
     void expiresWithoutAskingNl3WhenTheApplicationStopsWaiting() throws Exception {
-        PendingApproval p = requested("alice");
+        StoredApproval p = requested("alice");
         long before = statusCalls();
         CLOCK.advance(Duration.ofMinutes(11));
         assertEquals(ApprovalStatus.EXPIRED, tracker.refresh(p).status());
@@ -197,7 +197,7 @@ class PendingTrackerTest {
 
     @Test
     void aFailedCallIsThrownAndNotRepeatedWithinTheInterval() throws Exception {
-        PendingApproval p = requested("alice");
+        StoredApproval p = requested("alice");
         sandbox.fault(Fault.on("/nl3/api/v1/approvalRequest/").withStatus(503));
         assertThrows(Nl3Failure.class, () -> tracker.refresh(p));
         assertEquals(ApprovalStatus.PENDING, tracker.refresh(p).status(), "the failed check counts for the interval");
@@ -206,7 +206,7 @@ class PendingTrackerTest {
 
     @Test
     void longPollReturnsAsSoonAsTheApproverDecides() throws Exception {
-        PendingApproval p = requested("alice");
+        StoredApproval p = requested("alice");
         ExecutorService approver = Executors.newSingleThreadExecutor();
         try {
             approver.submit(() -> {
@@ -214,7 +214,7 @@ class PendingTrackerTest {
                 CLOCK.advance(Duration.ofSeconds(1));
                 return sandbox.approve(p.requestId(), "bob");
             });
-            PendingApproval decided = tracker.awaitDecision(p, Duration.ofSeconds(10));
+            StoredApproval decided = tracker.awaitDecision(p, Duration.ofSeconds(10));
             assertEquals(ApprovalStatus.APPROVED, decided.status());
         } finally {
             approver.shutdownNow();
@@ -223,15 +223,15 @@ class PendingTrackerTest {
 
     @Test
     void eachFinalStateIsAuditedAsTheEventItNames() throws Exception {
-        PendingApproval approved = requested("alice", "a");
-        PendingApproval rejected = requested("alice", "r");
-        PendingApproval cancelled = requested("alice", "c");
-        PendingApproval expired = requested("alice", "e");
+        StoredApproval approved = requested("alice", "a");
+        StoredApproval rejected = requested("alice", "r");
+        StoredApproval cancelled = requested("alice", "c");
+        StoredApproval expired = requested("alice", "e");
         sandbox.approve(approved.requestId(), "bob");
         sandbox.reject(rejected.requestId(), "bob", "not now");
         // Cancelled at NL3 by another client of alice's: the tracker learns it from NL3's status.
         client.cancel("alice", cancelled.requestId());
-        for (PendingApproval p : List.of(approved, rejected, cancelled, expired)) {
+        for (StoredApproval p : List.of(approved, rejected, cancelled, expired)) {
             if (p == expired) {
                 CLOCK.advance(Duration.ofMinutes(11));
             }
@@ -262,20 +262,20 @@ class PendingTrackerTest {
 
     @Test
     void aPagesLongPollEndsWhenNl3StartsOrStopsFailingAndNotWhileItKeepsFailing() throws Exception {
-        PendingApproval p = requested("alice");
+        StoredApproval p = requested("alice");
         sandbox.fault(Fault.on("/nl3/api/v1/approvalRequest/" + p.requestId()).withStatus(500));
         long start = System.nanoTime();
         assertThrows(Nl3Failure.class, () -> tracker.awaitDecision(p, Duration.ofSeconds(30), true));
         long down = System.nanoTime() - start;
         assertTrue(down < TimeUnit.SECONDS.toNanos(15), "the wait of 30 s ended when NL3 began failing: " + down / 1e9 + " s");
-        PendingApproval failing = store.pendingByTicket(p.ticket()).orElseThrow();
+        StoredApproval failing = store.pendingByTicket(p.ticket()).orElseThrow();
         assertTrue(PendingTracker.failingShown(failing, false), "the ticket remembers the failure");
 
         assertWaitsItsCourse(() -> tracker.awaitDecision(failing, Duration.ofSeconds(1), true), "still failing");
 
         sandbox.clearFaults();
         start = System.nanoTime();
-        PendingApproval back = tracker.awaitDecision(store.pendingByTicket(p.ticket()).orElseThrow(), Duration.ofSeconds(30), true);
+        StoredApproval back = tracker.awaitDecision(store.pendingByTicket(p.ticket()).orElseThrow(), Duration.ofSeconds(30), true);
         long up = System.nanoTime() - start;
         assertEquals(ApprovalStatus.PENDING, back.status());
         assertFalse(PendingTracker.failingShown(back, false));
@@ -287,7 +287,7 @@ class PendingTrackerTest {
     }
 
     private interface Wait {
-        PendingApproval run() throws Nl3Failure;
+        StoredApproval run() throws Nl3Failure;
     }
 
     /** The wait of 1 s ends with NL3 failing (thrown, or the ticket says so) and not before its time. */
@@ -303,8 +303,8 @@ class PendingTrackerTest {
 
     @Test
     void cancelTellsNl3AndForgetRemovesTheTicket() throws Exception {
-        PendingApproval p = requested("alice");
-        PendingApproval cancelled = tracker.cancel(p);
+        StoredApproval p = requested("alice");
+        StoredApproval cancelled = tracker.cancel(p);
         assertEquals(ApprovalStatus.CANCELLED, cancelled.status());
         assertEquals("CANCELLED", sandbox.request(p.requestId()).status());
         assertEquals(ApprovalStatus.CANCELLED, tracker.byTicket(p.ticket(), "alice").orElseThrow().status());
@@ -315,7 +315,7 @@ class PendingTrackerTest {
 
     @Test
     void aTicketAnswersOnlyToItsUser() throws Exception {
-        PendingApproval p = requested("alice");
+        StoredApproval p = requested("alice");
         assertTrue(tracker.byTicket(p.ticket(), "alice").isPresent());
         assertFalse(tracker.byTicket(p.ticket(), "ALICE").isPresent());
         assertFalse(tracker.byTicket(p.ticket(), "bob").isPresent());

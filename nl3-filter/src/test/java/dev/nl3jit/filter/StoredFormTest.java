@@ -1,5 +1,6 @@
 package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.ApprovalStoreException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class StoredFormTest {
     private static final Instant AT = Instant.parse("2026-11-29T10:15:30.123456789Z");
 
-    private static PendingApproval full() {
-        return PendingApproval.create(d -> {
+    private static StoredApproval full() {
+        return StoredApproval.create(d -> {
             d.ticket = "Xyqyrd6z.abc";
             d.key = new GrantKey("alice \"the\" admin", "PAYMENT_APPROVAL", "POST /payments/transfer #1f2e");
             d.requestId = "r-1";
@@ -48,8 +49,8 @@ class StoredFormTest {
 
     @Test
     void everyFieldSurvivesTheRoundTrip() {
-        PendingApproval p = full();
-        PendingApproval back = PendingApproval.fromStoredForm(p.toStoredForm());
+        StoredApproval p = full();
+        StoredApproval back = StoredApproval.fromStoredForm(p.toStoredForm());
         assertEquals(p, back);
         assertEquals(p.key(), back.key());
         assertEquals(p.approvers(), back.approvers());
@@ -70,7 +71,7 @@ class StoredFormTest {
 
     @Test
     void aMinimalApprovalSurvivesToo() {
-        PendingApproval p = full().with(d -> {
+        StoredApproval p = full().with(d -> {
             d.kept = null;
             d.comment = null;
             d.decidedAt = null;
@@ -82,7 +83,7 @@ class StoredFormTest {
             d.failing = null;
             d.status = ApprovalStatus.PENDING;
         });
-        PendingApproval back = PendingApproval.fromStoredForm(p.toStoredForm());
+        StoredApproval back = StoredApproval.fromStoredForm(p.toStoredForm());
         assertEquals(p, back);
         assertEquals(null, back.kept());
         assertFalse(p.toStoredForm().contains("\"kept\""));
@@ -93,9 +94,9 @@ class StoredFormTest {
         String form = full().toStoredForm();
         assertTrue(form.startsWith("{\"v\":1,"), form);
         ApprovalStoreException v2 = assertThrows(ApprovalStoreException.class,
-                () -> PendingApproval.fromStoredForm(form.replace("{\"v\":1,", "{\"v\":2,")));
+                () -> StoredApproval.fromStoredForm(form.replace("{\"v\":1,", "{\"v\":2,")));
         assertTrue(v2.getMessage().contains("unknown version"), v2.getMessage());
-        assertThrows(ApprovalStoreException.class, () -> PendingApproval.fromStoredForm("not json"));
-        assertThrows(ApprovalStoreException.class, () -> PendingApproval.fromStoredForm(form.replace("\"APPROVED\"", "\"MAYBE\"")));
+        assertThrows(ApprovalStoreException.class, () -> StoredApproval.fromStoredForm("not json"));
+        assertThrows(ApprovalStoreException.class, () -> StoredApproval.fromStoredForm(form.replace("\"APPROVED\"", "\"MAYBE\"")));
     }
 }

@@ -302,8 +302,8 @@ class WhatTheApproverSeesIT extends AppTestBase {
 
     @Test
     void endedEntriesArePurgedWithLockChecksOff() throws Exception {
-        InMemoryApprovalStore store = new InMemoryApprovalStore(1000, 20, CLOCK);
-        app = AppServer.start(new AppServer.Mapping("nl3-admin", new Nl3ApprovalFilter(Nl3Settings.fromMap(Fixtures.settings(
+        Ledger store = Ledger.inMemory(1000, 20, CLOCK);
+        app = AppServer.start(new AppServer.Mapping("nl3-admin", Nl3ApprovalFilter.withLedger(Nl3Settings.fromMap(Fixtures.settings(
                 sandbox, "ADMIN_ACCESS", "nl3.lock-check", "false", "nl3.lock-recheck", "1s")), store,
                 UsernameMapper.PRINCIPAL_NAME, CLOCK, e -> { }), List.of("/admin/*", "/nl3-approval/*")));
         Instant now = CLOCK.instant();

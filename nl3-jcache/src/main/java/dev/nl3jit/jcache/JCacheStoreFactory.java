@@ -1,9 +1,9 @@
 package dev.nl3jit.jcache;
 
-import dev.nl3jit.filter.ApprovalStore;
-import dev.nl3jit.filter.ApprovalStoreFactory;
 import dev.nl3jit.filter.InvalidSettingsException;
 import dev.nl3jit.filter.Nl3Settings;
+import dev.nl3jit.filter.spi.KeyValueStore;
+import dev.nl3jit.filter.spi.KeyValueStoreFactory;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -15,11 +15,12 @@ import javax.cache.spi.CachingProvider;
  * {@code nl3.store=jcache}: opens a cache manager of {@code nl3.store-provider} (default: the only JCache provider on
  * the class path) at {@code nl3.store-uri} (default: the provider's own) and keeps the store's caches in it, named
  * {@code nl3.store-name}{@code .*}. The provider is instantiated for this store alone and closed with it. The
- * manager is asked for with the provider's default class loader, so every node names the caches alike. Entries are
- * sealed with {@link Nl3Settings#storeSealKey()}, derived from the signing key: every node with the same key reads them.
+ * manager is asked for with the provider's default class loader, so every node names the caches alike. The library
+ * seals every entry with {@link Nl3Settings#storeSealKey()}, derived from the signing key: every node with the same
+ * key reads them.
  * Installed through {@link java.util.ServiceLoader}; applications do not call it.
  */
-public final class JCacheStoreFactory implements ApprovalStoreFactory {
+public final class JCacheStoreFactory implements KeyValueStoreFactory {
 
     @Override
     public String name() {
@@ -27,7 +28,7 @@ public final class JCacheStoreFactory implements ApprovalStoreFactory {
     }
 
     @Override
-    public ApprovalStore create(Nl3Settings settings, Clock clock, ClassLoader loader) {
+    public KeyValueStore create(Nl3Settings settings, Clock clock, ClassLoader loader) {
         CachingProvider provider = provider(settings.storeProvider(), loader);
         URI uri = settings.storeUri() != null ? settings.storeUri() : provider.getDefaultURI();
         CacheManager manager;
@@ -39,8 +40,7 @@ public final class JCacheStoreFactory implements ApprovalStoreFactory {
                     + " cannot open a cache manager at " + uri + ": " + causes(e)));
         }
         try {
-            return JCacheApprovalStore.open(manager, true, settings.storeName(), settings.maxEntriesPerUser(),
-                    settings.storeSealKey());
+            return JCacheKeyValueStore.open(manager, true, settings.storeName());
         } catch (RuntimeException e) {
             provider.close();
             throw e;

@@ -10,7 +10,7 @@ import javax.cache.configuration.Configuration;
  * serves from its own copy, and a single-use approval may run on both.
  */
 final class SplitBrain {
-    private static final System.Logger LOG = System.getLogger(JCacheApprovalStore.class.getName());
+    private static final System.Logger LOG = System.getLogger(JCacheKeyValueStore.class.getName());
 
     private SplitBrain() {
     }

@@ -9,7 +9,8 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.DistributedObject;
 import com.hazelcast.core.HazelcastInstance;
-import dev.nl3jit.jcache.JCacheApprovalStore;
+import dev.nl3jit.filter.spi.KeyValueStore;
+import dev.nl3jit.jcache.JCacheKeyValueStore;
 import dev.nl3jit.jcache.Members;
 import dev.nl3jit.jcache.Race;
 import dev.nl3jit.sandbox.ApprovalView;
@@ -72,7 +73,7 @@ class ClusterIT extends AppTestBase {
 
     /** One node: the usual application on member {@code member}'s store named {@code store}, with these overrides. */
     private AppServer node(int member, String store, String... overrides) throws Exception {
-        ApprovalStore s = JCacheApprovalStore.open(members.cacheManager(member), store, 20, sealKey());
+        KeyValueStore s = JCacheKeyValueStore.open(members.cacheManager(member), store);
         List<String> payments = new ArrayList<>(List.of("nl3.grant-scope", "request", "nl3.parameters", "amount,to=recipient",
                 "nl3.lock-recheck", "1h"));
         payments.addAll(List.of(overrides));
@@ -90,7 +91,7 @@ class ClusterIT extends AppTestBase {
         return Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS")).storeSealKey();
     }
 
-    private Nl3ApprovalFilter filter(String key, ApprovalStore store, List<String> overrides) {
+    private Nl3ApprovalFilter filter(String key, KeyValueStore store, List<String> overrides) {
         return new Nl3ApprovalFilter(Nl3Settings.fromMap(Fixtures.settings(sandbox, key, overrides.toArray(new String[0]))), store,
                 UsernameMapper.PRINCIPAL_NAME, CLOCK, event -> { });
     }
@@ -336,7 +337,7 @@ class ClusterIT extends AppTestBase {
         };
         log.addHandler(h);
         try {
-            ApprovalStore s = JCacheApprovalStore.open(lone.cacheManager(0), "gone", 20, sealKey());
+            KeyValueStore s = JCacheKeyValueStore.open(lone.cacheManager(0), "gone");
             AppServer node = AppServer.start(new AppServer.Mapping("nl3-admin", filter("ADMIN_ACCESS", s,
                     List.of("nl3.approval-failure", "open")), List.of("/admin/*", "/nl3-approval/*")));
             nodes.add(node);

@@ -9,7 +9,8 @@ import com.hazelcast.cache.HazelcastMemberCachingProvider;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import dev.nl3jit.jcache.JCacheApprovalStore;
+import dev.nl3jit.filter.spi.KeyValueStore;
+import dev.nl3jit.jcache.JCacheKeyValueStore;
 import dev.nl3jit.jcache.ProtectedCluster;
 import dev.nl3jit.jcache.Race;
 import java.io.BufferedReader;
@@ -85,10 +86,10 @@ class PartitionIT extends AppTestBase {
                     HazelcastCachingProvider.propertiesByInstanceItself(a));
             List<LogRecord> opened = new CopyOnWriteArrayList<>();
             Handler opening = capture(opened, Level.WARNING);
-            Logger jcacheLog = Logger.getLogger(JCacheApprovalStore.class.getName());
+            Logger jcacheLog = Logger.getLogger(JCacheKeyValueStore.class.getName());
             jcacheLog.addHandler(opening);
             try {
-                nodeA = PartitionNode.app(nl3(), JCacheApprovalStore.open(manager, STORE, 20, PartitionNode.SEAL_KEY), CLOCK);
+                nodeA = PartitionNode.app(nl3(), JCacheKeyValueStore.open(manager, STORE), CLOCK);
             } finally {
                 jcacheLog.removeHandler(opening);
             }

@@ -5,7 +5,8 @@ import com.hazelcast.cache.HazelcastMemberCachingProvider;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import dev.nl3jit.jcache.JCacheApprovalStore;
+import dev.nl3jit.filter.spi.KeyValueStore;
+import dev.nl3jit.jcache.JCacheKeyValueStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ public final class PartitionNode {
             nl3.put(name, System.getenv(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')));
         }
         Clock clock = Clock.offset(Clock.systemUTC(), Duration.ofMillis(Long.parseLong(System.getenv("NL3_CLOCK_OFFSET_MS"))));
-        AppServer app = app(nl3, JCacheApprovalStore.open(manager, args[1], 20, SEAL_KEY), clock);
+        AppServer app = app(nl3, JCacheKeyValueStore.open(manager, args[1]), clock);
         System.out.println("READY " + app.base());
         System.out.flush();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -67,14 +68,14 @@ public final class PartitionNode {
      * The application of every node: {@code /admin/*} under ADMIN_ACCESS (and the pending path), {@code /payments/*}
      * under PAYMENT_APPROVAL bound to the amount and recipient (Sign and Approve: one use), all on {@code store}.
      */
-    static AppServer app(Map<String, String> nl3, ApprovalStore store, Clock clock) throws Exception {
+    static AppServer app(Map<String, String> nl3, KeyValueStore store, Clock clock) throws Exception {
         return AppServer.start(
                 new AppServer.Mapping("nl3-admin", filter(nl3, "ADMIN_ACCESS", store, clock), List.of("/admin/*", "/nl3-approval/*")),
                 new AppServer.Mapping("nl3-payments", filter(nl3, "PAYMENT_APPROVAL", store, clock, "nl3.grant-scope", "request",
                         "nl3.parameters", "amount,to=recipient"), List.of("/payments/*")));
     }
 
-    private static Nl3ApprovalFilter filter(Map<String, String> nl3, String key, ApprovalStore store, Clock clock,
+    private static Nl3ApprovalFilter filter(Map<String, String> nl3, String key, KeyValueStore store, Clock clock,
             String... overrides) {
         Map<String, String> m = new HashMap<>(nl3);
         m.put("nl3.approval-key", key);

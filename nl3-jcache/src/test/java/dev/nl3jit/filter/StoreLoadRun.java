@@ -1,6 +1,7 @@
 package dev.nl3jit.filter;
 
-import dev.nl3jit.jcache.JCacheApprovalStore;
+import dev.nl3jit.filter.spi.KeyValueStore;
+import dev.nl3jit.jcache.JCacheKeyValueStore;
 import dev.nl3jit.jcache.Members;
 import dev.nl3jit.sandbox.MovableClock;
 
@@ -19,11 +20,11 @@ public final class StoreLoadRun {
     public static void main(String[] args) throws Exception {
         MovableClock clock = new MovableClock();
         if (!(args.length > 0 && args[0].equals("jcache"))) {
-            LoadRun.serve(ApprovalStore.inMemory(100_000, 20, clock), clock, () -> { });
+            LoadRun.serve(null, clock, () -> { });
             return;
         }
         try (Members members = Members.start(2, 0)) {
-            LoadRun.serve(JCacheApprovalStore.open(members.cacheManager(0), "load", 20, KEY), clock, () -> {
+            LoadRun.serve(JCacheKeyValueStore.open(members.cacheManager(0), "load"), clock, () -> {
                 boolean local = members.get(0).getPartitionService().getPartition("5:alice12:ADMIN_ACCESS0:").getOwner()
                         .localMember();
                 System.out.println("grant partition: " + (local ? "owned by the application's member" : "owned by the other member"));

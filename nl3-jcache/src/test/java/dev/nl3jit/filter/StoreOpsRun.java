@@ -1,6 +1,6 @@
 package dev.nl3jit.filter;
 
-import dev.nl3jit.jcache.JCacheApprovalStore;
+import dev.nl3jit.jcache.JCacheKeyValueStore;
 import dev.nl3jit.jcache.Members;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +21,7 @@ public final class StoreOpsRun {
     }
 
     interface Op {
-        void run(ApprovalStore s, int i);
+        void run(Ledger s, int i);
     }
 
     public static void main(String[] args) {
@@ -30,8 +30,8 @@ public final class StoreOpsRun {
         Instant now = Instant.now();
         Members members = Members.start(2, 0);
         try {
-            ApprovalStore memory = ApprovalStore.inMemory(1_000_000, 20, Clock.systemUTC());
-            ApprovalStore jcache = JCacheApprovalStore.open(members.cacheManager(0), "ops", 20, KEY);
+            Ledger memory = Ledger.inMemory(1_000_000, 20, Clock.systemUTC());
+            Ledger jcache = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), "ops"), KEY, 20, Clock.systemUTC());
             List<String> names = List.of("useGrant (unlimited: a read)", "putGrant + useGrant (single use)",
                     "claimRequest + releaseRequest", "takeRequestToken", "lockState (read)");
             List<Op> all = List.of(
@@ -48,10 +48,10 @@ public final class StoreOpsRun {
                     },
                     (s, i) -> s.takeRequestToken("t" + (i % 500), 1000, Duration.ofMinutes(10), now),
                     (s, i) -> s.lockState("u" + (i % 200), now));
-            for (ApprovalStore s : List.of(memory, jcache)) {
+            for (Ledger s : List.of(memory, jcache)) {
                 for (int i = 0; i < 200; i++) {
                     s.putGrant(new GrantKey("u" + i, "K", ""), new Grant(now.plusSeconds(600), Grant.UNLIMITED));
-                    s.putLockState("u" + i, new ApprovalStore.LockState(false, now.plusSeconds(600)));
+                    s.putLockState("u" + i, new LockState(false, now.plusSeconds(600)));
                 }
             }
             System.out.println("| operation | in-memory µs/op | JCache (2 Hazelcast members) µs/op | ratio |");
@@ -75,7 +75,7 @@ public final class StoreOpsRun {
         }
     }
 
-    private static double time(ApprovalStore s, Op op, int n, int offset) {
+    private static double time(Ledger s, Op op, int n, int offset) {
         long t = System.nanoTime();
         for (int i = 0; i < n; i++) {
             op.run(s, offset + i);

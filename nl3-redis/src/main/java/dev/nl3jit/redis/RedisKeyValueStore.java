@@ -1,6 +1,6 @@
 package dev.nl3jit.redis;
 
-import dev.nl3jit.filter.ApprovalStoreException;
+import dev.nl3jit.filter.spi.ApprovalStoreException;
 import dev.nl3jit.filter.InvalidSettingsException;
 import dev.nl3jit.filter.spi.KeyValueStore;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nl3jit.filter.ApprovalStoreException;
+import dev.nl3jit.filter.spi.ApprovalStoreException;
 import dev.nl3jit.filter.InvalidSettingsException;
 import dev.nl3jit.filter.spi.KeyValueStore.Region;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nl3jit.filter.ApprovalStoreException;
+import dev.nl3jit.filter.spi.ApprovalStoreException;
 import dev.nl3jit.filter.spi.KeyValueStore.Region;
 import java.time.Duration;
 import java.util.HashMap;

@@ -61,4 +61,13 @@ public interface KeyValueStore extends AutoCloseable {
     @Override
     default void close() {
     }
+
+    /**
+     * The reference implementation: strings in concurrent maps of this JVM, each entry dropped once its time to live has
+     * passed; closed, every operation fails with {@link ApprovalStoreException}. For tests, and for backend authors to
+     * compare with; {@code nl3.store=memory} (the default) keeps typed values and needs no strings.
+     */
+    static KeyValueStore inMemory() {
+        return new MemoryKeyValueStore();
+    }
 }

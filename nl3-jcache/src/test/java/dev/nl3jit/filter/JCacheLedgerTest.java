@@ -1,14 +1,14 @@
-package dev.nl3jit.jcache;
+package dev.nl3jit.filter;
 
+import dev.nl3jit.filter.spi.ApprovalStoreException;
+import dev.nl3jit.jcache.JCacheKeyValueStore;
+import dev.nl3jit.jcache.Members;
+import dev.nl3jit.jcache.Race;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nl3jit.filter.ApprovalStore;
-import dev.nl3jit.filter.ApprovalStoreException;
-import dev.nl3jit.filter.Grant;
-import dev.nl3jit.filter.GrantKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,14 +23,15 @@ import org.junit.jupiter.api.Test;
  * The store's atomic operations across two real Hazelcast members (TCP on 127.0.0.1): each operation is raced from
  * both members at once and must decide exactly as the in-memory store does on one JVM.
  */
-class JCacheApprovalStoreTest {
+class JCacheLedgerTest {
     private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
+    private static final java.time.Clock CLOCK = java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC);
     /** The seal key both members' stores share, as nodes with one signing key do. */
     static final byte[] KEY = "a seal key of the test, 32 bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static Members members;
     private static final AtomicInteger STORES = new AtomicInteger();
-    private ApprovalStore a;
-    private ApprovalStore b;
+    private Ledger a;
+    private Ledger b;
 
     @BeforeAll
     static void cluster() {
@@ -46,19 +47,19 @@ class JCacheApprovalStoreTest {
     @BeforeEach
     void stores() {
         String name = "t" + STORES.incrementAndGet();
-        a = JCacheApprovalStore.open(members.cacheManager(0), name, 3, KEY);
-        b = JCacheApprovalStore.open(members.cacheManager(1), name, 3, KEY);
+        a = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), name), KEY, 3, CLOCK);
+        b = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(1), name), KEY, 3, CLOCK);
     }
 
     @Test
     void aGrantPutOnOneMemberIsSeenOnTheOther() {
         GrantKey key = new GrantKey("alice", "ADMIN_ACCESS", "");
         a.putGrant(key, new Grant(NOW.plusSeconds(60), Grant.UNLIMITED));
-        assertEquals(NOW.plusSeconds(60), b.grant(key).orElseThrow().until());
+        assertEquals(NOW.plusSeconds(60), b.peekGrant(key).orElseThrow().until());
         assertTrue(b.useGrant(key, NOW));
         assertTrue(b.useGrant(key, NOW), "unlimited");
         assertFalse(b.useGrant(key, NOW.plusSeconds(61)), "ended");
-        assertTrue(a.grant(key).isEmpty(), "an ended grant is gone once found ended");
+        assertTrue(a.peekGrant(key).isEmpty(), "an ended grant is gone once found ended");
     }
 
     @Test
@@ -120,11 +121,11 @@ class JCacheApprovalStoreTest {
         assertFalse(a.useGrant(pay, NOW));
         assertTrue(a.useGrant(bob, NOW), "another user's grant stays");
 
-        a.putLockState("alice", new ApprovalStore.LockState(true, NOW.plusSeconds(30)));
+        a.putLockState("alice", new LockState(true, NOW.plusSeconds(30)));
         assertTrue(b.lockState("alice", NOW).orElseThrow().locked());
         assertTrue(b.lockState("alice", NOW.plusSeconds(30)).isEmpty(), "too old to rely on");
-        a.putLockState("alice", new ApprovalStore.LockState(false, NOW.plusSeconds(3600), NOW));
-        assertEquals(new ApprovalStore.LockState(false, NOW.plusSeconds(3600), NOW), b.lockState("alice", NOW).orElseThrow(),
+        a.putLockState("alice", new LockState(false, NOW.plusSeconds(3600), NOW));
+        assertEquals(new LockState(false, NOW.plusSeconds(3600), NOW), b.lockState("alice", NOW).orElseThrow(),
                 "when NL3 was asked travels with the answer");
     }
 
@@ -135,11 +136,11 @@ class JCacheApprovalStoreTest {
         }
         int live = 0;
         for (int i = 1; i <= 5; i++) {
-            live += a.grant(new GrantKey("mallory", "K" + i, "")).isPresent() ? 1 : 0;
+            live += a.peekGrant(new GrantKey("mallory", "K" + i, "")).isPresent() ? 1 : 0;
         }
         assertEquals(3, live, "at most 3 per user");
-        assertTrue(a.grant(new GrantKey("mallory", "K5", "")).isPresent(), "the latest stays");
-        assertTrue(a.grant(new GrantKey("mallory", "K1", "")).isEmpty(), "the soonest-ending went");
+        assertTrue(a.peekGrant(new GrantKey("mallory", "K5", "")).isPresent(), "the latest stays");
+        assertTrue(a.peekGrant(new GrantKey("mallory", "K1", "")).isEmpty(), "the soonest-ending went");
     }
 
     @Test
@@ -147,9 +148,9 @@ class JCacheApprovalStoreTest {
         GrantKey key = new GrantKey("alice", "ADMIN_ACCESS", "");
         a.putGrant(key, new Grant(NOW.plusSeconds(5), Grant.UNLIMITED));
         a.claimRequest(key, "c", NOW, NOW.plusSeconds(5));
-        a.putLockState("alice", new ApprovalStore.LockState(false, NOW.plusSeconds(5)));
+        a.putLockState("alice", new LockState(false, NOW.plusSeconds(5)));
         b.purge(NOW.plusSeconds(10));
-        assertTrue(a.grant(key).isEmpty());
+        assertTrue(a.peekGrant(key).isEmpty());
         assertTrue(b.usersWithGrants(NOW).isEmpty(), "the index went with it");
         assertTrue(a.claimRequest(key, "d", NOW.plusSeconds(10), NOW.plusSeconds(15)));
     }
@@ -173,10 +174,10 @@ class JCacheApprovalStoreTest {
             public void close() {
             }
         };
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(JCacheApprovalStore.class.getName());
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Ledger.class.getName());
         log.addHandler(h);
         try {
-            JCacheApprovalStore.open(members.cacheManager(0), "unprotected", 3, KEY);
+            Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), "unprotected"), KEY, 3, CLOCK);
         } finally {
             log.removeHandler(h);
         }
@@ -188,7 +189,7 @@ class JCacheApprovalStoreTest {
     @Test
     void anUnreachableStoreIsAnApprovalStoreException() {
         Members lone = Members.start(1, 0);
-        ApprovalStore s = JCacheApprovalStore.open(lone.cacheManager(0), "gone", 3, KEY);
+        Ledger s = Ledger.over(JCacheKeyValueStore.open(lone.cacheManager(0), "gone"), KEY, 3, CLOCK);
         GrantKey key = new GrantKey("alice", "ADMIN_ACCESS", "");
         s.putGrant(key, new Grant(NOW.plusSeconds(60), 1));
         lone.get(0).getLifecycleService().terminate();

@@ -1,4 +1,4 @@
-package dev.nl3jit.jcache;
+package dev.nl3jit.filter;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -52,6 +52,20 @@ final class UserIndex {
         return b.toString();
     }
 
+    /** A copy to change: a value held in memory is never changed in place. */
+    UserIndex copy() {
+        return new UserIndex(new ArrayList<>(entries));
+    }
+
+    /** When the last of its entries ends: the index itself ends then. */
+    Instant end() {
+        Instant end = Instant.EPOCH;
+        for (Entry e : entries) {
+            end = e.end().isAfter(end) ? e.end() : end;
+        }
+        return end;
+    }
+
     List<Entry> entries() {
         return List.copyOf(entries);
     }
@@ -70,6 +84,13 @@ final class UserIndex {
 
     /** Removes and returns the soonest-ending entries of {@code kind} beyond the first {@code keep}. */
     List<Entry> overCap(char kind, int keep) {
+        int n = 0;
+        for (Entry e : entries) {
+            n += e.kind() == kind ? 1 : 0;
+        }
+        if (n <= Math.max(0, keep)) {
+            return List.of();
+        }
         List<Entry> ofKind = new ArrayList<>(entries.stream().filter(e -> e.kind() == kind).toList());
         ofKind.sort(Comparator.comparing(Entry::end).reversed());
         List<Entry> dropped = new ArrayList<>();

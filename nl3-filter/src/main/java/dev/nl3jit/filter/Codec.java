@@ -1,9 +1,7 @@
-package dev.nl3jit.jcache;
+package dev.nl3jit.filter;
 
-import dev.nl3jit.filter.ApprovalStore.LockState;
-import dev.nl3jit.filter.ApprovalStoreException;
-import dev.nl3jit.filter.Grant;
-import dev.nl3jit.filter.GrantKey;
+
+import dev.nl3jit.filter.spi.ApprovalStoreException;
 import java.time.Instant;
 
 /**
@@ -12,14 +10,31 @@ import java.time.Instant;
  * forged by a username.
  */
 final class Codec {
-    record Bucket(double tokens, Instant at) {
-    }
-
     private Codec() {
     }
 
     static String key(GrantKey k) {
         return part(k.user()) + part(k.approvalKey()) + part(k.scope());
+    }
+
+    /** Reads {@link #key(GrantKey)}. */
+    static GrantKey parseKey(String s) {
+        String[] parts = new String[3];
+        int at = 0;
+        try {
+            for (int i = 0; i < 3; i++) {
+                int colon = s.indexOf(':', at);
+                int n = Integer.parseInt(s.substring(at, colon));
+                parts[i] = s.substring(colon + 1, colon + 1 + n);
+                at = colon + 1 + n;
+            }
+        } catch (RuntimeException e) {
+            throw unreadable("grant key", s, e);
+        }
+        if (at != s.length()) {
+            throw unreadable("grant key", s, null);
+        }
+        return new GrantKey(parts[0], parts[1], parts[2]);
     }
 
     private static String part(String s) {
@@ -41,14 +56,14 @@ final class Codec {
     }
 
     /** {@code tokens|at}. */
-    static String bucket(Bucket b) {
+    static String bucket(Cell.Bucket b) {
         return b.tokens() + "|" + b.at();
     }
 
-    static Bucket bucket(String v) {
+    static Cell.Bucket bucket(String v) {
         String[] p = split(v, 2, "request limit");
         try {
-            return new Bucket(Double.parseDouble(p[0]), Instant.parse(p[1]));
+            return new Cell.Bucket(Double.parseDouble(p[0]), Instant.parse(p[1]));
         } catch (RuntimeException e) {
             throw unreadable("request limit", v, e);
         }

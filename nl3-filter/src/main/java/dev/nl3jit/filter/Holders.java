@@ -1,4 +1,4 @@
-package dev.nl3jit.jcache;
+package dev.nl3jit.filter;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,6 +43,22 @@ final class Holders {
                     .append(e.grant() == null ? "-" : e.grant().toString()).append(' ').append(e.any());
         });
         return b.toString();
+    }
+
+    /** A copy to change: a value held in memory is never changed in place. */
+    Holders copy() {
+        Holders h = new Holders();
+        h.byUser.putAll(byUser);
+        return h;
+    }
+
+    /** When the last of what its users hold ends. */
+    Instant end() {
+        Instant end = Instant.EPOCH;
+        for (Ends e : byUser.values()) {
+            end = e.any().isAfter(end) ? e.any() : end;
+        }
+        return end;
     }
 
     boolean isEmpty() {

@@ -4,11 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -16,40 +16,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import dev.nl3jit.filter.spi.KeyValueStore.Region;
 
 /**
- * Bounded, expiring, in-memory store, with no store-wide lock. Reads and grant uses are lock-free map operations.
- * Changes of what a user holds (put, remove, revoke) take that user's own short lock, never two users' at once, and
- * keep two concurrent indexes up to date: the entries ordered by the time they end, and the users ranked by how many
- * entries they hold. Room is made in this order, each step O(log n), or O(per-user cap) for a user at their cap:
- * entries that ended, whoever's; at the user's cap, their own entry that ends soonest (under their lock, before the new
- * entry goes in); only then, when the whole store is over its bound with live entries, the soonest-ending entry of the
- * user who holds the most (never the entry just put). So one user's flood never pushes out another user's live grant
- * or ticket. Concurrent puts may hold one entry each over the bound until each has made room, which each does before
- * it returns.
+ * The default cells ({@code nl3.store=memory}): typed values in concurrent maps of this JVM, no strings, no seal, so
+ * the grant path's read is one map lookup. Bounded, with no store-wide lock: every region whose cells have an owner
+ * (grants, pending approvals) holds at most {@code nl3.max-entries}. Changes of such a cell take its user's
+ * own short lock, never two users' at once, and keep two concurrent indexes up to date: the cells ordered by the time
+ * they end, and the users ranked by how many cells they hold. Room is made in this order, each step O(log n): cells that
+ * ended, whoever's; only then, when the region is over its bound with live cells, the soonest-ending cell of the user
+ * who holds the most (never the cell just put). So one user's flood never pushes out another user's live grant or
+ * ticket (the per-user cap is the {@link Ledger}'s). Concurrent puts may hold one cell each over the bound until each
+ * has made room, which each does before it returns.
  */
-final class InMemoryApprovalStore implements ApprovalStore {
+final class MemoryCells implements Cells {
     private final int maxEntries;
     private final int perUser;
     private final Clock clock;
-    private final ConcurrentHashMap<GrantKey, Grant> grants = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<GrantKey, PendingApproval> pendingByKey = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, PendingApproval> pendingByTicket = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<GrantKey, Claim> claims = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, LockState> locks = new ConcurrentHashMap<>();
-    /** Grants by grant key; a user's grants change under that user's lock in this index. */
-    private final Index grantIndex;
-    /** Pending approvals by ticket; a user's tickets (both maps) change under that user's lock in this index. */
-    private final Index pendingIndex;
+    private final Map<Region, ConcurrentHashMap<Object, Object>> maps = new EnumMap<>(Region.class);
+    private final Map<Region, Index> indexes = new EnumMap<>(Region.class);
 
-    private record Bucket(double tokens, Instant at) {
-    }
-
-    private record Claim(String claimant, Instant until) {
-    }
-
-    /** Removes one entry of a user from its maps and from the index; called under that user's lock. */
+    /** Removes one cell of a user from its map and from the index; called under that user's lock. */
     private interface Drop {
         void drop(Index.Entries entries, Object id);
     }
@@ -78,6 +66,7 @@ final class InMemoryApprovalStore implements ApprovalStore {
         }
 
         private Set<String> level(int c) {
+            c = Math.min(c, byCount.length() - 1); // a user briefly over the cap ranks with those at it
             Set<String> level = byCount.get(c);
             if (level == null) {
                 byCount.compareAndSet(c, null, ConcurrentHashMap.newKeySet());
@@ -283,253 +272,146 @@ final class InMemoryApprovalStore implements ApprovalStore {
         }
     }
 
-    InMemoryApprovalStore(int maxEntries, int perUser, Clock clock) {
+    /**
+     * @param maxEntries cells of each bounded region at most ({@code nl3.max-entries})
+     * @param perUser    the per-user cap ({@code nl3.max-entries-per-user}): no user holds more cells of one region
+     *                   than this in the bound's ranking
+     */
+    MemoryCells(int maxEntries, int perUser, Clock clock) {
         this.maxEntries = maxEntries;
-        this.perUser = perUser;
+        // The ranking tolerates a user briefly over the cap (the ledger drops the excess just after a put).
+        this.perUser = perUser + 64;
         this.clock = clock;
-        this.grantIndex = new Index(perUser);
-        this.pendingIndex = new Index(perUser);
+        for (Region r : Region.values()) {
+            maps.put(r, new ConcurrentHashMap<>());
+        }
+        for (Region r : new Region[] {Region.GRANTS, Region.PENDING}) {
+            indexes.put(r, new Index(this.perUser));
+        }
     }
 
-    // --- grants ---
-
-    @Override
-    public Optional<Grant> grant(GrantKey key) {
-        return Optional.ofNullable(grants.get(key));
+    @SuppressWarnings("unchecked")
+    private <K, V> ConcurrentHashMap<K, V> map(Cell<K, V> cell) {
+        return (ConcurrentHashMap<K, V>) (ConcurrentHashMap<?, ?>) maps.get(cell.region());
     }
 
     @Override
-    public boolean useGrant(GrantKey key, Instant now) {
-        Grant live = grants.get(key);
-        if (live == null) {
+    public <K, V> V get(Cell<K, V> cell, K key) {
+        return map(cell).get(key);
+    }
+
+    @Override
+    public <K, V> Read<V> read(Cell<K, V> cell, K key) {
+        V v = map(cell).get(key);
+        return v == null ? Read.none() : new Read<>(v, v);
+    }
+
+    @Override
+    public <K, V> Map<K, Read<V>> readAll(Cell<K, V> cell, Set<K> keys) {
+        Map<K, Read<V>> out = new HashMap<>();
+        for (K k : keys) {
+            Read<V> r = read(cell, k);
+            if (r.stored() != null) {
+                out.put(k, r);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> boolean replace(Cell<K, V> cell, K key, Read<V> expected, V value) {
+        ConcurrentHashMap<K, V> m = map(cell);
+        V old = (V) expected.stored();
+        Index index = indexes.get(cell.region());
+        if (index == null) {
+            return old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
+        }
+        Drop drop = dropper(m);
+        if (old == null) {
+            purgeEnded(index, clock.instant(), drop); // a new cell: what ended goes first
+        }
+        boolean done = index.locked(cell.owner().apply(key, value), e -> {
+            boolean ok = old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
+            if (ok) {
+                e.put(key, cell.end().apply(value));
+            }
+            return ok;
+        });
+        if (done && old == null) {
+            keepWithinBound(index, key, drop);
+        }
+        return done;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> boolean remove(Cell<K, V> cell, K key, Read<V> expected) {
+        ConcurrentHashMap<K, V> m = map(cell);
+        V old = (V) expected.stored();
+        if (old == null) {
             return false;
         }
-        if (live.usesLeft() == Grant.UNLIMITED && live.liveAt(now)) {
-            // An unlimited grant is only read: concurrent requests of one user never wait on each other.
-            return true;
+        Index index = indexes.get(cell.region());
+        if (index == null) {
+            return m.remove(key, old);
         }
-        boolean[] used = {false};
-        boolean[] gone = {false};
-        grants.computeIfPresent(key, (k, g) -> {
-            if (!g.liveAt(now)) {
-                gone[0] = true;
-                return null;
+        return index.lockedIfPresent(cell.owner().apply(key, old), e -> {
+            if (m.remove(key, old)) {
+                e.remove(key);
+                return true;
             }
-            used[0] = true;
-            Grant after = g.afterOneUse();
-            gone[0] = after == null;
-            return after;
-        });
-        if (gone[0]) {
-            grantIndex.lockedIfPresent(key.user(), e -> {
-                if (!grants.containsKey(key)) {
-                    e.remove(key);
-                }
-                return null;
-            }, null);
-        }
-        return used[0];
-    }
-
-    @Override
-    public void putGrant(GrantKey key, Grant grant) {
-        purgeEnded(grantIndex, clock.instant(), this::dropGrant);
-        grantIndex.locked(key.user(), e -> {
-            if (!e.contains(key)) {
-                makeRoomForOneMore(e, this::dropGrant);
-            }
-            grants.put(key, grant);
-            e.put(key, grant.until());
-            return null;
-        });
-        keepWithinBound(grantIndex, key, this::dropGrant);
-    }
-
-    @Override
-    public void removeGrant(GrantKey key) {
-        grantIndex.lockedIfPresent(key.user(), e -> {
-            dropGrant(e, key);
-            return null;
-        }, null);
-    }
-
-    private void dropGrant(Index.Entries e, Object key) {
-        grants.remove(key);
-        e.remove(key);
-    }
-
-    // --- pending approvals ---
-
-    @Override
-    public Optional<PendingApproval> pending(GrantKey key) {
-        return Optional.ofNullable(pendingByKey.get(key));
-    }
-
-    @Override
-    public Optional<PendingApproval> pendingByTicket(String ticket) {
-        return Optional.ofNullable(pendingByTicket.get(ticket));
-    }
-
-    @Override
-    public void putPending(PendingApproval p) {
-        purgeEnded(pendingIndex, clock.instant(), this::dropPending);
-        pendingIndex.locked(p.key().user(), e -> {
-            putPending(e, p);
-            return null;
-        });
-        keepWithinBound(pendingIndex, p.ticket(), this::dropPending);
-    }
-
-    /** Under the user's lock. */
-    private void putPending(Index.Entries e, PendingApproval p) {
-        if (!e.contains(p.ticket())) {
-            makeRoomForOneMore(e, this::dropPending);
-        }
-        PendingApproval previous = pendingByKey.put(p.key(), p);
-        if (previous != null && !previous.ticket().equals(p.ticket())) {
-            pendingByTicket.remove(previous.ticket());
-            e.remove(previous.ticket());
-        }
-        pendingByTicket.put(p.ticket(), p);
-        e.put(p.ticket(), p.keepUntil());
-    }
-
-    @Override
-    public boolean replacePending(PendingApproval expected, PendingApproval replacement) {
-        if (!expected.ticket().equals(replacement.ticket()) || !expected.key().equals(replacement.key())) {
-            throw new IllegalArgumentException("a replacement keeps its ticket and its grant key");
-        }
-        return pendingIndex.lockedIfPresent(expected.key().user(), e -> {
-            PendingApproval current = pendingByTicket.get(expected.ticket());
-            if (current == null || !current.equals(expected)) {
-                return false;
-            }
-            putPending(e, replacement);
-            return true;
+            return false;
         }, false);
     }
 
     @Override
-    public void removePending(PendingApproval p) {
-        pendingIndex.lockedIfPresent(p.key().user(), e -> {
-            dropPending(e, p.ticket());
-            return null;
-        }, null);
-    }
-
-    private void dropPending(Index.Entries e, Object ticket) {
-        PendingApproval p = pendingByTicket.remove(ticket);
-        e.remove(ticket);
-        if (p != null) {
-            pendingByKey.remove(p.key(), p);
+    public <K, V> void removeIf(Cell<K, V> cell, Predicate<V> ended) {
+        ConcurrentHashMap<K, V> m = map(cell);
+        Index index = indexes.get(cell.region());
+        if (index != null) {
+            purgeEnded(index, clock.instant(), dropper(m));
         }
-    }
-
-    @Override
-    public long grantCount() {
-        return grants.size();
-    }
-
-    @Override
-    public long pendingCount() {
-        return pendingByTicket.size();
-    }
-
-    // --- users ---
-
-    @Override
-    public int revokeUser(String user) {
-        int grantsDropped = grantIndex.lockedIfPresent(user, e -> dropAll(e, this::dropGrant), 0);
-        return grantsDropped + pendingIndex.lockedIfPresent(user, e -> dropAll(e, this::dropPending), 0);
-    }
-
-    private static int dropAll(Index.Entries e, Drop drop) {
-        List<Object> ids = e.ids();
-        for (Object id : ids) {
-            drop.drop(e, id);
-        }
-        return ids.size();
-    }
-
-    @Override
-    public Set<String> usersWithGrants(Instant now) {
-        purgeEnded(grantIndex, now, this::dropGrant);
-        return grantIndex.users();
-    }
-
-    @Override
-    public Duration takeRequestToken(String user, int capacity, Duration window, Instant now) {
-        double perNano = (double) capacity / window.toNanos();
-        Duration[] wait = {Duration.ZERO};
-        buckets.compute(user, (u, b) -> {
-            double tokens = capacity;
-            if (b != null) {
-                long elapsed = Math.max(0, Duration.between(b.at(), now).toNanos());
-                tokens = Math.min(capacity, b.tokens() + elapsed * perNano);
+        m.forEach((k, v) -> {
+            if (ended.test(v)) {
+                remove(cell, k, new Read<>(v, v));
             }
-            if (tokens >= 1) {
-                return new Bucket(tokens - 1, now);
-            }
-            wait[0] = Duration.ofNanos((long) Math.ceil((1 - tokens) / perNano));
-            return new Bucket(tokens, now);
-        });
-        return wait[0];
-    }
-
-    @Override
-    public void returnRequestToken(String user, int capacity, Duration window, Instant now) {
-        double perNano = (double) capacity / window.toNanos();
-        buckets.computeIfPresent(user, (u, b) -> {
-            long elapsed = Math.max(0, Duration.between(b.at(), now).toNanos());
-            return new Bucket(Math.min(capacity, b.tokens() + elapsed * perNano + 1), now);
         });
     }
 
-    // --- claims and locks ---
-
-    @Override
-    public boolean claimRequest(GrantKey key, String claimant, Instant now, Instant until) {
-        Claim mine = new Claim(claimant, until);
-        return claims.compute(key, (k, c) -> c == null || !c.until().isAfter(now) ? mine : c) == mine;
+    private static Drop dropper(ConcurrentHashMap<?, ?> m) {
+        return (e, id) -> {
+            m.remove(id);
+            e.remove(id);
+        };
     }
 
     @Override
-    public void releaseRequest(GrantKey key, String claimant) {
-        claims.computeIfPresent(key, (k, c) -> c.claimant().equals(claimant) ? null : c);
+    public long count(Cell<?, ?> cell) {
+        return maps.get(cell.region()).size();
     }
 
     @Override
-    public void putLockState(String user, LockState state) {
-        locks.put(user, state);
+    public long rejected() {
+        return -1;
+    }
+
+    /** Nothing here waits on anything but its own per-user locks: never wrapped. */
+    @Override
+    public Cells bounded(Duration timeout) {
+        return this;
     }
 
     @Override
-    public Optional<LockState> lockState(String user, Instant now) {
-        LockState s = locks.get(user);
-        return s != null && s.until().isAfter(now) ? Optional.of(s) : Optional.empty();
+    public void close() {
     }
 
     @Override
-    public void purge(Instant now) {
-        claims.values().removeIf(c -> !c.until().isAfter(now));
-        locks.values().removeIf(l -> !l.until().isAfter(now));
-        purgeEnded(grantIndex, now, this::dropGrant);
-        purgeEnded(pendingIndex, now, this::dropPending);
-        // A bucket refills within its window; one older than a day is full, as good as absent.
-        buckets.values().removeIf(b -> b.at().isBefore(now.minus(Duration.ofDays(1))));
+    public String toString() {
+        return "in memory (nl3.store=memory), at most " + maxEntries + " grants";
     }
 
     // --- room ---
-
-    /**
-     * Under the user's lock, before a new entry of theirs (ended entries, theirs included, went just before): at their
-     * cap, their entry that ends soonest.
-     */
-    private void makeRoomForOneMore(Index.Entries e, Drop drop) {
-        while (e.count() >= perUser) {
-            drop.drop(e, e.soonest(null));
-        }
-    }
 
     /**
      * After a put, holding no lock: while the index is over its bound, the user who holds the most gives up the entry

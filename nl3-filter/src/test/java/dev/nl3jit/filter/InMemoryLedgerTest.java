@@ -18,9 +18,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class InMemoryApprovalStoreTest {
+class InMemoryLedgerTest {
     private final MovableClock clock = new MovableClock();
-    private final ApprovalStore store = ApprovalStore.inMemory(10, 3, clock);
+    private final Ledger store = Ledger.inMemory(10, 3, clock);
 
     private static GrantKey key(String user, String scope) {
         return new GrantKey(user, "ADMIN_ACCESS", scope);
@@ -30,9 +30,9 @@ class InMemoryApprovalStoreTest {
         return new Grant(clock.instant().plus(lasting), uses);
     }
 
-    private PendingApproval ticket(String user, String scope) {
+    private StoredApproval ticket(String user, String scope) {
         Instant now = clock.instant();
-        return PendingApproval.create(d -> {
+        return StoredApproval.create(d -> {
             d.ticket = Tickets.next("t");
             d.key = key(user, scope);
             d.requestId = "r-" + user + scope;
@@ -47,7 +47,7 @@ class InMemoryApprovalStoreTest {
 
     @Test
     void aRequestThatEndedWithoutApprovalStaysAMinuteAfterItsWaitSoItsPageCanSaySo() {
-        PendingApproval p = ticket("alice", "");
+        StoredApproval p = ticket("alice", "");
         store.putPending(p.with(d -> {
             d.status = ApprovalStatus.EXPIRED;
             d.decidedAt = p.expiresAt();
@@ -82,7 +82,7 @@ class InMemoryApprovalStoreTest {
         }
         pool.shutdownNow();
         assertEquals(1, passed);
-        assertTrue(store.grant(k).isEmpty(), "a used-up grant is gone");
+        assertTrue(store.peekGrant(k).isEmpty(), "a used-up grant is gone");
     }
 
     @Test
@@ -90,7 +90,7 @@ class InMemoryApprovalStoreTest {
         GrantKey two = key("alice", "a");
         store.putGrant(two, grant(Duration.ofMinutes(5), 2));
         assertTrue(store.useGrant(two, clock.instant()));
-        assertEquals(1, store.grant(two).orElseThrow().usesLeft());
+        assertEquals(1, store.peekGrant(two).orElseThrow().usesLeft());
         assertTrue(store.useGrant(two, clock.instant()));
         assertFalse(store.useGrant(two, clock.instant()));
 
@@ -101,12 +101,12 @@ class InMemoryApprovalStoreTest {
         }
         clock.advance(Duration.ofMinutes(5));
         assertFalse(store.useGrant(unlimited, clock.instant()), "a grant ends at its end");
-        assertTrue(store.grant(unlimited).isEmpty());
+        assertTrue(store.peekGrant(unlimited).isEmpty());
     }
 
     @Test
     void aUserAtTheirCapGivesUpTheirOwnEntryFirst() {
-        PendingApproval erin = ticket("erin", "/y");
+        StoredApproval erin = ticket("erin", "/y");
         store.putPending(erin);
         for (int i = 0; i < 20; i++) {
             store.putPending(ticket("mallory", "/m" + i));
@@ -117,7 +117,7 @@ class InMemoryApprovalStoreTest {
 
     @Test
     void aFullStoreTakesFromTheLargestUserAndEndedEntriesGoFirst() {
-        ApprovalStore roomy = ApprovalStore.inMemory(10, 20, clock);
+        Ledger roomy = Ledger.inMemory(10, 20, clock);
         GrantKey alice = key("alice", "x");
         roomy.putGrant(alice, grant(Duration.ofMinutes(1), Grant.UNLIMITED));
         GrantKey carolEnded = key("carol", "x");
@@ -126,8 +126,8 @@ class InMemoryApprovalStoreTest {
         for (int i = 0; i < 30; i++) {
             roomy.putGrant(key("mallory", "m" + i), grant(Duration.ofMinutes(10), Grant.UNLIMITED));
         }
-        assertTrue(roomy.grant(alice).isPresent(), "alice's live grant stays, although it ends before mallory's");
-        assertTrue(roomy.grant(carolEnded).isEmpty(), "an ended grant went first");
+        assertTrue(roomy.peekGrant(alice).isPresent(), "alice's live grant stays, although it ends before mallory's");
+        assertTrue(roomy.peekGrant(carolEnded).isEmpty(), "an ended grant went first");
         assertEquals(Set.of("alice", "mallory"), roomy.usersWithGrants(clock.instant()));
     }
 
@@ -135,7 +135,7 @@ class InMemoryApprovalStoreTest {
     void aLockRevokesEverythingOfTheUser() {
         store.putGrant(key("alice", "a"), grant(Duration.ofMinutes(5), Grant.UNLIMITED));
         store.putGrant(key("alice", "b"), grant(Duration.ofMinutes(5), 1));
-        PendingApproval ticket = ticket("alice", "/c");
+        StoredApproval ticket = ticket("alice", "/c");
         store.putPending(ticket);
         store.putGrant(key("bob", "a"), grant(Duration.ofMinutes(5), Grant.UNLIMITED));
         assertEquals(3, store.revokeUser("alice"));
@@ -147,13 +147,13 @@ class InMemoryApprovalStoreTest {
 
     @Test
     void replaceIsACompareAndSet() {
-        PendingApproval p = ticket("alice", "/a");
+        StoredApproval p = ticket("alice", "/a");
         store.putPending(p);
-        PendingApproval sent = p.with(d -> d.sendToken = "x");
+        StoredApproval sent = p.with(d -> d.sendToken = "x");
         assertTrue(store.replacePending(p, sent));
         assertFalse(store.replacePending(p, p.with(d -> d.sendToken = "y")), "the stored value changed since");
         assertEquals("x", store.pendingByTicket(p.ticket()).orElseThrow().sendToken());
-        PendingApproval stored = store.pendingByTicket(p.ticket()).orElseThrow();
+        StoredApproval stored = store.pendingByTicket(p.ticket()).orElseThrow();
         assertThrows(IllegalArgumentException.class, () -> store.replacePending(stored, stored.with(d -> d.key = key("bob", "/a"))),
                 "a replacement keeps its grant key (and so its user)");
     }
@@ -194,14 +194,14 @@ class InMemoryApprovalStoreTest {
 
     @Test
     void theNewestEntryIsNeverTheOneGivenUpAlthoughItEndsSoonest() {
-        ApprovalStore roomy = ApprovalStore.inMemory(4, 10, clock);
+        Ledger roomy = Ledger.inMemory(4, 10, clock);
         for (int i = 0; i < 4; i++) {
             roomy.putGrant(key("mallory", "m" + i), grant(Duration.ofMinutes(10), Grant.UNLIMITED));
         }
         GrantKey shortOne = key("mallory", "short");
         roomy.putGrant(shortOne, grant(Duration.ofMinutes(1), 1));
-        assertTrue(roomy.grant(shortOne).isPresent(), "the grant just recorded stays");
-        assertTrue(roomy.grant(key("mallory", "m0")).isEmpty(), "her oldest grant that ends soonest went instead");
+        assertTrue(roomy.peekGrant(shortOne).isPresent(), "the grant just recorded stays");
+        assertTrue(roomy.peekGrant(key("mallory", "m0")).isEmpty(), "her oldest grant that ends soonest went instead");
         assertEquals(4, roomy.grantCount());
     }
 
@@ -214,7 +214,7 @@ class InMemoryApprovalStoreTest {
     void concurrentChangesKeepEveryBoundAndEveryIndexTrue() throws Exception {
         int max = 50;
         int cap = 4;
-        ApprovalStore shared = ApprovalStore.inMemory(max, cap, clock);
+        Ledger shared = Ledger.inMemory(max, cap, clock);
         int threads = 8;
         int users = 30;
         int scopes = 8;
@@ -233,7 +233,7 @@ class InMemoryApprovalStoreTest {
                         case 0, 1, 2 -> shared.putGrant(k, new Grant(clock.instant().plusSeconds(random.nextInt(600) - 30),
                                 random.nextBoolean() ? Grant.UNLIMITED : 1 + random.nextInt(2)));
                         case 3, 4 -> shared.useGrant(k, clock.instant());
-                        case 5 -> shared.removeGrant(k);
+                        case 5 -> shared.useGrant(k, clock.instant().plusSeconds(random.nextInt(600)));
                         case 6, 7 -> shared.putPending(ticket(user, k.scope()));
                         case 8 -> shared.pending(k).ifPresent(p -> {
                             if (random.nextBoolean()) {
@@ -268,13 +268,13 @@ class InMemoryApprovalStoreTest {
             int userTickets = 0;
             for (int s = 0; s < scopes; s++) {
                 GrantKey k = key(user, "s" + s);
-                if (shared.grant(k).isPresent()) {
+                if (shared.peekGrant(k).isPresent()) {
                     userGrants++;
-                    if (shared.grant(k).orElseThrow().liveAt(clock.instant())) {
+                    if (shared.peekGrant(k).orElseThrow().liveAt(clock.instant())) {
                         holding.add(user);
                     }
                 }
-                java.util.Optional<PendingApproval> p = shared.pending(k);
+                java.util.Optional<StoredApproval> p = shared.pending(k);
                 if (p.isPresent()) {
                     userTickets++;
                     assertEquals(p.get(), shared.pendingByTicket(p.get().ticket()).orElseThrow(), "a key's ticket is found by itself");

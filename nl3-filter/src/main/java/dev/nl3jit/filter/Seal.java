@@ -1,4 +1,4 @@
-package dev.nl3jit.jcache;
+package dev.nl3jit.filter;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
  * never the value, never the key material) and the caller treats it as absent.
  */
 final class Seal {
-    private static final System.Logger LOG = System.getLogger(JCacheApprovalStore.class.getName());
+    private static final System.Logger LOG = System.getLogger(Ledger.class.getName());
     private static final String PREFIX = "s1.";
     private static final int MAC_CHARS = 43; // 32 bytes, Base64url without padding
     private static final int HEADER = PREFIX.length() + MAC_CHARS + 1;

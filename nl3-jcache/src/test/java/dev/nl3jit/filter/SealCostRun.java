@@ -1,4 +1,4 @@
-package dev.nl3jit.jcache;
+package dev.nl3jit.filter;
 
 import java.util.Arrays;
 import java.util.function.IntSupplier;

@@ -1,5 +1,8 @@
-package dev.nl3jit.jcache;
+package dev.nl3jit.filter;
 
+import dev.nl3jit.jcache.JCacheKeyValueStore;
+import dev.nl3jit.jcache.Members;
+import dev.nl3jit.jcache.Race;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,10 +12,6 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.DistributedObject;
 import com.hazelcast.core.HazelcastInstance;
-import dev.nl3jit.filter.ApprovalStore;
-import dev.nl3jit.filter.Grant;
-import dev.nl3jit.filter.GrantKey;
-import dev.nl3jit.filter.PendingApproval;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,13 +36,14 @@ import org.junit.jupiter.api.Test;
  */
 class ForgedEntriesTest {
     private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
+    private static final java.time.Clock CLOCK = java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC);
     private static final AtomicInteger STORES = new AtomicInteger();
     private static final GrantKey ALICE = new GrantKey("alice", "ADMIN_ACCESS", "");
     private static final GrantKey BOB = new GrantKey("bob", "ADMIN_ACCESS", "");
     private static Members members;
     private static HazelcastInstance intruder;
     private final List<LogRecord> errors = new CopyOnWriteArrayList<>();
-    private final Logger log = Logger.getLogger(JCacheApprovalStore.class.getName());
+    private final Logger log = Logger.getLogger(Ledger.class.getName());
     private final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord r) {
@@ -61,7 +61,7 @@ class ForgedEntriesTest {
         }
     };
     private String name;
-    private JCacheApprovalStore store;
+    private Ledger store;
 
     @BeforeAll
     static void cluster() {
@@ -83,7 +83,7 @@ class ForgedEntriesTest {
     @BeforeEach
     void open() {
         name = "f" + STORES.incrementAndGet();
-        store = JCacheApprovalStore.open(members.cacheManager(0), name, 3, JCacheApprovalStoreTest.KEY);
+        store = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), name), JCacheLedgerTest.KEY, 3, CLOCK);
         log.addHandler(capture);
     }
 
@@ -115,7 +115,7 @@ class ForgedEntriesTest {
         String alices = grants.get(Codec.key(ALICE));
         grants.put(Codec.key(BOB), alices);
 
-        assertTrue(store.grant(BOB).isEmpty(), "no grant for bob");
+        assertTrue(store.peekGrant(BOB).isEmpty(), "no grant for bob");
         for (int i = 0; i < 3; i++) {
             assertFalse(store.useGrant(BOB, NOW), "bob is not let in");
         }
@@ -126,7 +126,7 @@ class ForgedEntriesTest {
         assertEquals(1, errorsNaming("grants", "3:bob12:ADMIN_ACCESS0:"), messages());
         String message = errors.get(0).getMessage();
 
-        JCacheApprovalStore onB = JCacheApprovalStore.open(members.cacheManager(1), name, 3, JCacheApprovalStoreTest.KEY);
+        Ledger onB = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(1), name), JCacheLedgerTest.KEY, 3, CLOCK);
         assertFalse(onB.useGrant(BOB, NOW), "nor on the other member");
         assertEquals(1, onB.rejectedEntries());
         assertEquals(2, errorsNaming("grants", "3:bob12:ADMIN_ACCESS0:"), "each node reports its first: " + messages());
@@ -147,7 +147,7 @@ class ForgedEntriesTest {
         grants.put(Codec.key(erin), alices.substring(0, 47) + until + "|-1"); // alice's MAC on another value
 
         for (GrantKey k : List.of(BOB, carol, erin)) {
-            assertTrue(store.grant(k).isEmpty(), k.toString());
+            assertTrue(store.peekGrant(k).isEmpty(), k.toString());
             assertFalse(store.useGrant(k, NOW), k.toString());
         }
         assertEquals(6, store.rejectedEntries());
@@ -163,7 +163,7 @@ class ForgedEntriesTest {
         String alices = cache("grants").get(Codec.key(ALICE));
         String home = name;
         name = "f" + STORES.incrementAndGet();
-        JCacheApprovalStore other = JCacheApprovalStore.open(members.cacheManager(0), name, 3, JCacheApprovalStoreTest.KEY);
+        Ledger other = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), name), JCacheLedgerTest.KEY, 3, CLOCK);
         other.putGrant(BOB, new Grant(NOW.plusSeconds(60), 1));
         cache("grants").put(Codec.key(ALICE), alices);
         assertFalse(other.useGrant(ALICE, NOW), "sealed for " + home + ".grants, not for " + name + ".grants");
@@ -174,16 +174,16 @@ class ForgedEntriesTest {
     @Test
     void aStoreWithAnotherKeyReadsNothingOfThisOne() {
         store.putGrant(ALICE, new Grant(NOW.plusSeconds(900), Grant.UNLIMITED));
-        JCacheApprovalStore stranger = JCacheApprovalStore.open(members.cacheManager(1), name, 3,
-                "another application's seal key!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Ledger stranger = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(1), name),
+                "another application's seal key!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 3, CLOCK);
         assertFalse(stranger.useGrant(ALICE, NOW));
         assertEquals(1, stranger.rejectedEntries());
     }
 
     @Test
     void forgedLockKnowledgeClaimsAndLimitsDecideNothing() {
-        store.putLockState("carol", new ApprovalStore.LockState(true, NOW.plusSeconds(60)));
-        store.putLockState("bob", new ApprovalStore.LockState(false, NOW.plusSeconds(60)));
+        store.putLockState("carol", new LockState(true, NOW.plusSeconds(60)));
+        store.putLockState("bob", new LockState(false, NOW.plusSeconds(60)));
         ICache<String, String> locks = cache("locks");
         locks.put("carol", locks.get("bob")); // bob's genuine "not locked" copied onto carol
         locks.put("erin", "U|" + NOW.plusSeconds(3600)); // written from scratch
@@ -222,8 +222,8 @@ class ForgedEntriesTest {
     }
 
     /** A stored approval of {@code user} under {@code ticket}, approved, with a kept transfer of {@code body}. */
-    private static PendingApproval approved(String ticket, String user, String body, String checkedAt) {
-        return PendingApproval.fromStoredForm("{\"v\":1,\"ticket\":\"" + ticket + "\",\"user\":\"" + user
+    private static StoredApproval approved(String ticket, String user, String body, String checkedAt) {
+        return StoredApproval.fromStoredForm("{\"v\":1,\"ticket\":\"" + ticket + "\",\"user\":\"" + user
                 + "\",\"approvalKey\":\"PAYMENT\",\"scope\":\"\",\"requestId\":\"r-" + ticket + "\",\"approvalType\":\"APPROVE\","
                 + "\"approvers\":[],\"createdAt\":\"" + NOW + "\",\"expiresAt\":\"" + NOW.plusSeconds(300) + "\",\"status\":\"APPROVED\","
                 + "\"decidedAt\":\"" + NOW + "\",\"values\":{},\"grantFor\":\"PT15M\",\"uses\":1"
@@ -234,7 +234,7 @@ class ForgedEntriesTest {
 
     @Test
     void anAlteredTicketIsNeitherServedNorReplacedAndAForgedPointerDeletesNothing() {
-        PendingApproval alices = approved("tagAAAAA.aliceTicket", "alice", "amount=EUR+1200&to=ACME", null);
+        StoredApproval alices = approved("tagAAAAA.aliceTicket", "alice", "amount=EUR+1200&to=ACME", null);
         store.putPending(alices);
         ICache<String, String> pending = cache("pending");
         String stored = pending.get(alices.ticket());
@@ -252,7 +252,7 @@ class ForgedEntriesTest {
         assertFalse(messages().contains("aliceTicket"), messages());
 
         pending.put(alices.ticket(), stored); // put back as it was: a replay of a genuine value (not stopped, by design)
-        PendingApproval bobs = approved("tagAAAAA.bobTicket", "bob", "amount=EUR+1&to=ACME", null);
+        StoredApproval bobs = approved("tagAAAAA.bobTicket", "bob", "amount=EUR+1&to=ACME", null);
         cache("pending-keys").put(Codec.key(bobs.key()), alices.ticket()); // bob's key pointed at alice's ticket
         assertTrue(store.pending(bobs.key()).isEmpty());
         store.putPending(bobs);

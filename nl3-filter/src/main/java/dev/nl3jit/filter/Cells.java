@@ -1,0 +1,61 @@
+package dev.nl3jit.filter;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Typed cells by region, what the {@link Ledger}'s rules run on: a few atomic operations, each on one cell. Two kinds:
+ * {@link MemoryCells}, typed values in this JVM's maps, and {@link SealedCells}, sealed strings in any
+ * {@link dev.nl3jit.filter.spi.KeyValueStore}. A compare-and-set compares what the backend holds ({@link Read#stored()}),
+ * never a value's fields.
+ */
+interface Cells extends AutoCloseable {
+
+    /**
+     * A cell as read: its value ({@code null}: none, ended, or failing the seal's check) and what the backend holds
+     * for it ({@code null}: nothing), which a compare-and-set compares.
+     */
+    record Read<V>(V value, Object stored) {
+        @SuppressWarnings("rawtypes")
+        private static final Read NONE = new Read<>(null, null);
+
+        @SuppressWarnings("unchecked")
+        static <V> Read<V> none() {
+            return NONE;
+        }
+    }
+
+    /** The value of a cell, or {@code null}; the grant path's read (no allocation in memory). */
+    <K, V> V get(Cell<K, V> cell, K key);
+
+    <K, V> Read<V> read(Cell<K, V> cell, K key);
+
+    /** The cells present under {@code keys}, in one round trip where the backend can. */
+    <K, V> Map<K, Read<V>> readAll(Cell<K, V> cell, Set<K> keys);
+
+    /** Sets the cell to {@code value} if it still holds what {@code expected} read (nothing: only if still nothing). */
+    <K, V> boolean replace(Cell<K, V> cell, K key, Read<V> expected, V value);
+
+    /** Removes the cell if it still holds what {@code expected} read. */
+    <K, V> boolean remove(Cell<K, V> cell, K key, Read<V> expected);
+
+    /** Removes, in the background, every cell whose value is absent to the ledger or for which {@code ended} holds. */
+    <K, V> void removeIf(Cell<K, V> cell, Predicate<V> ended);
+
+    /** How many cells the region holds, for operators; -1 when the backend cannot tell cheaply. */
+    long count(Cell<?, ?> cell);
+
+    /** How many values read failed the seal's check since these cells opened; -1 when nothing is sealed. */
+    long rejected();
+
+    /** The same cells with every call within {@code timeout} ({@code nl3.store-timeout}); itself when nothing waits. */
+    Cells bounded(java.time.Duration timeout);
+
+    /** Stops threads {@link #bounded} made; the cells stay open. */
+    default void stopThreads() {
+    }
+
+    @Override
+    void close();
+}
