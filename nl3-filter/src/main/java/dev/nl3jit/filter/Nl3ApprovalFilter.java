@@ -61,6 +61,10 @@ import java.util.function.Consumer;
  * <tr><td>{@code nl3.store-uri}</td><td>(the provider's default)</td><td>JCache cache manager URI, e.g. {@code classpath:hazelcast-client.xml}</td></tr>
  * <tr><td>{@code nl3.store-name}</td><td>{@code nl3}</td><td>prefix of the store's cache names, so several applications can share one cluster</td></tr>
  * <tr><td>{@code nl3.store-timeout}</td><td>{@code 2s}</td><td>how long one call of a shared store ({@code jcache}, or your own) may take, 100 ms to 1 min; past it the request gets 503, as when the store is down; the in-memory store is never waited for</td></tr>
+ * <tr><td>{@code nl3.redis-uri}</td><td>none</td><td>with {@code nl3.store=redis} (module {@code nl3-redis}): {@code redis://host:port/db}, or {@code rediss://host:port/db} for TLS</td></tr>
+ * <tr><td>{@code nl3.redis-user}</td><td>Redis's {@code default} user</td><td>the Redis ACL user</td></tr>
+ * <tr><td>{@code nl3.redis-password}</td><td>none</td><td>the ACL user's password (or {@code requirepass}); never logged or shown</td></tr>
+ * <tr><td>{@code nl3.redis-key-prefix}</td><td>{@code nl3:}<i>store-name</i>{@code :}</td><td>put before every Redis key, so several applications share one Redis</td></tr>
  * <tr><td>{@code nl3.reason}</td><td>{@code none}</td><td>{@code none}, {@code optional} or {@code required}: the user types a reason before the request is sent; API clients use the {@code NL3-Reason} header</td></tr>
  * <tr><td>{@code nl3.request-limit}</td><td>{@code 5/10m}</td><td>new approval requests per user per window; over it {@code 429} and no NL3 call</td></tr>
  * <tr><td>{@code nl3.lock-recheck}</td><td>{@code 30s}</td><td>how often the lock state of users holding grants is re-checked in the background, 1 s to 1 h; a lock revokes their grants and tickets within this plus a second</td></tr>

@@ -64,6 +64,10 @@ public final class Nl3Settings {
     private final URI storeUri;
     private final String storeName;
     private final Duration storeTimeout;
+    private final String redisUri;
+    private final String redisUser;
+    private final String redisPassword;
+    private final String redisKeyPrefix;
 
     private Nl3Settings(Map<Setting<?>, Object> v) {
         this.signingKey = (SigningKey) v.get(SettingsTable.SIGNING_KEY);
@@ -115,6 +119,10 @@ public final class Nl3Settings {
         this.storeUri = (URI) v.get(SettingsTable.STORE_URI);
         this.storeName = (String) v.get(SettingsTable.STORE_NAME);
         this.storeTimeout = (Duration) v.get(SettingsTable.STORE_TIMEOUT);
+        this.redisUri = (String) v.get(SettingsTable.REDIS_URI);
+        this.redisUser = (String) v.get(SettingsTable.REDIS_USER);
+        this.redisPassword = (String) v.get(SettingsTable.REDIS_PASSWORD);
+        this.redisKeyPrefix = (String) v.get(SettingsTable.REDIS_KEY_PREFIX);
     }
 
     /** A builder with every default of the settings table; the signing key and the issuer have none. */
@@ -219,6 +227,10 @@ public final class Nl3Settings {
         b.values.put(SettingsTable.STORE_URI, storeUri);
         b.values.put(SettingsTable.STORE_NAME, storeName);
         b.values.put(SettingsTable.STORE_TIMEOUT, storeTimeout);
+        b.values.put(SettingsTable.REDIS_URI, redisUri);
+        b.values.put(SettingsTable.REDIS_USER, redisUser);
+        b.values.put(SettingsTable.REDIS_PASSWORD, redisPassword);
+        b.values.put(SettingsTable.REDIS_KEY_PREFIX, redisKeyPrefix);
         return b;
     }
 
@@ -477,6 +489,29 @@ public final class Nl3Settings {
         return storeTimeout;
     }
 
+    /**
+     * {@code nl3.redis-uri} as written ({@code redis://host:port/db} or {@code rediss://...}), or {@code null}; nl3-redis
+     * reads it in full. It may carry a password: show it only through that module's masking.
+     */
+    public String redisUri() {
+        return redisUri;
+    }
+
+    /** {@code nl3.redis-user}, the Redis ACL user, or {@code null}. */
+    public String redisUser() {
+        return redisUser;
+    }
+
+    /** {@code nl3.redis-password}, or {@code null}: for signing in to Redis only, never to be logged or shown. */
+    public String redisPassword() {
+        return redisPassword;
+    }
+
+    /** {@code nl3.redis-key-prefix}, or {@code null} for nl3-redis's default {@code nl3:<nl3.store-name>:}. */
+    public String redisKeyPrefix() {
+        return redisKeyPrefix;
+    }
+
     @Override
     public String toString() {
         return "Nl3Settings[issuer=" + issuer + ", apiBaseUrl=" + apiBaseUrl + ", audience=" + audience + ", approvalKey="
@@ -715,6 +750,22 @@ public final class Nl3Settings {
 
         public Builder storeTimeout(Duration value) {
             return value(SettingsTable.STORE_TIMEOUT, value);
+        }
+
+        public Builder redisUri(String value) {
+            return value(SettingsTable.REDIS_URI, value);
+        }
+
+        public Builder redisUser(String value) {
+            return value(SettingsTable.REDIS_USER, value);
+        }
+
+        public Builder redisPassword(String value) {
+            return value(SettingsTable.REDIS_PASSWORD, value);
+        }
+
+        public Builder redisKeyPrefix(String value) {
+            return value(SettingsTable.REDIS_KEY_PREFIX, value);
         }
 
         public Nl3Settings build() {

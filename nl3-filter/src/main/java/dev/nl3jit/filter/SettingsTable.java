@@ -110,7 +110,8 @@ final class SettingsTable {
     private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
     /** {@code memory}, or the name of an installed {@link dev.nl3jit.filter.spi.KeyValueStoreFactory} such as {@code jcache}. */
     static final Setting<String> STORE = new Setting<>("nl3.store", "memory", s -> s.toLowerCase(Locale.ROOT),
-            v -> STORE_WORD.matcher(v).matches() ? null : shown(v) + "; expected memory, or jcache with nl3-jcache on the class path");
+            v -> STORE_WORD.matcher(v).matches() ? null : shown(v)
+                    + "; expected memory, jcache with nl3-jcache on the class path, or redis with nl3-redis");
     static final Setting<String> STORE_PROVIDER = new Setting<>("nl3.store-provider", null, s -> s,
             v -> v == null || CLASS_NAME.matcher(v).matches() ? null : shown(v)
                     + "; expected a JCache CachingProvider class name, e.g. com.hazelcast.cache.HazelcastMemberCachingProvider");
@@ -120,12 +121,26 @@ final class SettingsTable {
                     + "; expected letters, digits, '.', '_' or '-' (the prefix of the store's cache names)");
     /** How long one call of a shared store may take before the request gets 503 (closed); the in-memory store is never waited for. */
     static final Setting<Duration> STORE_TIMEOUT = duration("nl3.store-timeout", "2s", Duration.ofMillis(100), Duration.ofMinutes(1));
+    private static final Pattern REDIS_SCHEME = Pattern.compile("(?i)rediss?://\\S+");
+    private static final Pattern REDIS_PASSWORD_IN_URI = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://[^:/@?#]*):[^@/?#]*@");
+    /** nl3-redis: where Redis is; read in full (host, port, database, credentials) by that module when the store opens. */
+    static final Setting<String> REDIS_URI = new Setting<>("nl3.redis-uri", null, String::strip,
+            v -> v == null || REDIS_SCHEME.matcher(v).matches() ? null
+                    : "'" + REDIS_PASSWORD_IN_URI.matcher(v).replaceFirst("$1:****@")
+                    + "'; expected redis://host:port/db, or rediss://host:port/db for TLS (nl3-redis)");
+    static final Setting<String> REDIS_USER = new Setting<>("nl3.redis-user", null, String::strip, v -> null);
+    /** Never shown: no check here repeats it, and {@link Nl3Settings#toString()} leaves it out. */
+    static final Setting<String> REDIS_PASSWORD = new Setting<>("nl3.redis-password", null, s -> s, v -> null);
+    static final Setting<String> REDIS_KEY_PREFIX = new Setting<>("nl3.redis-key-prefix", null, s -> s,
+            v -> v == null || v.matches("[\\x21-\\x7e]{1,128}") ? null : shown(v)
+                    + "; expected up to 128 visible ASCII characters, no spaces, e.g. nl3:ops-console:");
 
     static final List<Setting<?>> ALL = List.of(SIGNING_KEY, APP_URI, API_HOST, API_BASE_URL, AUDIENCE, TOKEN_TTL, TOKEN_SKEW,
             TOKEN_CLAIMS, APPROVAL_KEY, APPROVERS, METADATA, PARAMETERS, GRANT_DURATION, GRANT_SCOPE, POLL_INTERVAL, PENDING_TIMEOUT,
             LOCK_CHECK, LOCK_CHECK_FAILURE, NOT_ENROLLED, APPROVAL_FAILURE, CONNECT_TIMEOUT, READ_TIMEOUT, PENDING_PATH,
             PENDING_PAGE, API_PATHS, MAX_RESPONSE_SIZE, CALL_THREADS, CALL_QUEUE, MAX_ENTRIES, AUTO_REGISTER, GRANT_USES, REASON, LOCK_RECHECK,
-            REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING, STORE, STORE_PROVIDER, STORE_URI, STORE_NAME, STORE_TIMEOUT, METHODS,
+            REQUEST_LIMIT, MAX_KEPT_BODY, MAX_ENTRIES_PER_USER, GRANT_BINDING, STORE, STORE_PROVIDER, STORE_URI, STORE_NAME, STORE_TIMEOUT,
+            REDIS_URI, REDIS_USER, REDIS_PASSWORD, REDIS_KEY_PREFIX, METHODS,
             MAX_STATUS_CALLS, MAX_VALUE_LENGTH, ALLOWED_ORIGINS);
 
     static final Set<String> NAMES;

@@ -149,9 +149,11 @@ public final class RedisServer implements AutoCloseable {
         signal("STOP");
     }
 
-    /** SIGCONT after {@link #pause()}. */
+    /** SIGCONT after {@link #pause()}; nothing when the process has ended. */
     public void resume() {
-        signal("CONT");
+        if (process.isAlive()) {
+            signal("CONT");
+        }
     }
 
     private void signal(String name) {
