@@ -792,6 +792,10 @@ public final class Nl3Settings {
                                 + "nl3.store=jcache to share grants across nodes, or remove " + s.name());
                     }
                 }
+                if (v.get(SettingsTable.REDIS_URI) != null) {
+                    all.add("nl3.redis-uri: set, but nl3.store is memory, which uses no Redis; set nl3.store=redis (with "
+                            + "nl3-redis on the class path) to share grants across nodes, or remove nl3.redis-uri");
+                }
             }
             if (!all.isEmpty()) {
                 throw new InvalidSettingsException(all);

@@ -111,7 +111,7 @@ final class SettingsTable {
     /** {@code memory}, or the name of an installed {@link dev.nl3jit.filter.spi.KeyValueStoreFactory} such as {@code jcache}. */
     static final Setting<String> STORE = new Setting<>("nl3.store", "memory", s -> s.toLowerCase(Locale.ROOT),
             v -> STORE_WORD.matcher(v).matches() ? null : shown(v)
-                    + "; expected memory, jcache with nl3-jcache on the class path, or redis with nl3-redis");
+                    + "; expected memory, or jcache with nl3-jcache on the class path, or redis with nl3-redis");
     static final Setting<String> STORE_PROVIDER = new Setting<>("nl3.store-provider", null, s -> s,
             v -> v == null || CLASS_NAME.matcher(v).matches() ? null : shown(v)
                     + "; expected a JCache CachingProvider class name, e.g. com.hazelcast.cache.HazelcastMemberCachingProvider");

@@ -54,6 +54,22 @@ class SettingsTest {
                 + "nl3.store=jcache to share grants across nodes, or remove nl3.store-uri"), e.problems());
         m.put("nl3.store", "jcache");
         assertEquals("jcache", Nl3Settings.fromMap(m).store());
+        m.remove("nl3.store-uri");
+        m.remove("nl3.store");
+        m.put("nl3.redis-uri", "redis://u:pw-9@redis.internal:6379/0");
+        assertEquals(List.of("nl3.redis-uri: set, but nl3.store is memory, which uses no Redis; set nl3.store=redis (with "
+                + "nl3-redis on the class path) to share grants across nodes, or remove nl3.redis-uri"),
+                assertThrows(InvalidSettingsException.class, () -> Nl3Settings.fromMap(m)).problems());
+        m.put("nl3.store", "redis");
+        m.put("nl3.redis-password", "pw-10");
+        assertEquals("redis", Nl3Settings.fromMap(m).store());
+        assertFalse(Nl3Settings.fromMap(m).toString().contains("pw-"), "no Redis password in the settings' toString");
+        m.put("nl3.redis-uri", "http://u:pw-9@redis.internal:6379/0");
+        assertEquals(List.of("nl3.redis-uri: 'http://u:****@redis.internal:6379/0'; expected redis://host:port/db, or "
+                + "rediss://host:port/db for TLS (nl3-redis)"),
+                assertThrows(InvalidSettingsException.class, () -> Nl3Settings.fromMap(m)).problems());
+        m.put("nl3.redis-uri", "redis://redis.internal:6379/0");
+        m.put("nl3.store", "jcache");
         m.put("nl3.store", "Mem ory");
         assertTrue(assertThrows(InvalidSettingsException.class, () -> Nl3Settings.fromMap(m)).problems().get(0)
                 .startsWith("nl3.store: 'mem ory'; expected memory, or jcache"), "a bad store name says what is expected");
