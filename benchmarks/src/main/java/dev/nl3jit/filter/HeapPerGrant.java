@@ -16,7 +16,7 @@ public final class HeapPerGrant {
         int grants = 100_000;
         Instant now = Instant.now();
         long empty = usedAfterGc();
-        ApprovalStore store = ApprovalStore.inMemory(grants, 10_000, Clock.systemUTC());
+        StoreRules store = StoreRules.inMemory(grants, 10_000, Clock.systemUTC());
         for (int i = 0; i < grants; i++) {
             store.putGrant(new GrantKey("user" + (i % 10_000), "ADMIN_ACCESS", "key" + (i / 10_000)),
                     new Grant(now.plusSeconds(86_400 + i), Grant.UNLIMITED));

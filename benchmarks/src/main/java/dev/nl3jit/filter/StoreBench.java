@@ -30,7 +30,7 @@ public class StoreBench {
     @Param({"below", "at"})
     public String capacity;
 
-    private ApprovalStore store;
+    private StoreRules store;
     private GrantKey[] keys;
     private Instant now;
     private Grant grant;
@@ -42,7 +42,7 @@ public class StoreBench {
         now = Instant.now();
         grant = new Grant(now.plusSeconds(7 * 86_400), Grant.UNLIMITED);
         // The per-user cap out of the way (10,000), so only the store's capacity decides.
-        store = ApprovalStore.inMemory(capacity.equals("at") ? GRANTS : Integer.MAX_VALUE, 10_000, Clock.systemUTC());
+        store = StoreRules.inMemory(capacity.equals("at") ? GRANTS : Integer.MAX_VALUE, 10_000, Clock.systemUTC());
         keys = new GrantKey[GRANTS];
         for (int i = 0; i < GRANTS; i++) {
             keys[i] = new GrantKey("user" + (i % USERS), "ADMIN_ACCESS", "key" + (i / USERS));

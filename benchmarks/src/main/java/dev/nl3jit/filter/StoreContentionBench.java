@@ -34,7 +34,7 @@ public class StoreContentionBench {
     private static final int USERS = 10_000;
     private static final int GRANTS = USERS * 10;
 
-    private ApprovalStore store;
+    private StoreRules store;
     private Instant now;
     private final AtomicInteger threads = new AtomicInteger();
 
@@ -42,7 +42,7 @@ public class StoreContentionBench {
     public void fill() {
         now = Instant.now();
         Grant grant = new Grant(now.plusSeconds(7 * 86_400), Grant.UNLIMITED);
-        store = ApprovalStore.inMemory(GRANTS, 10_000, Clock.systemUTC());
+        store = StoreRules.inMemory(GRANTS, 10_000, Clock.systemUTC());
         for (int i = 0; i < GRANTS; i++) {
             store.putGrant(new GrantKey("user" + (i % USERS), "ADMIN_ACCESS", "key" + (i / USERS)), grant);
         }

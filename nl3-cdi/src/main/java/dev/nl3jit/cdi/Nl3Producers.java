@@ -1,7 +1,7 @@
 package dev.nl3jit.cdi;
 
 import dev.nl3jit.filter.ApprovalEvent;
-import dev.nl3jit.filter.ApprovalStore;
+import dev.nl3jit.filter.spi.KeyValueStore;
 import dev.nl3jit.filter.Nl3Approvals;
 import dev.nl3jit.filter.Nl3Settings;
 import dev.nl3jit.filter.TokenMinter;
@@ -29,7 +29,7 @@ import java.time.Clock;
  * }
  * }</pre>
  *
- * A {@link Clock}, {@link ApprovalStore} or {@link UsernameMapper} bean of the application, when there is one,
+ * A {@link Clock}, {@link KeyValueStore} or {@link UsernameMapper} bean of the application, when there is one,
  * is used by the engine. Records and final classes are {@code @Singleton}, not {@code @ApplicationScoped}
  * (they cannot be proxied).
  */
@@ -45,7 +45,7 @@ class Nl3Producers {
     @Produces
     @Singleton
     Nl3Approvals approvals(Nl3Settings settings, Event<ApprovalEvent> events, Instance<Clock> clocks,
-            Instance<ApprovalStore> stores, Instance<UsernameMapper> usernames) {
+            Instance<KeyValueStore> stores, Instance<UsernameMapper> usernames) {
         Nl3Approvals.Builder b = Nl3Approvals.builder(settings).name("cdi").listener(events::fire);
         if (clocks.isResolvable()) {
             b.clock(clocks.get());

@@ -58,9 +58,12 @@ final class Ledger implements AutoCloseable {
         return new Ledger(new MemoryCells(maxEntries, perUser, clock), perUser, clock);
     }
 
-    /** On a shared backend, every value sealed with {@code sealKey} ({@link Nl3Settings#storeSealKey()}). */
-    static Ledger over(KeyValueStore store, byte[] sealKey, int perUser, Clock clock) {
-        return new Ledger(new SealedCells(store, sealKey, clock), perUser, clock);
+    /**
+     * On a shared backend, every value sealed with {@code sealKey} ({@link Nl3Settings#storeSealKey()}) and bound to
+     * {@code name} ({@code nl3.store-name}), so a value of one application's store is not honoured in another's.
+     */
+    static Ledger over(KeyValueStore store, String name, byte[] sealKey, int perUser, Clock clock) {
+        return new Ledger(new SealedCells(store, name, sealKey, clock), perUser, clock);
     }
 
     /** The same ledger with every backend call within {@code timeout}; itself in memory. */
@@ -167,11 +170,14 @@ final class Ledger implements AutoCloseable {
         if (t.value() == null) {
             return Optional.empty();
         }
-        Optional<StoredApproval> p = pendingByTicket(t.value().ticket()).filter(a -> a.key().equals(key));
-        if (p.isEmpty()) {
+        Cells.Read<StoredApproval> p = cells.read(Cell.PENDING, t.value().ticket());
+        if (p.value() != null && p.value().key().equals(key)) {
+            return Optional.of(p.value());
+        }
+        if (p.stored() == null) {
             cells.remove(Cell.PENDING_KEYS, key, t); // its ticket went (evicted, purged): so does the reference
         }
-        return p;
+        return Optional.empty();
     }
 
     /** The pending approval with this ticket (one that ended may be reported until the purge; callers compare). */

@@ -27,7 +27,7 @@ public final class Nl3Approvals implements AutoCloseable {
     private Nl3Approvals(Builder b) {
         this.settings = b.settings;
         Ledger given = b.ledger != null ? b.ledger
-                : b.store != null ? Ledger.over(b.store, settings.storeSealKey(), settings.maxEntriesPerUser(), b.clock) : null;
+                : b.store != null ? Ledger.over(b.store, settings.storeName(), settings.storeSealKey(), settings.maxEntriesPerUser(), b.clock) : null;
         this.ownStore = given != null ? null : Stores.open(settings, b.clock, Stores.loader());
         Ledger store = given != null ? given : ownStore;
         this.engine = new Engine(b.name, b.application, settings, b.clock, store, b.usernames, b.listener);

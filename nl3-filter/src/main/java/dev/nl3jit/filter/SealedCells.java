@@ -32,20 +32,23 @@ final class SealedCells implements Cells {
     private static final Duration AT_LEAST = Duration.ofSeconds(1);
 
     private final KeyValueStore store;
+    private final String name;
     private final Seal seal;
     private final Clock clock;
     private final Map<Region, Seal.Name> names = new EnumMap<>(Region.class);
 
-    SealedCells(KeyValueStore store, byte[] sealKey, Clock clock) {
-        this(store, new Seal(sealKey), clock);
+    /** @param name the store's name ({@code nl3.store-name}): a value is sealed for {@code <name>.<region>} */
+    SealedCells(KeyValueStore store, String name, byte[] sealKey, Clock clock) {
+        this(store, name, new Seal(sealKey), clock);
     }
 
-    private SealedCells(KeyValueStore store, Seal seal, Clock clock) {
+    private SealedCells(KeyValueStore store, String name, Seal seal, Clock clock) {
         this.store = java.util.Objects.requireNonNull(store, "store");
+        this.name = java.util.Objects.requireNonNull(name, "name");
         this.seal = seal;
         this.clock = clock;
         for (Region r : Region.values()) {
-            names.put(r, Seal.Name.of(r.id(), r == Region.PENDING));
+            names.put(r, Seal.Name.of(name + "." + r.id(), r == Region.PENDING));
         }
     }
 
@@ -184,7 +187,7 @@ final class SealedCells implements Cells {
     @Override
     public Cells bounded(Duration timeout) {
         KeyValueStore b = BoundedStore.around(store, timeout);
-        return b == store ? this : new SealedCells(b, seal, clock);
+        return b == store ? this : new SealedCells(b, name, seal, clock);
     }
 
     @Override

@@ -24,9 +24,9 @@ public final class StoreRules implements AutoCloseable {
         return new StoreRules(Ledger.inMemory(maxEntries, perUser, clock));
     }
 
-    /** The rules over {@code store}, every value sealed with {@code sealKey} (at least 32 bytes). */
-    public static StoreRules over(KeyValueStore store, byte[] sealKey, int perUser, Clock clock) {
-        return new StoreRules(Ledger.over(store, sealKey, perUser, clock));
+    /** The rules over {@code store} named {@code name}, every value sealed with {@code sealKey} (at least 32 bytes). */
+    public static StoreRules over(KeyValueStore store, String name, byte[] sealKey, int perUser, Clock clock) {
+        return new StoreRules(Ledger.over(store, name, sealKey, perUser, clock));
     }
 
     public boolean useGrant(GrantKey key, Instant now) {

@@ -31,7 +31,7 @@ final class Stores {
         List<String> installed = new java.util.ArrayList<>();
         for (KeyValueStoreFactory f : ServiceLoader.load(KeyValueStoreFactory.class, loader)) {
             if (f.name().equals(settings.store())) {
-                return Ledger.over(f.create(settings, clock, loader), settings.storeSealKey(), settings.maxEntriesPerUser(), clock);
+                return Ledger.over(f.create(settings, clock, loader), settings.storeName(), settings.storeSealKey(), settings.maxEntriesPerUser(), clock);
             }
             installed.add(f.name());
         }

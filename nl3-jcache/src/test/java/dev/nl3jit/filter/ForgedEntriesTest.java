@@ -83,7 +83,7 @@ class ForgedEntriesTest {
     @BeforeEach
     void open() {
         name = "f" + STORES.incrementAndGet();
-        store = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), name), JCacheLedgerTest.KEY, 3, CLOCK);
+        store = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), name), name, JCacheLedgerTest.KEY, 3, CLOCK);
         log.addHandler(capture);
     }
 
@@ -126,7 +126,7 @@ class ForgedEntriesTest {
         assertEquals(1, errorsNaming("grants", "3:bob12:ADMIN_ACCESS0:"), messages());
         String message = errors.get(0).getMessage();
 
-        Ledger onB = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(1), name), JCacheLedgerTest.KEY, 3, CLOCK);
+        Ledger onB = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(1), name), name, JCacheLedgerTest.KEY, 3, CLOCK);
         assertFalse(onB.useGrant(BOB, NOW), "nor on the other member");
         assertEquals(1, onB.rejectedEntries());
         assertEquals(2, errorsNaming("grants", "3:bob12:ADMIN_ACCESS0:"), "each node reports its first: " + messages());
@@ -163,7 +163,7 @@ class ForgedEntriesTest {
         String alices = cache("grants").get(Codec.key(ALICE));
         String home = name;
         name = "f" + STORES.incrementAndGet();
-        Ledger other = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), name), JCacheLedgerTest.KEY, 3, CLOCK);
+        Ledger other = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), name), name, JCacheLedgerTest.KEY, 3, CLOCK);
         other.putGrant(BOB, new Grant(NOW.plusSeconds(60), 1));
         cache("grants").put(Codec.key(ALICE), alices);
         assertFalse(other.useGrant(ALICE, NOW), "sealed for " + home + ".grants, not for " + name + ".grants");
@@ -174,7 +174,7 @@ class ForgedEntriesTest {
     @Test
     void aStoreWithAnotherKeyReadsNothingOfThisOne() {
         store.putGrant(ALICE, new Grant(NOW.plusSeconds(900), Grant.UNLIMITED));
-        Ledger stranger = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(1), name),
+        Ledger stranger = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(1), name), name,
                 "another application's seal key!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 3, CLOCK);
         assertFalse(stranger.useGrant(ALICE, NOW));
         assertEquals(1, stranger.rejectedEntries());

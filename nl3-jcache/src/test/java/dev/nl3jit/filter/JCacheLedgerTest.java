@@ -47,8 +47,8 @@ class JCacheLedgerTest {
     @BeforeEach
     void stores() {
         String name = "t" + STORES.incrementAndGet();
-        a = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), name), KEY, 3, CLOCK);
-        b = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(1), name), KEY, 3, CLOCK);
+        a = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), name), name, KEY, 3, CLOCK);
+        b = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(1), name), name, KEY, 3, CLOCK);
     }
 
     @Test
@@ -174,10 +174,10 @@ class JCacheLedgerTest {
             public void close() {
             }
         };
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Ledger.class.getName());
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(JCacheKeyValueStore.class.getName());
         log.addHandler(h);
         try {
-            Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), "unprotected"), KEY, 3, CLOCK);
+            Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), "unprotected"), "unprotected", KEY, 3, CLOCK);
         } finally {
             log.removeHandler(h);
         }
@@ -189,7 +189,7 @@ class JCacheLedgerTest {
     @Test
     void anUnreachableStoreIsAnApprovalStoreException() {
         Members lone = Members.start(1, 0);
-        Ledger s = Ledger.over(JCacheKeyValueStore.open(lone.cacheManager(0), "gone"), KEY, 3, CLOCK);
+        Ledger s = Ledger.over(JCacheKeyValueStore.open(lone.cacheManager(0), "gone"), "gone", KEY, 3, CLOCK);
         GrantKey key = new GrantKey("alice", "ADMIN_ACCESS", "");
         s.putGrant(key, new Grant(NOW.plusSeconds(60), 1));
         lone.get(0).getLifecycleService().terminate();

@@ -31,7 +31,7 @@ public final class StoreOpsRun {
         Members members = Members.start(2, 0);
         try {
             Ledger memory = Ledger.inMemory(1_000_000, 20, Clock.systemUTC());
-            Ledger jcache = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), "ops"), KEY, 20, Clock.systemUTC());
+            Ledger jcache = Ledger.over(JCacheKeyValueStore.open(members.cacheManager(0), "ops"), "ops", KEY, 20, Clock.systemUTC());
             List<String> names = List.of("useGrant (unlimited: a read)", "putGrant + useGrant (single use)",
                     "claimRequest + releaseRequest", "takeRequestToken", "lockState (read)");
             List<Op> all = List.of(

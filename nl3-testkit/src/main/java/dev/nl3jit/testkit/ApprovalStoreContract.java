@@ -290,7 +290,7 @@ public abstract class ApprovalStoreContract {
     // --- the library's rules on this backend ---
 
     private StoreRules rules(KeyValueStore s) {
-        return StoreRules.over(s, SEAL_KEY, 10, Clock.systemUTC());
+        return StoreRules.over(s, "nl3", SEAL_KEY, 10, Clock.systemUTC());
     }
 
     private static GrantKey key(String user, String scope) {
