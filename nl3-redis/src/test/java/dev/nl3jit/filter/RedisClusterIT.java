@@ -308,9 +308,13 @@ class RedisClusterIT extends AppTestBase {
             } finally {
                 lone.resume();
             }
-            long errors = records.stream().filter(r -> r.getLevel() == Level.SEVERE
-                    && r.getMessage().contains("approval store is unreachable")).count();
-            assertEquals(1, errors, "logged once per cause: " + records.stream().map(LogRecord::getMessage).toList());
+            // Causes: the core's deadline, or Redis's own failure (refused, or its read timeout, which races the
+            // deadline when both are the store timeout). Each is logged once, whatever the number of requests.
+            List<String> causes = records.stream().filter(r -> r.getLevel() == Level.SEVERE
+                    && r.getMessage().contains("approval store is unreachable"))
+                    .map(r -> String.valueOf(r.getParameters()[0]).contains("no answer within") ? "deadline" : "redis").toList();
+            assertTrue(!causes.isEmpty() && causes.size() == new java.util.HashSet<>(causes).size(),
+                    "logged once per cause: " + causes);
         } finally {
             log.removeHandler(h);
         }
