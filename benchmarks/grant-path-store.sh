@@ -2,11 +2,12 @@
 # Grant path per store, as ratios: requests/s of a servlet behind the filter with a live grant, over the same servlet
 # without the filter, once with the in-memory store and once with the JCache store on two Hazelcast members in the
 # server's JVM (nl3-jcache's StoreLoadRun on embedded Jetty 12, BASIC auth, the sandbox as NL3, the lock re-check every
-# second). Rounds interleave the two stores; each round's figures are medians of three alternating measurements.
+# second), and with the Redis store on a redis-server started on a free port of 127.0.0.1 (nl3-redis's
+# RedisStoreLoadRun; Debian's redis-server). Rounds interleave the stores; each round's figures are medians of three alternating measurements.
 #
 #   benchmarks/grant-path-store.sh [rounds=5] [seconds=5] [connections=8]
 #
-# Also prints the cost of each atomic store operation (nl3-jcache's StoreOpsRun) and of the store's seal alone
+# Also prints the cost of each atomic store operation (nl3-jcache's StoreOpsRun, nl3-redis's RedisStoreOpsRun) and of the store's seal alone
 # (SealCostRun). Needs wrk (Debian: wrk) and Maven.
 # STORES="jcache" measures one store only. With BASELINE=<another checkout> (e.g. `git worktree add /tmp/before
 # <commit>`), each round runs the baseline first, then this checkout, and StoreOpsRun runs once per round for each;
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
 SECS=${2:-5}
 CONNS=${3:-8}
-STORES=${STORES:-memory jcache}
+STORES=${STORES:-memory jcache redis}
 AUTH="Authorization: Basic YWxpY2U6cHc="
 OUT=$(mktemp -d)
 JAVA_OPTS=(-Dhazelcast.logging.type=none -Dsun.net.httpserver.nodelay=true --add-modules java.se
@@ -35,6 +36,15 @@ jcache_classpath() {
 }
 
 HERE=$(jcache_classpath "$PWD" here)
+# redis_classpath → the test class path of this checkout's nl3-redis.
+redis_classpath() {
+    (mvn -B -q -pl nl3-redis -am test-compile dependency:build-classpath \
+        -Dmdep.outputFile="$OUT/cp-redis.txt" -Dmdep.includeScope=test >/dev/null)
+    echo "$PWD/nl3-redis/target/test-classes:$PWD/nl3-redis/target/classes:$(cat "$OUT/cp-redis.txt")"
+}
+if [[ " $STORES " == *" redis "* ]]; then
+    REDIS_CP=$(redis_classpath)
+fi
 if [ -n "${BASELINE:-}" ]; then
     BASE=$(jcache_classpath "$(cd "$BASELINE" && pwd)" base)
 fi
@@ -43,7 +53,11 @@ measure() { # classpath store label → "unfiltered granted ratio partition"; a 
     local figures where attempt label
     for attempt in 1 2 3; do
         label="$3.$attempt"
-        figures=$(load_run "$label" java "${JAVA_OPTS[@]}" -cp "$1" dev.nl3jit.filter.StoreLoadRun "$2")
+        if [ "$2" = redis ]; then
+            figures=$(load_run "$label" java "${JAVA_OPTS[@]}" -cp "$REDIS_CP" dev.nl3jit.filter.RedisStoreLoadRun)
+        else
+            figures=$(load_run "$label" java "${JAVA_OPTS[@]}" -cp "$1" dev.nl3jit.filter.StoreLoadRun "$2")
+        fi
         [[ $figures =~ ^[0-9] ]] && break
         echo "run $label failed: $(grep -m1 -E 'Exception|refusing' "$OUT/err-$label.log" || true)" >&2
     done
@@ -80,6 +94,10 @@ for build in ${BASELINE:+base} here; do
         paste "$OUT/granted-$build-jcache" "$OUT/granted-$build-memory" | awk '{print $1/$2}' >"$OUT/rel-$build"
         echo "$build, jcache / memory granted req/s, per round: $(summary "$OUT/rel-$build")"
     fi
+    if [[ " $STORES " == *" memory "* && " $STORES " == *" redis "* ]]; then
+        paste "$OUT/granted-$build-redis" "$OUT/granted-$build-memory" | awk '{print $1/$2}' >"$OUT/rel-redis-$build"
+        echo "$build, redis / memory granted req/s, per round: $(summary "$OUT/rel-redis-$build")"
+    fi
 done
 echo
 # The seal's own cost (this checkout's store seals its entries; nothing to compare where a baseline has no seal).
@@ -88,7 +106,13 @@ if [ -f nl3-jcache/target/test-classes/dev/nl3jit/jcache/SealCostRun.class ]; th
     echo
 fi
 if [ -z "${BASELINE:-}" ]; then
-    java "${JAVA_OPTS[@]}" -cp "$HERE" dev.nl3jit.filter.StoreOpsRun 5 2000 2>/dev/null
+    if [[ " $STORES " == *" jcache "* ]]; then
+        java "${JAVA_OPTS[@]}" -cp "$HERE" dev.nl3jit.filter.StoreOpsRun "${OPS_ROUNDS:-5}" 2000 2>/dev/null
+    fi
+    if [[ " $STORES " == *" redis "* ]]; then
+        echo
+        java -cp "$REDIS_CP" dev.nl3jit.filter.RedisStoreOpsRun "${OPS_ROUNDS:-5}" 2000 2>/dev/null
+    fi
     exit 0
 fi
 # With a baseline: one StoreOpsRun round (2,000 operations per operation and store) per build, alternating, ROUNDS

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The two-node run of the sample: a shared Hazelcast configuration, the store's jars, and the second JVM. */
+/** The two-node run of the sample: a shared Hazelcast configuration or Redis, the store's jars, and the second JVM. */
 final class Cluster {
     private Cluster() {
     }
@@ -70,19 +70,36 @@ final class Cluster {
         return file;
     }
 
-    /** nl3-jcache, the JCache API and Hazelcast, from this JVM's class path, for each node's web application. */
-    static String storeClasspath() {
+    /**
+     * The store's jars from this JVM's class path, for each node's web application: nl3-jcache, the JCache API and
+     * Hazelcast ({@code jcache}), or nl3-redis, Jedis and its dependencies ({@code redis}).
+     */
+    static String storeClasspath(String store) {
         List<String> out = new ArrayList<>();
         for (String entry : classpath()) {
             String e = entry.replace('\\', '/');
-            if (e.contains("/nl3-jcache/") || e.contains("nl3-jcache-") || e.contains("/cache-api/") || e.contains("/hazelcast/")) {
+            boolean wanted = store.equals("redis")
+                    ? (e.contains("/nl3-redis/") || e.contains("nl3-redis-")) && !e.contains("test-classes") && !e.endsWith("-tests.jar")
+                            || e.contains("/redis/clients/") || e.contains("/commons-pool2/") || e.contains("/org/json/json/")
+                            || e.contains("/com/google/code/gson/")
+                    : e.contains("/nl3-jcache/") || e.contains("nl3-jcache-") || e.contains("/cache-api/") || e.contains("/hazelcast/");
+            if (wanted) {
                 out.add(Files.isDirectory(Path.of(entry)) ? entry + File.separator : entry);
             }
         }
         if (out.size() < 3) {
-            throw new IllegalStateException("nl3-jcache, cache-api and hazelcast are not on the class path: " + out);
+            throw new IllegalStateException("the " + store + " store's jars are not on the class path: " + out);
         }
         return String.join(";", out);
+    }
+
+    /** A redis-server on a free port of 127.0.0.1, for {@code STORE=redis} without {@code REDIS_URI}. */
+    static dev.nl3jit.redis.RedisServer startRedis() {
+        if (!dev.nl3jit.redis.RedisServer.installed()) {
+            throw new IllegalStateException("STORE=redis needs a Redis: set REDIS_URI=redis://host:port/db, or install "
+                    + "Debian's redis-server (apt-get install redis-server) for the runner to start one");
+        }
+        return dev.nl3jit.redis.RedisServer.start();
     }
 
     /** This run's class path: exec:java runs the sample in a class loader of its own, not on java.class.path. */
@@ -114,11 +131,14 @@ final class Cluster {
                 "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
                 "-cp", String.join(File.pathSeparator, classpath()),
                 "-Dsample.war=" + war.toAbsolutePath(),
-                "-D" + SampleMain.CLUSTER_CONFIG + "=" + System.getProperty(SampleMain.CLUSTER_CONFIG)));
+                "-D" + SampleMain.STORE + "=" + System.getProperty(SampleMain.STORE)));
+        if (System.getProperty(SampleMain.CLUSTER_CONFIG) != null) {
+            cmd.add("-D" + SampleMain.CLUSTER_CONFIG + "=" + System.getProperty(SampleMain.CLUSTER_CONFIG));
+        }
         cmd.add(SampleMain.class.getName());
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         // The sandbox's settings by environment, not on the command line that every process listing shows.
-        for (String name : List.of("nl3.signing-key", "nl3.app-uri", "nl3.api-base-url")) {
+        for (String name : List.of("nl3.signing-key", "nl3.app-uri", "nl3.api-base-url", "nl3.redis-uri")) {
             if (System.getProperty(name) != null) {
                 pb.environment().put(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), System.getProperty(name));
             }

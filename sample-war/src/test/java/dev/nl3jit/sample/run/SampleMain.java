@@ -22,10 +22,16 @@ import org.eclipse.jetty.util.security.Credential;
  * JVM for node 2 on {@code PORT2} (8081); each node's application gets nl3-jcache and Hazelcast, is set to
  * {@code nl3.store=jcache}, and starts a Hazelcast member (ports from {@code HAZELCAST_PORT}, 5701) from one shared
  * configuration file, so both nodes share grants, tickets and limits, and one sandbox.
+ *
+ * <p>With {@code STORE=redis} as well, the nodes share one Redis instead ({@code nl3.store=redis}, nl3-redis and Jedis
+ * in each application): the one at {@code REDIS_URI} (and {@code NL3_REDIS_PASSWORD}, if it needs one), or else a
+ * {@code redis-server} this runner starts on a free port of {@code HOST} and stops on exit.
  */
 public final class SampleMain {
     /** The Hazelcast configuration file both nodes start their member from (one file: one cache namespace). */
     static final String CLUSTER_CONFIG = "sample.cluster-config";
+    /** {@code jcache} or {@code redis}: the store both nodes share. */
+    static final String STORE = "sample.store";
 
     private SampleMain() {
     }
@@ -41,15 +47,33 @@ public final class SampleMain {
         if (nodes < 1 || nodes > 2) {
             throw new IllegalArgumentException("NODES is 1 or 2, not " + nodes);
         }
-        boolean cluster = nodes == 2 || System.getProperty(CLUSTER_CONFIG) != null;
-        if (cluster && System.getProperty(CLUSTER_CONFIG) == null) {
-            System.setProperty(CLUSTER_CONFIG, Cluster.writeConfig(war.getParent(), host,
-                    Integer.parseInt(env("HAZELCAST_PORT", "5701"))).toString());
+        String store = System.getProperty(STORE, env("STORE", "jcache")).toLowerCase(java.util.Locale.ROOT);
+        if (!store.equals("jcache") && !store.equals("redis")) {
+            throw new IllegalArgumentException("STORE is jcache or redis, not " + store);
         }
-        if (cluster) {
+        boolean cluster = nodes == 2 || System.getProperty(CLUSTER_CONFIG) != null || System.getProperty(STORE) != null;
+        AutoCloseable ownRedis = null;
+        if (cluster && store.equals("redis")) {
+            if (System.getenv("NL3_REDIS_URI") == null) {
+                String uri = System.getenv("REDIS_URI");
+                if (uri == null || uri.isBlank()) {
+                    dev.nl3jit.redis.RedisServer redis = Cluster.startRedis();
+                    ownRedis = redis;
+                    uri = redis.uri();
+                }
+                System.setProperty("nl3.redis-uri", uri.strip());
+            }
+            System.setProperty("nl3.store", "redis");
+            System.setProperty(STORE, "redis");
+        } else if (cluster) {
+            if (System.getProperty(CLUSTER_CONFIG) == null) {
+                System.setProperty(CLUSTER_CONFIG, Cluster.writeConfig(war.getParent(), host,
+                        Integer.parseInt(env("HAZELCAST_PORT", "5701"))).toString());
+            }
             System.setProperty("nl3.store", "jcache");
             System.setProperty("nl3.store-provider", "com.hazelcast.cache.HazelcastMemberCachingProvider");
             System.setProperty("nl3.store-uri", "file:" + System.getProperty(CLUSTER_CONFIG));
+            System.setProperty(STORE, "jcache");
         }
         Sandbox sandbox = null;
         if (System.getenv("NL3_API_BASE_URL") == null && System.getProperty("nl3.api-base-url") == null) {
@@ -74,21 +98,32 @@ public final class SampleMain {
         webapp.getSecurityHandler().setLoginService(login);
         webapp.setThrowUnavailableOnStartupException(true);
         if (cluster) {
-            webapp.setExtraClasspath(Cluster.storeClasspath());
+            webapp.setExtraClasspath(Cluster.storeClasspath(store));
         }
         server.setHandler(webapp);
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            if (ownRedis != null) {
+                ownRedis.close();
+            }
+            throw e;
+        }
 
         Process second = null;
         if (nodes == 2) {
             second = Cluster.startSecondNode(war, host, Integer.parseInt(env("PORT2", "8081")));
         }
         String appUrl = "http://localhost:" + connector.getLocalPort() + "/";
-        StringBuilder banner = new StringBuilder("\nOps Console sample running" + (cluster ? " (cluster node, nl3.store=jcache)" : "")
+        StringBuilder banner = new StringBuilder("\nOps Console sample running" + (cluster ? " (cluster node, nl3.store=" + store + ")" : "")
                 + "\n").append("  application      : ").append(appUrl).append('\n');
         if (nodes == 2) {
             banner.append("  second node      : http://localhost:").append(env("PORT2", "8081")).append("/   (same grants: approve once, "
                     + "enter on both)\n");
+        }
+        if (store.equals("redis") && cluster && nodes == 2) {
+            banner.append("  shared Redis     : ").append(dev.nl3jit.redis.RedisSettings.masked(System.getProperty("nl3.redis-uri",
+                    String.valueOf(System.getenv("NL3_REDIS_URI"))))).append(ownRedis != null ? "   (started for this run, stopped on exit)\n" : "\n");
         }
         if (sandbox != null) {
             banner.append("  approver console : http://localhost:").append(sandbox.port()).append("/console   (sign in as bob)\n")
@@ -104,6 +139,7 @@ public final class SampleMain {
         CountDownLatch stopped = new CountDownLatch(1);
         Sandbox running = sandbox;
         Process child = second;
+        AutoCloseable redisToStop = ownRedis;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (child != null) {
                 child.destroy();
@@ -120,6 +156,13 @@ public final class SampleMain {
             }
             if (running != null) {
                 running.close();
+            }
+            if (redisToStop != null) {
+                try {
+                    redisToStop.close();
+                } catch (Exception e) {
+                    System.err.println("stopping redis-server: " + e);
+                }
             }
             System.out.println("Stopped.");
             stopped.countDown();

@@ -98,11 +98,12 @@ public final class SettingsTable {
             .described(null, "`user`, or `session`: a grant serves only the HTTP session that asked");
     /** {@code memory}, or the name of an installed {@link dev.nl3jit.filter.spi.KeyValueStoreFactory} such as {@code jcache}. */
     public static final Setting<String> STORE = Setting.of("nl3.store", "memory", s -> s.toLowerCase(Locale.ROOT),
-            v -> STORE_WORD.matcher(v).matches() ? null : shown(v) + "; expected memory, or jcache with nl3-jcache on the class path")
-            .described(null, "`memory`, or `jcache` (module `nl3-jcache`, whose settings are listed with it): grants, tickets, "
-                    + "claims and limits shared by every node of a cluster");
+            v -> STORE_WORD.matcher(v).matches() ? null : shown(v)
+                    + "; expected memory, or jcache with nl3-jcache on the class path, or redis with nl3-redis")
+            .described(null, "`memory`, `jcache` (module `nl3-jcache`) or `redis` (module `nl3-redis`), each module's settings "
+                    + "listed with it: grants, tickets, claims and limits shared by every node of a cluster");
     public static final Setting<Duration> STORE_TIMEOUT = duration("nl3.store-timeout", "2s", Duration.ofMillis(100), Duration.ofMinutes(1))
-            .described(null, "how long one call of a shared store (`jcache`, or your own) may take ({range}); past it the "
+            .described(null, "how long one call of a shared store (`jcache`, `redis`, or your own) may take ({range}); past it the "
                     + "request gets `503`, as when the store is down; the in-memory store is never waited for");
     public static final Setting<Reason> REASON = choice("nl3.reason", "none", Reason.class)
             .described(null, "`none`, `optional` or `required`: the user types a reason before the request is sent (mapped "

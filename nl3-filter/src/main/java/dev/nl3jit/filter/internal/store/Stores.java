@@ -51,7 +51,7 @@ public final class Stores {
         }
         throw new InvalidSettingsException(List.of("nl3.store: '" + settings.store() + "' is not installed (installed: memory"
                 + (installed.isEmpty() ? "" : ", " + String.join(", ", installed)) + "); for jcache add dev.nl3jit:nl3-jcache and "
-                + "a JCache provider such as com.hazelcast:hazelcast to the application (WEB-INF/lib)"));
+                + "a JCache provider such as com.hazelcast:hazelcast to the application (WEB-INF/lib), for redis dev.nl3jit:nl3-redis"));
     }
 
 
