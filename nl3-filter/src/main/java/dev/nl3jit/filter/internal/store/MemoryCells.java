@@ -40,6 +40,10 @@ public final class MemoryCells implements Cells {
     private final Clock clock;
     private final Map<Region, ConcurrentHashMap<Object, Object>> maps = new EnumMap<>(Region.class);
     private final Map<Region, Index> indexes = new EnumMap<>(Region.class);
+    /** The users' indexes (region users), each changed in place under its map's lock on that user. */
+    private final ConcurrentHashMap<String, UserIndex> userIndexes;
+    /** The holders' list by user (no shards: one map). */
+    private final ConcurrentHashMap<String, Holders.Ends> holders = new ConcurrentHashMap<>();
 
     /** Removes one cell of a user from its map and from the index; called under that user's lock. */
     private interface Drop {
@@ -292,6 +296,7 @@ public final class MemoryCells implements Cells {
         for (Region r : new Region[] {Region.GRANTS, Region.PENDING}) {
             indexes.put(r, new Index(this.perUser));
         }
+        userIndexes = map(Cell.USERS);
     }
 
     @SuppressWarnings("unchecked")
@@ -331,7 +336,7 @@ public final class MemoryCells implements Cells {
         if (index == null) {
             return old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
         }
-        Drop drop = dropper(m);
+        Drop drop = dropper(cell, m);
         if (old == null) {
             purgeEnded(index, clock.instant(), drop); // a new cell: what ended goes first
         }
@@ -374,7 +379,7 @@ public final class MemoryCells implements Cells {
         ConcurrentHashMap<K, V> m = map(cell);
         Index index = indexes.get(cell.region());
         if (index != null) {
-            purgeEnded(index, clock.instant(), dropper(m));
+            purgeEnded(index, clock.instant(), dropper(cell, m));
         }
         m.forEach((k, v) -> {
             if (ended.test(v)) {
@@ -383,11 +388,41 @@ public final class MemoryCells implements Cells {
         });
     }
 
-    private static Drop dropper(ConcurrentHashMap<?, ?> m) {
+    /** Drops a cell that ended or makes room: out of its map, its owner's entries and its owner's index. */
+    private Drop dropper(Cell<?, ?> cell, ConcurrentHashMap<?, ?> m) {
+        char kind = cell.region() == Region.GRANTS ? UserIndex.GRANT : UserIndex.PENDING;
         return (e, id) -> {
             m.remove(id);
             e.remove(id);
+            userIndexes.computeIfPresent(e.user, (u, index) -> {
+                index.remove(kind, id);
+                return index.isEmpty() ? null : index;
+            });
         };
+    }
+
+    /** Under the map's lock on {@code user}: the index itself is changed, never copied. */
+    @Override
+    public <R> R changeIndex(String user, Function<UserIndex, R> change) {
+        Object[] out = {null};
+        userIndexes.compute(user, (u, index) -> {
+            UserIndex i = index != null ? index : new UserIndex();
+            out[0] = change.apply(i);
+            return i.isEmpty() ? null : i;
+        });
+        @SuppressWarnings("unchecked")
+        R r = (R) out[0];
+        return r;
+    }
+
+    @Override
+    public void changeHolder(String user, java.util.function.UnaryOperator<Holders.Ends> change) {
+        holders.compute(user, (u, ends) -> change.apply(ends));
+    }
+
+    @Override
+    public Map<String, Holders.Ends> holders(boolean dropRejected) {
+        return new HashMap<>(holders);
     }
 
     @Override
