@@ -50,6 +50,9 @@ public interface Cells extends AutoCloseable {
      */
     <R> R changeIndex(String user, java.util.function.Function<UserIndex, R> change);
 
+    /** Whether {@code user} has an index (holds, or held until the purge, a grant or a ticket). */
+    boolean hasIndex(String user);
+
     /**
      * Changes what the holders' list ({@link Holders}) says of {@code user}, atomically: {@code change} gets their
      * {@link Holders.Ends} ({@code null}: not listed) and returns the new ones ({@code null}: not listed; the same

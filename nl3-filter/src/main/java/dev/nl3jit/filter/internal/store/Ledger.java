@@ -97,7 +97,13 @@ public final class Ledger implements AutoCloseable {
 
     /** Sets a cell, whatever it held. */
     private <K, V> void put(Cell<K, V> cell, K key, V value) {
-        update(cell, key, old -> value);
+        while (true) {
+            Cells.Read<V> read = cells.read(cell, key);
+            if (value.equals(read.value()) || cells.replace(cell, key, read, value)) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /** Removes a cell, whatever it holds. */
@@ -285,7 +291,7 @@ public final class Ledger implements AutoCloseable {
             n += present ? 1 : 0;
         }
         // Read after the holders' entry: an entry made meanwhile either shows here, or its own change of the list follows.
-        cells.changeHolder(user, old -> old == null || cells.get(Cell.USERS, user) != null ? old : null);
+        cells.changeHolder(user, old -> old == null || cells.hasIndex(user) ? old : null);
         return n;
     }
 

@@ -40,8 +40,9 @@ public final class MemoryCells implements Cells {
     private final Clock clock;
     private final Map<Region, ConcurrentHashMap<Object, Object>> maps = new EnumMap<>(Region.class);
     private final Map<Region, Index> indexes = new EnumMap<>(Region.class);
-    /** The users' indexes (region users), each changed in place under its map's lock on that user. */
-    private final ConcurrentHashMap<String, UserIndex> userIndexes;
+    /** The users' indexes, each changed in place under its own lock. */
+    private final ConcurrentHashMap<String, LockedIndex> userIndexes = new ConcurrentHashMap<>();
+    private final Map<Region, Drop> droppers = new EnumMap<>(Region.class);
     /** The holders' list by user (no shards: one map). */
     private final ConcurrentHashMap<String, Holders.Ends> holders = new ConcurrentHashMap<>();
 
@@ -159,6 +160,28 @@ public final class MemoryCells implements Cells {
             }
         }
 
+        private final Function<String, Entries> make = Entries::new;
+
+        /** {@code user}'s entries (made if there were none), locked: {@link #unlock} follows. */
+        Entries lock(String user) {
+            while (true) {
+                Entries e = users.computeIfAbsent(user, make);
+                e.lock.lock();
+                if (!e.retired) {
+                    return e;
+                }
+                e.lock.unlock(); // retired while this thread waited for its lock: look the user up again
+            }
+        }
+
+        void unlock(Entries e) {
+            try {
+                retireIfEmpty(e);
+            } finally {
+                e.lock.unlock();
+            }
+        }
+
         /** Runs {@code work} under {@code user}'s lock, the user's entries made if there were none. */
         <T> T locked(String user, Function<Entries, T> work) {
             return locked(user, true, work, null);
@@ -171,7 +194,7 @@ public final class MemoryCells implements Cells {
 
         private <T> T locked(String user, boolean make, Function<Entries, T> work, T none) {
             while (true) {
-                Entries e = make ? users.computeIfAbsent(user, Entries::new) : users.get(user);
+                Entries e = make ? users.computeIfAbsent(user, this.make) : users.get(user);
                 if (e == null) {
                     return none;
                 }
@@ -295,8 +318,8 @@ public final class MemoryCells implements Cells {
         }
         for (Region r : new Region[] {Region.GRANTS, Region.PENDING}) {
             indexes.put(r, new Index(this.perUser));
+            droppers.put(r, dropper(r));
         }
-        userIndexes = map(Cell.USERS);
     }
 
     @SuppressWarnings("unchecked")
@@ -336,17 +359,20 @@ public final class MemoryCells implements Cells {
         if (index == null) {
             return old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
         }
-        Drop drop = dropper(cell, m);
+        Drop drop = droppers.get(cell.region());
         if (old == null) {
             purgeEnded(index, clock.instant(), drop); // a new cell: what ended goes first
         }
-        boolean done = index.locked(cell.owner().apply(key, value), e -> {
-            boolean ok = old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
-            if (ok) {
+        Index.Entries e = index.lock(cell.owner().apply(key, value));
+        boolean done;
+        try {
+            done = old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
+            if (done) {
                 e.put(key, cell.end().apply(value));
             }
-            return ok;
-        });
+        } finally {
+            index.unlock(e);
+        }
         if (done && old == null) {
             keepWithinBound(index, key, drop);
         }
@@ -379,7 +405,7 @@ public final class MemoryCells implements Cells {
         ConcurrentHashMap<K, V> m = map(cell);
         Index index = indexes.get(cell.region());
         if (index != null) {
-            purgeEnded(index, clock.instant(), dropper(cell, m));
+            purgeEnded(index, clock.instant(), droppers.get(cell.region()));
         }
         m.forEach((k, v) -> {
             if (ended.test(v)) {
@@ -389,34 +415,63 @@ public final class MemoryCells implements Cells {
     }
 
     /** Drops a cell that ended or makes room: out of its map, its owner's entries and its owner's index. */
-    private Drop dropper(Cell<?, ?> cell, ConcurrentHashMap<?, ?> m) {
-        char kind = cell.region() == Region.GRANTS ? UserIndex.GRANT : UserIndex.PENDING;
+    private Drop dropper(Region region) {
+        ConcurrentHashMap<Object, Object> m = maps.get(region);
+        char kind = region == Region.GRANTS ? UserIndex.GRANT : UserIndex.PENDING;
         return (e, id) -> {
             m.remove(id);
             e.remove(id);
-            userIndexes.computeIfPresent(e.user, (u, index) -> {
+            changeIndex(e.user, index -> {
                 index.remove(kind, id);
-                return index.isEmpty() ? null : index;
+                return null;
             });
         };
     }
 
-    /** Under the map's lock on {@code user}: the index itself is changed, never copied. */
+    /** One user's index and its lock; out of the map once empty (whoever waited for it looks the user up again). */
+    private static final class LockedIndex extends java.util.concurrent.locks.ReentrantLock {
+        final UserIndex index = new UserIndex();
+        boolean retired;
+
+        LockedIndex(String user) {
+        }
+    }
+
+    /** Under the user's lock: the index itself is changed, never copied. */
     @Override
     public <R> R changeIndex(String user, Function<UserIndex, R> change) {
-        Object[] out = {null};
-        userIndexes.compute(user, (u, index) -> {
-            UserIndex i = index != null ? index : new UserIndex();
-            out[0] = change.apply(i);
-            return i.isEmpty() ? null : i;
-        });
-        @SuppressWarnings("unchecked")
-        R r = (R) out[0];
-        return r;
+        while (true) {
+            LockedIndex l = userIndexes.computeIfAbsent(user, LockedIndex::new);
+            l.lock();
+            try {
+                if (l.retired) {
+                    continue;
+                }
+                try {
+                    return change.apply(l.index);
+                } finally {
+                    if (l.index.isEmpty()) {
+                        l.retired = true;
+                        userIndexes.remove(user, l);
+                    }
+                }
+            } finally {
+                l.unlock();
+            }
+        }
+    }
+
+    @Override
+    public boolean hasIndex(String user) {
+        return userIndexes.containsKey(user);
     }
 
     @Override
     public void changeHolder(String user, java.util.function.UnaryOperator<Holders.Ends> change) {
+        Holders.Ends now = holders.get(user);
+        if (change.apply(now) == now) {
+            return; // nothing to change as it stands
+        }
         holders.compute(user, (u, ends) -> change.apply(ends));
     }
 

@@ -202,6 +202,11 @@ public final class SealedCells implements Cells {
     }
 
     @Override
+    public boolean hasIndex(String user) {
+        return get(Cell.USERS, user) != null;
+    }
+
+    @Override
     public void changeHolder(String user, java.util.function.UnaryOperator<Holders.Ends> change) {
         String shard = shard(user);
         while (true) {

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,8 +25,8 @@ public final class UserIndex {
     record Entry(char kind, Instant end, Object id) {
     }
 
-    /** By id: a grant key and a ticket are never equal. */
-    private final Map<Object, Entry> entries = new LinkedHashMap<>();
+    /** When each ends, by id: a grant key ({@link #GRANT}) or a ticket ({@link #PENDING}), never equal. */
+    private final Map<Object, Instant> entries = new HashMap<>();
     private int grants;
     private boolean changed;
 
@@ -41,7 +41,9 @@ public final class UserIndex {
                 if (p.length == 3 && p[0].length() == 1) {
                     char kind = p[0].charAt(0);
                     String id = new String(Base64.getUrlDecoder().decode(p[2]), StandardCharsets.UTF_8);
-                    index.put(new Entry(kind, Instant.parse(p[1]), kind == GRANT ? Codec.parseKey(id) : id));
+                    if (kind == GRANT || kind == PENDING) {
+                        index.add(kind, kind == GRANT ? Codec.parseKey(id) : id, Instant.parse(p[1]));
+                    }
                 }
             }
         }
@@ -51,7 +53,7 @@ public final class UserIndex {
 
     String format() {
         StringBuilder b = new StringBuilder();
-        for (Entry e : entries.values()) {
+        for (Entry e : entries()) {
             if (b.length() > 0) {
                 b.append('\n');
             }
@@ -70,40 +72,41 @@ public final class UserIndex {
     /** When the last of its entries ends: the index itself ends then. */
     Instant end() {
         Instant end = Instant.EPOCH;
-        for (Entry e : entries.values()) {
-            end = e.end().isAfter(end) ? e.end() : end;
+        for (Instant e : entries.values()) {
+            end = e.isAfter(end) ? e : end;
         }
         return end;
     }
 
+    private static char kind(Object id) {
+        return id instanceof GrantKey ? GRANT : PENDING;
+    }
+
     List<Entry> entries() {
-        return List.copyOf(entries.values());
+        List<Entry> all = new ArrayList<>(entries.size());
+        entries.forEach((id, end) -> all.add(new Entry(kind(id), end, id)));
+        return all;
     }
 
     boolean isEmpty() {
         return entries.isEmpty();
     }
 
-    private void put(Entry e) {
-        Entry old = entries.put(e.id(), e);
-        grants += (e.kind() == GRANT ? 1 : 0) - (old != null && old.kind() == GRANT ? 1 : 0);
-        changed = true;
-    }
-
-    private void removeEntry(Entry e) {
-        entries.remove(e.id());
-        grants -= e.kind() == GRANT ? 1 : 0;
-        changed = true;
-    }
-
+    /** Records {@code id} ({@code kind}: a {@link GrantKey} for {@link #GRANT}, a ticket for {@link #PENDING}). */
     void add(char kind, Object id, Instant end) {
-        put(new Entry(kind, end, id));
+        if (kind != kind(id)) {
+            throw new IllegalArgumentException("a grant's id is its grant key, a ticket's its ticket");
+        }
+        if (entries.put(id, end) == null) {
+            grants += kind == GRANT ? 1 : 0;
+        }
+        changed = true;
     }
 
     void remove(char kind, Object id) {
-        Entry e = entries.get(id);
-        if (e != null && e.kind() == kind) {
-            removeEntry(e);
+        if (kind == kind(id) && entries.remove(id) != null) {
+            grants -= kind == GRANT ? 1 : 0;
+            changed = true;
         }
     }
 
@@ -129,26 +132,27 @@ public final class UserIndex {
             return List.of();
         }
         List<Entry> ofKind = new ArrayList<>(n);
-        for (Entry e : entries.values()) {
-            if (e.kind() == kind) {
-                ofKind.add(e);
+        entries.forEach((id, end) -> {
+            if (kind(id) == kind) {
+                ofKind.add(new Entry(kind, end, id));
             }
-        }
+        });
         ofKind.sort(Comparator.comparing(Entry::end).reversed());
         List<Entry> dropped = new ArrayList<>(ofKind.subList(Math.max(0, keep), ofKind.size()));
-        dropped.forEach(this::removeEntry);
+        dropped.forEach(e -> remove(e.kind(), e.id()));
         return dropped;
     }
 
     /** Removes and returns the entries that ended before {@code now}. */
     List<Entry> removeEnded(Instant now) {
         List<Entry> ended = new ArrayList<>();
-        for (Iterator<Entry> it = entries.values().iterator(); it.hasNext();) {
-            Entry e = it.next();
-            if (!e.end().isAfter(now)) {
-                ended.add(e);
+        for (Iterator<Map.Entry<Object, Instant>> it = entries.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Object, Instant> e = it.next();
+            if (!e.getValue().isAfter(now)) {
+                char kind = kind(e.getKey());
+                ended.add(new Entry(kind, e.getValue(), e.getKey()));
                 it.remove();
-                grants -= e.kind() == GRANT ? 1 : 0;
+                grants -= kind == GRANT ? 1 : 0;
                 changed = true;
             }
         }
@@ -158,11 +162,11 @@ public final class UserIndex {
     /** The keys of the grants that end after {@code now}. */
     java.util.Set<GrantKey> grantsAfter(Instant now) {
         java.util.Set<GrantKey> keys = new java.util.HashSet<>();
-        for (Entry e : entries.values()) {
-            if (e.kind() == GRANT && e.end().isAfter(now)) {
-                keys.add((GrantKey) e.id());
+        entries.forEach((id, end) -> {
+            if (id instanceof GrantKey k && end.isAfter(now)) {
+                keys.add(k);
             }
-        }
+        });
         return keys;
     }
 }
