@@ -32,7 +32,9 @@ import dev.nl3jit.filter.spi.KeyValueStore.Region;
  * ended, whoever's; only then, when the region is over its bound with live cells, the soonest-ending cell of the user
  * who holds the most (never the cell just put). So one user's flood never pushes out another user's live grant or
  * ticket (the per-user cap is the {@link Ledger}'s). Concurrent puts may hold one cell each over the bound until each
- * has made room, which each does before it returns.
+ * has made room, which each does before it returns. A user's index ({@link UserIndex}) is changed in place under its
+ * own lock, never copied (a cell dropped here to make room, or because it ended, leaves its owner's index too), and the
+ * holders' list is read from the indexes as they stand: nothing of it is kept apart.
  */
 public final class MemoryCells implements Cells {
     private final int maxEntries;
@@ -43,8 +45,6 @@ public final class MemoryCells implements Cells {
     /** The users' indexes, each changed in place under its own lock. */
     private final ConcurrentHashMap<String, LockedIndex> userIndexes = new ConcurrentHashMap<>();
     private final Map<Region, Drop> droppers = new EnumMap<>(Region.class);
-    /** The holders' list by user (no shards: one map). */
-    private final ConcurrentHashMap<String, Holders.Ends> holders = new ConcurrentHashMap<>();
 
     /** Removes one cell of a user from its map and from the index; called under that user's lock. */
     private interface Drop {
@@ -466,18 +466,29 @@ public final class MemoryCells implements Cells {
         return userIndexes.containsKey(user);
     }
 
+    /**
+     * Nothing to keep: in memory the holders' list is the users' indexes themselves ({@link #holders}), read as they
+     * stand, so what any change would record is already there.
+     */
     @Override
     public void changeHolder(String user, java.util.function.UnaryOperator<Holders.Ends> change) {
-        Holders.Ends now = holders.get(user);
-        if (change.apply(now) == now) {
-            return; // nothing to change as it stands
-        }
-        holders.compute(user, (u, ends) -> change.apply(ends));
     }
 
+    /** Every user with an index, with when their last grant and last entry end, as their index says now. */
     @Override
     public Map<String, Holders.Ends> holders(boolean dropRejected) {
-        return new HashMap<>(holders);
+        Map<String, Holders.Ends> all = new HashMap<>();
+        userIndexes.forEach((user, l) -> {
+            l.lock();
+            try {
+                if (!l.retired && !l.index.isEmpty()) {
+                    all.put(user, l.index.ends());
+                }
+            } finally {
+                l.unlock();
+            }
+        });
+        return all;
     }
 
     @Override

@@ -69,6 +69,19 @@ public final class UserIndex {
         return changed;
     }
 
+    /** When its last grant ({@code null}: none) and its last entry end, as the holders' list says of its user. */
+    Holders.Ends ends() {
+        Instant grant = null;
+        Instant any = Instant.EPOCH;
+        for (Map.Entry<Object, Instant> e : entries.entrySet()) {
+            any = e.getValue().isAfter(any) ? e.getValue() : any;
+            if (e.getKey() instanceof GrantKey && (grant == null || e.getValue().isAfter(grant))) {
+                grant = e.getValue();
+            }
+        }
+        return new Holders.Ends(grant, any);
+    }
+
     /** When the last of its entries ends: the index itself ends then. */
     Instant end() {
         Instant end = Instant.EPOCH;
