@@ -36,6 +36,11 @@ public interface Cells extends AutoCloseable {
     /** The cells present under {@code keys}, in one round trip where the backend can. */
     <K, V> Map<K, Read<V>> readAll(Cell<K, V> cell, Set<K> keys);
 
+    /** Whether any cell under {@code keys} holds a value that passes {@code test}: one round trip where the backend can. */
+    default <K, V> boolean any(Cell<K, V> cell, Set<K> keys, java.util.function.Predicate<V> test) {
+        return readAll(cell, keys).values().stream().anyMatch(r -> r.value() != null && test.test(r.value()));
+    }
+
     /** Sets the cell to {@code value} if it still holds what {@code expected} read (nothing: only if still nothing). */
     <K, V> boolean replace(Cell<K, V> cell, K key, Read<V> expected, V value);
 

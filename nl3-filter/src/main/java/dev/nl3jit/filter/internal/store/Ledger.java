@@ -303,8 +303,7 @@ public final class Ledger implements AutoCloseable {
                 return;
             }
             Set<GrantKey> keys = cells.changeIndex(user, index -> index.grantsAfter(now));
-            if (!keys.isEmpty() && cells.readAll(Cell.GRANTS, keys).values().stream()
-                    .anyMatch(r -> r.value() != null && r.value().liveAt(now))) {
+            if (!keys.isEmpty() && cells.any(Cell.GRANTS, keys, g -> g.liveAt(now))) {
                 out.add(user);
             }
         });

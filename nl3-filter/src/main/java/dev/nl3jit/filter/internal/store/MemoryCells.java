@@ -350,6 +350,19 @@ public final class MemoryCells implements Cells {
         return out;
     }
 
+    /** One lookup after another, stopping at the first that passes. */
+    @Override
+    public <K, V> boolean any(Cell<K, V> cell, Set<K> keys, Predicate<V> test) {
+        ConcurrentHashMap<K, V> m = map(cell);
+        for (K k : keys) {
+            V v = m.get(k);
+            if (v != null && test.test(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public <K, V> boolean replace(Cell<K, V> cell, K key, Read<V> expected, V value) {
