@@ -36,11 +36,37 @@ public interface Cells extends AutoCloseable {
     /** The cells present under {@code keys}, in one round trip where the backend can. */
     <K, V> Map<K, Read<V>> readAll(Cell<K, V> cell, Set<K> keys);
 
+    /** Whether any cell under {@code keys} holds a value that passes {@code test}: one round trip where the backend can. */
+    default <K, V> boolean any(Cell<K, V> cell, Set<K> keys, java.util.function.Predicate<V> test) {
+        return readAll(cell, keys).values().stream().anyMatch(r -> r.value() != null && test.test(r.value()));
+    }
+
     /** Sets the cell to {@code value} if it still holds what {@code expected} read (nothing: only if still nothing). */
     <K, V> boolean replace(Cell<K, V> cell, K key, Read<V> expected, V value);
 
     /** Removes the cell if it still holds what {@code expected} read. */
     <K, V> boolean remove(Cell<K, V> cell, K key, Read<V> expected);
+
+    /**
+     * Changes {@code user}'s index ({@link UserIndex}) atomically and returns what {@code change} returned. {@code change}
+     * gets the index to change in place (an empty one when there is none; an index left empty goes) and changes nothing
+     * else: it may run more than once. In memory it runs under the user's lock on the index itself, no copy; in a
+     * shared store on the index read, written back (compare-and-set, retried) only when it changed.
+     */
+    <R> R changeIndex(String user, java.util.function.Function<UserIndex, R> change);
+
+    /** Whether {@code user} has an index (holds, or held until the purge, a grant or a ticket). */
+    boolean hasIndex(String user);
+
+    /**
+     * Changes what the holders' list ({@link Holders}) says of {@code user}, atomically: {@code change} gets their
+     * {@link Holders.Ends} ({@code null}: not listed) and returns the new ones ({@code null}: not listed; the same
+     * object: no change). It may run more than once.
+     */
+    void changeHolder(String user, java.util.function.UnaryOperator<Holders.Ends> change);
+
+    /** Everyone the holders' list names; with {@code dropRejected}, a part of the list absent to the ledger is removed. */
+    Map<String, Holders.Ends> holders(boolean dropRejected);
 
     /** Removes, in the background, every cell whose value is absent to the ledger or for which {@code ended} holds. */
     <K, V> void removeIf(Cell<K, V> cell, Predicate<V> ended);

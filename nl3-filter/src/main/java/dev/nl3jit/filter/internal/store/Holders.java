@@ -3,21 +3,27 @@ package dev.nl3jit.filter.internal.store;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The users of one shard who hold anything, each with when their last grant and their last entry of any kind end:
- * lines of {@code user grantEnd anyEnd} (user Base64url-encoded, {@code -} for no grant). Changes only when a grant
- * or a ticket is made, revoked or purged: at the pace of human approvals.
+ * Who holds anything, each with when their last grant and their last entry of any kind end ({@link Ends}), changed per
+ * user through {@link Cells#changeHolder}. In memory one map by user; in a shared store one value per shard of users:
+ * lines of {@code user grantEnd anyEnd} (user Base64url-encoded, {@code -} for no grant). Changes only when a grant or a
+ * ticket is made, revoked or purged: at the pace of human approvals.
  */
 public final class Holders {
-    private record Ends(Instant grant, Instant any) {
+    /** When a holder's last grant ({@code null}: none) and last entry of any kind end. */
+    record Ends(Instant grant, Instant any) {
+        /** With an entry ending at {@code anyEnd} ({@code grantEnd} when a grant, else {@code null}); {@code e} itself when that changes nothing. */
+        static Ends extend(Ends e, Instant grantEnd, Instant anyEnd) {
+            Instant grant = later(e == null ? null : e.grant(), grantEnd);
+            Instant any = later(e == null ? null : e.any(), anyEnd);
+            return e != null && grant == e.grant() && any == e.any() ? e : new Ends(grant, any);
+        }
     }
 
-    private final Map<String, Ends> byUser = new LinkedHashMap<>();
+    final Map<String, Ends> byUser = new LinkedHashMap<>();
 
     static Holders parse(String v) {
         Holders h = new Holders();
@@ -45,13 +51,6 @@ public final class Holders {
         return b.toString();
     }
 
-    /** A copy to change: a value held in memory is never changed in place. */
-    Holders copy() {
-        Holders h = new Holders();
-        h.byUser.putAll(byUser);
-        return h;
-    }
-
     /** When the last of what its users hold ends. */
     Instant end() {
         Instant end = Instant.EPOCH;
@@ -65,49 +64,10 @@ public final class Holders {
         return byUser.isEmpty();
     }
 
-    void addAll(Holders other) {
-        byUser.putAll(other.byUser);
-    }
-
-    /** Records an entry ending at {@code anyEnd}; {@code grantEnd} when it is a grant, else {@code null}. */
-    void extend(String user, Instant grantEnd, Instant anyEnd) {
-        Ends e = byUser.get(user);
-        Instant grant = later(e == null ? null : e.grant(), grantEnd);
-        Instant any = later(e == null ? null : e.any(), anyEnd);
-        byUser.put(user, new Ends(grant, any));
-    }
-
-    void remove(String user) {
-        byUser.remove(user);
-    }
-
-    /** Forgets {@code user} when everything they held ended before {@code now}. */
-    void removeEnded(String user, Instant now) {
-        Ends e = byUser.get(user);
-        if (e != null && !e.any().isAfter(now)) {
-            byUser.remove(user);
-        }
-    }
-
-    Set<String> withGrantAfter(Instant now) {
-        Set<String> out = new HashSet<>();
-        byUser.forEach((user, e) -> {
-            if (e.grant() != null && e.grant().isAfter(now)) {
-                out.add(user);
-            }
-        });
-        return out;
-    }
-
-    /** Everyone listed: the purge reads each one's index, which says what ended (a read; a write only when something did). */
-    Set<String> users() {
-        return new HashSet<>(byUser.keySet());
-    }
-
     private static Instant later(Instant a, Instant b) {
         if (a == null) {
             return b;
         }
-        return b == null || a.isAfter(b) ? a : b;
+        return b == null || !b.isAfter(a) ? a : b;
     }
 }

@@ -10,9 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,23 +26,12 @@ import java.util.function.UnaryOperator;
  *
  * <p>Cells by region: a grant per grant key; a pending approval per ticket, and the ticket per grant key; per user, an
  * index of their grants and tickets with when each ends ({@link UserIndex}: the per-user cap and revocation); who holds
- * anything, in {@value #SHARDS} shards by user ({@link Holders}: the lock re-check and the purge read these, never a
- * walk over grants); a new-request bucket per user; a claim per grant key; the lock knowledge per user. Two kinds of
+ * anything, with when their last grant and last entry end ({@link Holders}: the lock re-check and the purge read these,
+ * never a walk over grants); a new-request bucket per user; a claim per grant key; the lock knowledge per user. Two kinds of
  * cells: typed values in memory ({@code nl3.store=memory}, bounded by {@code nl3.max-entries}) and sealed strings in a
  * {@link KeyValueStore}.
  */
 public final class Ledger implements AutoCloseable {
-    static final int SHARDS = 256;
-    private static final Set<String> SHARD_KEYS;
-
-    static {
-        Set<String> keys = new LinkedHashSet<>();
-        for (int i = 0; i < SHARDS; i++) {
-            keys.add("h" + i);
-        }
-        SHARD_KEYS = Collections.unmodifiableSet(keys);
-    }
-
     private final Cells cells;
     private final int perUser;
     private final Clock clock;
@@ -110,7 +97,13 @@ public final class Ledger implements AutoCloseable {
 
     /** Sets a cell, whatever it held. */
     private <K, V> void put(Cell<K, V> cell, K key, V value) {
-        update(cell, key, old -> value);
+        while (true) {
+            Cells.Read<V> read = cells.read(cell, key);
+            if (value.equals(read.value()) || cells.replace(cell, key, read, value)) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /** Removes a cell, whatever it holds. */
@@ -160,7 +153,7 @@ public final class Ledger implements AutoCloseable {
     /** Stores a grant; the user's grants beyond their cap go, soonest-ending first. */
     public void putGrant(GrantKey key, Grant grant) {
         put(Cell.GRANTS, key, grant);
-        index(key.user(), UserIndex.GRANT, Codec.key(key), grant.until());
+        index(key.user(), UserIndex.GRANT, key, grant.until());
     }
 
     /** The grant under {@code key} as stored (an ended one may be reported), for tests and tools. */
@@ -237,13 +230,9 @@ public final class Ledger implements AutoCloseable {
     public void removePending(StoredApproval p) {
         remove(Cell.PENDING, p.ticket());
         update(Cell.PENDING_KEYS, p.key(), old -> old != null && old.ticket().equals(p.ticket()) ? null : old);
-        update(Cell.USERS, p.key().user(), old -> {
-            if (old == null) {
-                return null;
-            }
-            UserIndex index = old.copy();
+        cells.changeIndex(p.key().user(), index -> {
             index.remove(UserIndex.PENDING, p.ticket());
-            return index.isEmpty() ? null : index;
+            return null;
         });
     }
 
@@ -257,107 +246,67 @@ public final class Ledger implements AutoCloseable {
 
     // --- users: caps, revocation, the lock re-check ---
 
-    /** Records an entry in its user's index; their entries over the cap are dropped, soonest-ending first. */
-    private void index(String user, char kind, String id, Instant end) {
-        List<UserIndex.Entry> dropped = new ArrayList<>();
-        update(Cell.USERS, user, old -> {
-            dropped.clear();
-            UserIndex index = old == null ? UserIndex.parse(null) : old.copy();
+    /**
+     * Records an entry in its user's index ({@code id}: a grant key, or a ticket); their entries over the cap are
+     * dropped, soonest-ending first; the holders' list says they hold something until then.
+     */
+    private void index(String user, char kind, Object id, Instant end) {
+        List<UserIndex.Entry> dropped = cells.changeIndex(user, index -> {
             index.remove(kind, id);
-            dropped.addAll(index.overCap(kind, perUser - 1)); // at the cap: theirs that ends soonest, never this one
+            List<UserIndex.Entry> over = index.overCap(kind, perUser - 1); // at the cap: theirs that ends soonest, never this one
             index.add(kind, id, end);
-            return index;
+            return over;
         });
         for (UserIndex.Entry e : dropped) {
             drop(e);
         }
-        update(Cell.HOLDERS, shard(user), old -> {
-            Holders h = old == null ? Holders.parse(null) : old.copy();
-            h.extend(user, kind == UserIndex.GRANT ? end : null, end);
-            return h;
-        });
-    }
-
-    private static String shard(String user) {
-        return "h" + Math.floorMod(user.hashCode(), SHARDS);
-    }
-
-    /** Every shard of holders, read at once; with {@code dropRejected}, a shard absent to the ledger is removed. */
-    private Holders allHolders(boolean dropRejected) {
-        Holders all = Holders.parse(null);
-        cells.readAll(Cell.HOLDERS, SHARD_KEYS).forEach((k, v) -> {
-            if (v.value() != null) {
-                all.addAll(v.value());
-            } else if (dropRejected) {
-                cells.remove(Cell.HOLDERS, k, v);
-            }
-        });
-        return all;
+        Instant grantEnd = kind == UserIndex.GRANT ? end : null;
+        cells.changeHolder(user, old -> Holders.Ends.extend(old, grantEnd, end));
     }
 
     private void drop(UserIndex.Entry e) {
         if (e.kind() == UserIndex.GRANT) {
-            remove(Cell.GRANTS, Codec.parseKey(e.id()));
+            remove(Cell.GRANTS, (GrantKey) e.id());
         } else {
-            Cells.Read<StoredApproval> v = cells.read(Cell.PENDING, e.id());
+            String ticket = (String) e.id();
+            Cells.Read<StoredApproval> v = cells.read(Cell.PENDING, ticket);
             if (v.value() != null) {
-                remove(Cell.PENDING, e.id());
+                remove(Cell.PENDING, ticket);
                 StoredApproval p = v.value();
                 update(Cell.PENDING_KEYS, p.key(), old -> old != null && old.ticket().equals(p.ticket()) ? null : old);
             } else if (v.stored() != null) {
-                cells.remove(Cell.PENDING, e.id(), v); // the index says this ticket is the user's, and it goes
+                cells.remove(Cell.PENDING, ticket, v); // the index says this ticket is the user's, and it goes
             }
         }
     }
 
     /** Removes every grant and pending approval of {@code user} (their account was locked); how many went. */
     public int revokeUser(String user) {
-        List<UserIndex.Entry> entries = new ArrayList<>();
-        update(Cell.USERS, user, old -> {
-            entries.clear();
-            if (old != null) {
-                entries.addAll(old.entries());
-            }
-            return null;
-        });
+        List<UserIndex.Entry> entries = cells.changeIndex(user, UserIndex::clear);
         int n = 0;
         for (UserIndex.Entry e : entries) {
-            boolean present = e.kind() == UserIndex.GRANT ? cells.get(Cell.GRANTS, Codec.parseKey(e.id())) != null
-                    : cells.get(Cell.PENDING, e.id()) != null;
+            boolean present = e.kind() == UserIndex.GRANT ? cells.get(Cell.GRANTS, (GrantKey) e.id()) != null
+                    : cells.get(Cell.PENDING, (String) e.id()) != null;
             drop(e);
             n += present ? 1 : 0;
         }
-        update(Cell.HOLDERS, shard(user), old -> {
-            // Read after the shard: an entry made meanwhile either shows here, or its own change of the shard follows.
-            if (old == null || cells.get(Cell.USERS, user) != null) {
-                return old;
-            }
-            Holders h = old.copy();
-            h.remove(user);
-            return h.isEmpty() ? null : h;
-        });
+        // Read after the holders' entry: an entry made meanwhile either shows here, or its own change of the list follows.
+        cells.changeHolder(user, old -> old == null || cells.hasIndex(user) ? old : null);
         return n;
     }
 
-    /** The users holding a grant live at {@code now}: the holders' shards say who may, their grants say who does. */
+    /** The users holding a grant live at {@code now}: the holders' list says who may, their grants say who does. */
     public Set<String> usersWithGrants(Instant now) {
         Set<String> out = new HashSet<>();
-        for (String user : allHolders(false).withGrantAfter(now)) {
-            UserIndex index = cells.get(Cell.USERS, user);
-            if (index == null) {
-                continue;
+        cells.holders(false).forEach((user, ends) -> {
+            if (ends.grant() == null || !ends.grant().isAfter(now)) {
+                return;
             }
-            Set<GrantKey> keys = new HashSet<>();
-            for (UserIndex.Entry e : index.entries()) {
-                if (e.kind() == UserIndex.GRANT && e.end().isAfter(now)) {
-                    keys.add(Codec.parseKey(e.id()));
-                }
-            }
-            if (!keys.isEmpty() && cells.readAll(Cell.GRANTS, keys).values().stream()
-                    .anyMatch(r -> r.value() != null && r.value().liveAt(now))) {
+            Set<GrantKey> keys = cells.changeIndex(user, index -> index.grantsAfter(now));
+            if (!keys.isEmpty() && cells.any(Cell.GRANTS, keys, g -> g.liveAt(now))) {
                 out.add(user);
             }
-        }
+        });
         return out;
     }
 
@@ -437,31 +386,14 @@ public final class Ledger implements AutoCloseable {
 
     /**
      * Drops what ended before {@code now}: grants and tickets of the users whose entries ended (found through the
-     * holders' shards), and ended claims, lock states, ticket references and idle request buckets (a walk over those
+     * holders' list), and ended claims, lock states, ticket references and idle request buckets (a walk over those
      * regions, which a backend that expires entries itself may skip). Every node runs it in the background, at most
      * once a minute; the conditional removes make that safe.
      */
     public void purge(Instant now) {
-        for (String user : allHolders(true).users()) {
-            List<UserIndex.Entry> ended = new ArrayList<>();
-            update(Cell.USERS, user, old -> {
-                ended.clear();
-                if (old == null) {
-                    return null;
-                }
-                UserIndex index = old.copy();
-                ended.addAll(index.removeEnded(now));
-                return index.isEmpty() ? null : ended.isEmpty() ? old : index;
-            });
-            ended.forEach(this::drop);
-            update(Cell.HOLDERS, shard(user), old -> {
-                if (old == null) {
-                    return null;
-                }
-                Holders h = old.copy();
-                h.removeEnded(user, now);
-                return h.isEmpty() ? null : h;
-            });
+        for (String user : cells.holders(true).keySet()) {
+            cells.changeIndex(user, index -> index.removeEnded(now)).forEach(this::drop);
+            cells.changeHolder(user, old -> old != null && !old.any().isAfter(now) ? null : old);
         }
         cells.removeIf(Cell.PENDING_KEYS, t -> !t.end().isAfter(now));
         cells.removeIf(Cell.CLAIMS, c -> !c.until().isAfter(now));

@@ -32,7 +32,9 @@ import dev.nl3jit.filter.spi.KeyValueStore.Region;
  * ended, whoever's; only then, when the region is over its bound with live cells, the soonest-ending cell of the user
  * who holds the most (never the cell just put). So one user's flood never pushes out another user's live grant or
  * ticket (the per-user cap is the {@link Ledger}'s). Concurrent puts may hold one cell each over the bound until each
- * has made room, which each does before it returns.
+ * has made room, which each does before it returns. A user's index ({@link UserIndex}) is changed in place under its
+ * own lock, never copied (a cell dropped here to make room, or because it ended, leaves its owner's index too), and the
+ * holders' list is read from the indexes as they stand: nothing of it is kept apart.
  */
 public final class MemoryCells implements Cells {
     private final int maxEntries;
@@ -40,6 +42,9 @@ public final class MemoryCells implements Cells {
     private final Clock clock;
     private final Map<Region, ConcurrentHashMap<Object, Object>> maps = new EnumMap<>(Region.class);
     private final Map<Region, Index> indexes = new EnumMap<>(Region.class);
+    /** The users' indexes, each changed in place under its own lock. */
+    private final ConcurrentHashMap<String, LockedIndex> userIndexes = new ConcurrentHashMap<>();
+    private final Map<Region, Drop> droppers = new EnumMap<>(Region.class);
 
     /** Removes one cell of a user from its map and from the index; called under that user's lock. */
     private interface Drop {
@@ -155,6 +160,28 @@ public final class MemoryCells implements Cells {
             }
         }
 
+        private final Function<String, Entries> make = Entries::new;
+
+        /** {@code user}'s entries (made if there were none), locked: {@link #unlock} follows. */
+        Entries lock(String user) {
+            while (true) {
+                Entries e = users.computeIfAbsent(user, make);
+                e.lock.lock();
+                if (!e.retired) {
+                    return e;
+                }
+                e.lock.unlock(); // retired while this thread waited for its lock: look the user up again
+            }
+        }
+
+        void unlock(Entries e) {
+            try {
+                retireIfEmpty(e);
+            } finally {
+                e.lock.unlock();
+            }
+        }
+
         /** Runs {@code work} under {@code user}'s lock, the user's entries made if there were none. */
         <T> T locked(String user, Function<Entries, T> work) {
             return locked(user, true, work, null);
@@ -167,7 +194,7 @@ public final class MemoryCells implements Cells {
 
         private <T> T locked(String user, boolean make, Function<Entries, T> work, T none) {
             while (true) {
-                Entries e = make ? users.computeIfAbsent(user, Entries::new) : users.get(user);
+                Entries e = make ? users.computeIfAbsent(user, this.make) : users.get(user);
                 if (e == null) {
                     return none;
                 }
@@ -291,6 +318,7 @@ public final class MemoryCells implements Cells {
         }
         for (Region r : new Region[] {Region.GRANTS, Region.PENDING}) {
             indexes.put(r, new Index(this.perUser));
+            droppers.put(r, dropper(r));
         }
     }
 
@@ -322,6 +350,19 @@ public final class MemoryCells implements Cells {
         return out;
     }
 
+    /** One lookup after another, stopping at the first that passes. */
+    @Override
+    public <K, V> boolean any(Cell<K, V> cell, Set<K> keys, Predicate<V> test) {
+        ConcurrentHashMap<K, V> m = map(cell);
+        for (K k : keys) {
+            V v = m.get(k);
+            if (v != null && test.test(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public <K, V> boolean replace(Cell<K, V> cell, K key, Read<V> expected, V value) {
@@ -331,17 +372,20 @@ public final class MemoryCells implements Cells {
         if (index == null) {
             return old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
         }
-        Drop drop = dropper(m);
+        Drop drop = droppers.get(cell.region());
         if (old == null) {
             purgeEnded(index, clock.instant(), drop); // a new cell: what ended goes first
         }
-        boolean done = index.locked(cell.owner().apply(key, value), e -> {
-            boolean ok = old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
-            if (ok) {
+        Index.Entries e = index.lock(cell.owner().apply(key, value));
+        boolean done;
+        try {
+            done = old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
+            if (done) {
                 e.put(key, cell.end().apply(value));
             }
-            return ok;
-        });
+        } finally {
+            index.unlock(e);
+        }
         if (done && old == null) {
             keepWithinBound(index, key, drop);
         }
@@ -374,7 +418,7 @@ public final class MemoryCells implements Cells {
         ConcurrentHashMap<K, V> m = map(cell);
         Index index = indexes.get(cell.region());
         if (index != null) {
-            purgeEnded(index, clock.instant(), dropper(m));
+            purgeEnded(index, clock.instant(), droppers.get(cell.region()));
         }
         m.forEach((k, v) -> {
             if (ended.test(v)) {
@@ -383,11 +427,81 @@ public final class MemoryCells implements Cells {
         });
     }
 
-    private static Drop dropper(ConcurrentHashMap<?, ?> m) {
+    /** Drops a cell that ended or makes room: out of its map, its owner's entries and its owner's index. */
+    private Drop dropper(Region region) {
+        ConcurrentHashMap<Object, Object> m = maps.get(region);
+        char kind = region == Region.GRANTS ? UserIndex.GRANT : UserIndex.PENDING;
         return (e, id) -> {
             m.remove(id);
             e.remove(id);
+            changeIndex(e.user, index -> {
+                index.remove(kind, id);
+                return null;
+            });
         };
+    }
+
+    /** One user's index and its lock; out of the map once empty (whoever waited for it looks the user up again). */
+    private static final class LockedIndex extends java.util.concurrent.locks.ReentrantLock {
+        final UserIndex index = new UserIndex();
+        boolean retired;
+
+        LockedIndex(String user) {
+        }
+    }
+
+    /** Under the user's lock: the index itself is changed, never copied. */
+    @Override
+    public <R> R changeIndex(String user, Function<UserIndex, R> change) {
+        while (true) {
+            LockedIndex l = userIndexes.computeIfAbsent(user, LockedIndex::new);
+            l.lock();
+            try {
+                if (l.retired) {
+                    continue;
+                }
+                try {
+                    return change.apply(l.index);
+                } finally {
+                    if (l.index.isEmpty()) {
+                        l.retired = true;
+                        userIndexes.remove(user, l);
+                    }
+                }
+            } finally {
+                l.unlock();
+            }
+        }
+    }
+
+    @Override
+    public boolean hasIndex(String user) {
+        return userIndexes.containsKey(user);
+    }
+
+    /**
+     * Nothing to keep: in memory the holders' list is the users' indexes themselves ({@link #holders}), read as they
+     * stand, so what any change would record is already there.
+     */
+    @Override
+    public void changeHolder(String user, java.util.function.UnaryOperator<Holders.Ends> change) {
+    }
+
+    /** Every user with an index, with when their last grant and last entry end, as their index says now. */
+    @Override
+    public Map<String, Holders.Ends> holders(boolean dropRejected) {
+        Map<String, Holders.Ends> all = new HashMap<>();
+        userIndexes.forEach((user, l) -> {
+            l.lock();
+            try {
+                if (!l.retired && !l.index.isEmpty()) {
+                    all.put(user, l.index.ends());
+                }
+            } finally {
+                l.unlock();
+            }
+        });
+        return all;
     }
 
     @Override

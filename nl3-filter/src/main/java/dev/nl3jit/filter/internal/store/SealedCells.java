@@ -169,6 +169,81 @@ public final class SealedCells implements Cells {
     }
 
     @Override
+    public <R> R changeIndex(String user, java.util.function.Function<UserIndex, R> change) {
+        while (true) {
+            Read<UserIndex> read = read(Cell.USERS, user);
+            UserIndex index = read.value() != null ? read.value() : new UserIndex(); // parsed: this call's own
+            R out = change.apply(index);
+            if (!index.changed()) {
+                return out;
+            }
+            if (index.isEmpty() ? read.stored() == null || remove(Cell.USERS, user, read)
+                    : replace(Cell.USERS, user, read, index)) {
+                return out;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Holders are kept in {@value #SHARDS} values by user: the lock re-check and the purge read these at once. */
+    static final int SHARDS = 256;
+    private static final Set<String> SHARD_KEYS;
+
+    static {
+        Set<String> keys = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < SHARDS; i++) {
+            keys.add("h" + i);
+        }
+        SHARD_KEYS = java.util.Collections.unmodifiableSet(keys);
+    }
+
+    private static String shard(String user) {
+        return "h" + Math.floorMod(user.hashCode(), SHARDS);
+    }
+
+    @Override
+    public boolean hasIndex(String user) {
+        return get(Cell.USERS, user) != null;
+    }
+
+    @Override
+    public void changeHolder(String user, java.util.function.UnaryOperator<Holders.Ends> change) {
+        String shard = shard(user);
+        while (true) {
+            Read<Holders> read = read(Cell.HOLDERS, shard);
+            Holders h = read.value() != null ? read.value() : new Holders(); // parsed: this call's own
+            Holders.Ends before = h.byUser.get(user);
+            Holders.Ends after = change.apply(before);
+            if (after == before) {
+                return;
+            }
+            if (after == null) {
+                h.byUser.remove(user);
+            } else {
+                h.byUser.put(user, after);
+            }
+            if (h.isEmpty() ? read.stored() == null || remove(Cell.HOLDERS, shard, read)
+                    : replace(Cell.HOLDERS, shard, read, h)) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Override
+    public Map<String, Holders.Ends> holders(boolean dropRejected) {
+        Map<String, Holders.Ends> all = new HashMap<>();
+        readAll(Cell.HOLDERS, SHARD_KEYS).forEach((k, v) -> {
+            if (v.value() != null) {
+                all.putAll(v.value().byUser);
+            } else if (dropRejected) {
+                remove(Cell.HOLDERS, k, v);
+            }
+        });
+        return all;
+    }
+
+    @Override
     public <K, V> void removeIf(Cell<K, V> cell, Predicate<V> ended) {
         Instant now = clock.instant();
         Map<String, String> gone = new HashMap<>();
