@@ -57,7 +57,9 @@ public final class Engine implements AutoCloseable {
     public Engine(String name, String application, Nl3Settings settings, Clock clock, Ledger store, UsernameMapper usernames,
             Consumer<ApprovalEvent> listener) {
         this.tag = Tickets.tag(name);
-        store = store.bounded(settings.storeTimeout()); // a shared store's calls within nl3.store-timeout
+        // A shared store's calls within nl3.store-timeout; its unlimited grants copied on this node within the lock bound.
+        store = store.bounded(settings.storeTimeout())
+                .withGrantCopies(settings.lockRecheck(), settings.lockCheck(), settings.maxEntries());
         this.usernames = usernames;
         this.minter = new TokenMinter(settings, clock);
         this.http = Nl3Client.newHttp(settings);

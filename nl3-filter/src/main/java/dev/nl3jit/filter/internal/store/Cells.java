@@ -68,6 +68,14 @@ public interface Cells extends AutoCloseable {
     /** Everyone the holders' list names; with {@code dropRejected}, a part of the list absent to the ledger is removed. */
     Map<String, Holders.Ends> holders(boolean dropRejected);
 
+    /**
+     * The users holding a grant live at {@code now}, when these cells know it exactly (each grant leaves its owner's
+     * index as it goes, as in memory); {@code null}: they do not, and the ledger reads the grants.
+     */
+    default Set<String> knownGrantHolders(java.time.Instant now) {
+        return null;
+    }
+
     /** Removes, in the background, every cell whose value is absent to the ledger or for which {@code ended} holds. */
     <K, V> void removeIf(Cell<K, V> cell, Predicate<V> ended);
 

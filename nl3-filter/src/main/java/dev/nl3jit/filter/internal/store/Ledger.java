@@ -35,14 +35,41 @@ public final class Ledger implements AutoCloseable {
     private final Cells cells;
     private final int perUser;
     private final Clock clock;
+    /** This node's copies of unlimited grants of a shared backend; {@code null}: none kept (in memory, or not asked). */
+    private final GrantCopies copies;
 
     Ledger(Cells cells, int perUser, Clock clock) {
+        this(cells, perUser, clock, null);
+    }
+
+    private Ledger(Cells cells, int perUser, Clock clock, GrantCopies copies) {
         if (perUser < 1) {
             throw new IllegalArgumentException("perUser must be at least 1: " + perUser);
         }
         this.cells = Objects.requireNonNull(cells, "cells");
         this.perUser = perUser;
         this.clock = clock;
+        this.copies = copies;
+    }
+
+    /**
+     * The same ledger, keeping this node's copies of unlimited grants read from a shared backend ({@link GrantCopies}),
+     * relied on no longer than the lock bound allows; itself in memory, where a read is already a map lookup.
+     *
+     * @param lockRecheck {@code nl3.lock-recheck}
+     * @param lockChecks  {@code nl3.lock-check}
+     * @param max         copies at most
+     */
+    public Ledger withGrantCopies(Duration lockRecheck, boolean lockChecks, int max) {
+        if (cells instanceof MemoryCells) {
+            return this;
+        }
+        return new Ledger(cells, perUser, clock, new GrantCopies(lockRecheck, lockChecks, max));
+    }
+
+    /** Copies of unlimited grants this node holds; -1 when it keeps none. */
+    public int grantCopies() {
+        return copies == null ? -1 : copies.size();
     }
 
     /** In memory: at most {@code maxEntries} grants and as many pending approvals, at most {@code perUser} of each per user. */
@@ -61,7 +88,7 @@ public final class Ledger implements AutoCloseable {
     /** The same ledger with every backend call within {@code timeout}; itself in memory. */
     public Ledger bounded(Duration timeout) {
         Cells b = cells.bounded(timeout);
-        return b == cells ? this : new Ledger(b, perUser, clock);
+        return b == cells ? this : new Ledger(b, perUser, clock, copies);
     }
 
     /** Stops threads {@link #bounded} made (the engine is closing); the backend stays open. */
@@ -123,13 +150,37 @@ public final class Ledger implements AutoCloseable {
      * request through. A grant that is expired or used up is gone afterwards.
      */
     public boolean useGrant(GrantKey key, Instant now) {
+        if (copies != null) {
+            return copies.live(key, now) || useGrantAndCopy(key, now);
+        }
         Grant live = cells.get(Cell.GRANTS, key);
         if (live == null) {
             return false;
         }
-        if (live.usesLeft() == Grant.UNLIMITED && live.liveAt(now)) {
-            return true; // an unlimited grant is only read: concurrent requests of one user never wait on each other
+        // An unlimited grant is only read: concurrent requests of one user never wait on each other.
+        return live.usesLeft() == Grant.UNLIMITED && live.liveAt(now) || takeOneUse(key, now);
+    }
+
+    /** The grant path on a shared backend without a copy: an unlimited grant read is copied for the next requests. */
+    private boolean useGrantAndCopy(GrantKey key, Instant now) {
+        try {
+            Grant live = cells.get(Cell.GRANTS, key);
+            if (live == null) {
+                return false;
+            }
+            if (live.usesLeft() == Grant.UNLIMITED && live.liveAt(now)) {
+                copies.keep(key, live, cells.get(Cell.LOCKS, key.user()), now);
+                return true;
+            }
+            return takeOneUse(key, now);
+        } catch (RuntimeException e) {
+            copies.clear(); // the backend fails: no copy answers for it
+            throw e;
         }
+    }
+
+    /** The grant path for a counted grant, or one that may have ended: one use taken, or an ended one removed. */
+    private boolean takeOneUse(GrantKey key, Instant now) {
         while (true) {
             Cells.Read<Grant> read = cells.read(Cell.GRANTS, key);
             Grant g = read.value();
@@ -152,6 +203,9 @@ public final class Ledger implements AutoCloseable {
 
     /** Stores a grant; the user's grants beyond their cap go, soonest-ending first. */
     public void putGrant(GrantKey key, Grant grant) {
+        if (copies != null) {
+            copies.forget(key);
+        }
         put(Cell.GRANTS, key, grant);
         index(key.user(), UserIndex.GRANT, key, grant.until());
     }
@@ -282,6 +336,9 @@ public final class Ledger implements AutoCloseable {
 
     /** Removes every grant and pending approval of {@code user} (their account was locked); how many went. */
     public int revokeUser(String user) {
+        if (copies != null) {
+            copies.forget(user);
+        }
         List<UserIndex.Entry> entries = cells.changeIndex(user, UserIndex::clear);
         int n = 0;
         for (UserIndex.Entry e : entries) {
@@ -297,6 +354,22 @@ public final class Ledger implements AutoCloseable {
 
     /** The users holding a grant live at {@code now}: the holders' list says who may, their grants say who does. */
     public Set<String> usersWithGrants(Instant now) {
+        Set<String> known = cells.knownGrantHolders(now);
+        if (known != null) {
+            return known;
+        }
+        if (copies == null) {
+            return grantHolders(now);
+        }
+        try {
+            return grantHolders(now);
+        } catch (RuntimeException e) {
+            copies.clear(); // the lock re-check's look notices a failing backend: no copy answers for it
+            throw e;
+        }
+    }
+
+    private Set<String> grantHolders(Instant now) {
         Set<String> out = new HashSet<>();
         cells.holders(false).forEach((user, ends) -> {
             if (ends.grant() == null || !ends.grant().isAfter(now)) {
@@ -368,6 +441,9 @@ public final class Ledger implements AutoCloseable {
 
     /** Remembers what NL3 said about {@code user}'s lock, for every node. */
     public void putLockState(String user, LockState state) {
+        if (copies != null && state.locked()) {
+            copies.forget(user); // first: the copies end even when the backend fails to take the answer
+        }
         put(Cell.LOCKS, user, state);
     }
 
@@ -391,6 +467,9 @@ public final class Ledger implements AutoCloseable {
      * once a minute; the conditional removes make that safe.
      */
     public void purge(Instant now) {
+        if (copies != null) {
+            copies.purge(now);
+        }
         for (String user : cells.holders(true).keySet()) {
             cells.changeIndex(user, index -> index.removeEnded(now)).forEach(this::drop);
             cells.changeHolder(user, old -> old != null && !old.any().isAfter(now) ? null : old);

@@ -1,243 +1,161 @@
 package dev.nl3jit.filter.internal.store;
 
-
-
-
-
+import dev.nl3jit.filter.GrantKey;
+import dev.nl3jit.filter.spi.KeyValueStore.Region;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import dev.nl3jit.filter.spi.KeyValueStore.Region;
 
 /**
  * The default cells ({@code nl3.store=memory}): typed values in concurrent maps of this JVM, no strings, no seal, so
- * the grant path's read is one map lookup. Bounded, with no store-wide lock: every region whose cells have an owner
- * (grants, pending approvals) holds at most {@code nl3.max-entries}. Changes of such a cell take its user's
- * own short lock, never two users' at once, and keep two concurrent indexes up to date: the cells ordered by the time
- * they end, and the users ranked by how many cells they hold. Room is made in this order, each step O(log n): cells that
- * ended, whoever's; only then, when the region is over its bound with live cells, the soonest-ending cell of the user
- * who holds the most (never the cell just put). So one user's flood never pushes out another user's live grant or
- * ticket (the per-user cap is the {@link Ledger}'s). Concurrent puts may hold one cell each over the bound until each
- * has made room, which each does before it returns. A user's index ({@link UserIndex}) is changed in place under its
- * own lock, never copied (a cell dropped here to make room, or because it ended, leaves its owner's index too), and the
- * holders' list is read from the indexes as they stand: nothing of it is kept apart.
+ * the grant path's read is one map lookup. Bounded, with no store-wide lock: grants and pending approvals each hold at
+ * most {@code nl3.max-entries}.
+ *
+ * <p>One record per user: their {@link UserIndex}, changed in place under the user's own short lock, never two users'
+ * at once. Every change of an index is told to a {@link Rank} per bounded region, which keeps the entries ordered by
+ * the time they end and the users ranked by how many they hold. A cell of those regions leaves its owner's index when it
+ * is removed, so the index says exactly what the user holds, and the lock re-check's list of grant holders is read from
+ * the indexes' latest ends without a lock. Room is made in this order, each step O(log n) whatever the shape (one entry
+ * per user or many, new users or old): entries that ended, whoever's; only then, when the region is over its bound with
+ * live entries, the soonest-ending entry of the user who holds the most, taking among those first whoever has held that
+ * many longest (never the entry just put). So one user's flood never pushes out another user's live grant or ticket
+ * (the per-user cap is the {@link Ledger}'s). Concurrent puts may hold one entry each over the bound until each has
+ * made room, which each does before it returns.
  */
 public final class MemoryCells implements Cells {
     private final int maxEntries;
-    private final int perUser;
     private final Clock clock;
-    private final Map<Region, ConcurrentHashMap<Object, Object>> maps = new EnumMap<>(Region.class);
-    private final Map<Region, Index> indexes = new EnumMap<>(Region.class);
-    /** The users' indexes, each changed in place under its own lock. */
-    private final ConcurrentHashMap<String, LockedIndex> userIndexes = new ConcurrentHashMap<>();
-    private final Map<Region, Drop> droppers = new EnumMap<>(Region.class);
+    /** The cells, by region's ordinal. */
+    private final ConcurrentHashMap<?, ?>[] maps = new ConcurrentHashMap<?, ?>[Region.values().length];
+    private final ConcurrentHashMap<GrantKey, Grant> grants;
+    private final ConcurrentHashMap<String, StoredApproval> tickets;
+    private final Rank grantRank;
+    private final Rank ticketRank;
+    /** Each user's record: their index and its lock; out of the map once empty. */
+    private final ConcurrentHashMap<String, User> users = new ConcurrentHashMap<>();
 
-    /** Removes one cell of a user from its map and from the index; called under that user's lock. */
-    private interface Drop {
-        void drop(Index.Entries entries, Object id);
+    /** One user's index and its lock; retired once empty (whoever waited for it looks the user up again). */
+    private final class User extends ReentrantLock implements UserIndex.Watcher {
+        private static final long serialVersionUID = 1L;
+        final String name;
+        final UserIndex index = new UserIndex(this);
+        boolean retired;
+        /** An entry added while the lock is held, by kind: room is made for it once the lock is let go. */
+        Object addedGrant;
+        Object addedTicket;
+
+        User(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void changed(char kind, Object id, Instant before, Instant after, int count) {
+            Rank rank = kind == UserIndex.GRANT ? grantRank : ticketRank;
+            rank.changed(name, id, before, after, count);
+            if (before == null && after != null) {
+                if (kind == UserIndex.GRANT) {
+                    addedGrant = id;
+                } else {
+                    addedTicket = id;
+                }
+            }
+        }
     }
 
-    /** When each entry ends, in order, whose it is, and who holds the most: concurrent, with one lock per user. */
-    static final class Index {
-        record Slot(Instant end, long seq, Object id, String user) implements Comparable<Slot> {
+    /**
+     * The entries of one bounded region in the order they end, and the users ranked by how many they hold: at index c,
+     * the users holding exactly c, in the order they came to hold that many.
+     */
+    static final class Rank {
+        /** An entry's place in the order: by end, then owner, then id (grant keys and tickets compare as such). */
+        record Slot(Instant end, String user, Object id) implements Comparable<Slot> {
             @Override
             public int compareTo(Slot o) {
                 int c = end.compareTo(o.end);
-                return c != 0 ? c : Long.compare(seq, o.seq);
+                if (c == 0) {
+                    c = user.compareTo(o.user);
+                }
+                if (c == 0) {
+                    c = id instanceof GrantKey a && o.id instanceof GrantKey b ? compare(a, b)
+                            : String.valueOf(id).compareTo(String.valueOf(o.id));
+                }
+                return c;
+            }
+
+            private static int compare(GrantKey a, GrantKey b) {
+                int c = a.approvalKey().compareTo(b.approvalKey());
+                return c != 0 ? c : a.scope().compareTo(b.scope());
             }
         }
 
+        final char kind;
         private final ConcurrentSkipListSet<Slot> byEnd = new ConcurrentSkipListSet<>();
-        /** At index c, the users holding exactly c entries (c is at most the per-user cap); made on first use. */
-        private final AtomicReferenceArray<Set<String>> byCount;
+        /** At index c, the users holding exactly c entries (c at most the ranking's top); made on first use. */
+        private final AtomicReferenceArray<LinkedHashSet<String>> byCount;
         /** No user holds more than this many entries (an upper bound, lowered as levels empty). */
         private final AtomicInteger highest = new AtomicInteger();
-        private final ConcurrentHashMap<String, Entries> users = new ConcurrentHashMap<>();
         private final AtomicInteger size = new AtomicInteger();
-        private final AtomicLong seq = new AtomicLong();
 
-        Index(int perUser) {
-            byCount = new AtomicReferenceArray<>(perUser + 1);
+        Rank(char kind, int top) {
+            this.kind = kind;
+            this.byCount = new AtomicReferenceArray<>(top + 1);
         }
 
-        private Set<String> level(int c) {
+        private LinkedHashSet<String> level(int c) {
             c = Math.min(c, byCount.length() - 1); // a user briefly over the cap ranks with those at it
-            Set<String> level = byCount.get(c);
+            LinkedHashSet<String> level = byCount.get(c);
             if (level == null) {
-                byCount.compareAndSet(c, null, ConcurrentHashMap.newKeySet());
+                byCount.compareAndSet(c, null, new LinkedHashSet<>());
                 level = byCount.get(c);
             }
             return level;
         }
 
-        /** One user's entries; changed only while holding its lock. */
-        final class Entries {
-            private final String user;
-            private final Map<Object, Slot> slots = new HashMap<>();
-            /** Held while this user's entries (and the store's maps for them) change. */
-            private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
-            /** Out of the users map: whoever holds it looks the user up again. */
-            private boolean retired;
-            private volatile int count;
-
-            private Entries(String user) {
-                this.user = user;
+        /** Under {@code user}'s lock: {@code id} changed (see {@link UserIndex.Watcher}). */
+        void changed(String user, Object id, Instant before, Instant after, int count) {
+            if (before != null) {
+                byEnd.remove(new Slot(before, user, id));
             }
-
-            boolean contains(Object id) {
-                return slots.containsKey(id);
+            if (after != null) {
+                byEnd.add(new Slot(after, user, id));
             }
-
-            int count() {
-                return count;
-            }
-
-            void put(Object id, Instant end) {
-                Slot s = new Slot(end, seq.incrementAndGet(), id, user);
-                Slot old = slots.put(id, s);
-                if (old != null) {
-                    byEnd.remove(old);
-                } else {
-                    size.incrementAndGet();
-                    rerank(slots.size() - 1, slots.size());
-                }
-                byEnd.add(s);
-            }
-
-            void remove(Object id) {
-                Slot s = slots.remove(id);
-                if (s == null) {
-                    return;
-                }
-                byEnd.remove(s);
+            if (before == null && after != null) {
+                size.incrementAndGet();
+                move(user, count - 1, count);
+            } else if (before != null && after == null) {
                 size.decrementAndGet();
-                rerank(slots.size() + 1, slots.size());
+                move(user, count + 1, count);
             }
+        }
 
-            private void rerank(int before, int after) {
-                if (before > 0) {
-                    level(before).remove(user);
+        private void move(String user, int from, int to) {
+            if (from > 0) {
+                LinkedHashSet<String> level = level(from);
+                synchronized (level) {
+                    level.remove(user);
                 }
-                if (after > 0) {
-                    level(after).add(user);
-                    highest.accumulateAndGet(after, Math::max);
+            }
+            if (to > 0) {
+                LinkedHashSet<String> level = level(to);
+                synchronized (level) {
+                    level.add(user);
                 }
-                count = after;
-            }
-
-            /** The entry that ends soonest, other than {@code keep} (at most the per-user cap to look at). */
-            Object soonest(Object keep) {
-                Slot best = null;
-                for (Slot s : slots.values()) {
-                    if (!s.id().equals(keep) && (best == null || s.compareTo(best) < 0)) {
-                        best = s;
-                    }
-                }
-                return best == null ? null : best.id();
-            }
-
-            /** Whether {@code s} is still the current slot of its entry. */
-            boolean current(Slot s) {
-                return s.equals(slots.get(s.id()));
-            }
-
-            List<Object> ids() {
-                return new ArrayList<>(slots.keySet());
-            }
-        }
-
-        private final Function<String, Entries> make = Entries::new;
-
-        /** {@code user}'s entries (made if there were none), locked: {@link #unlock} follows. */
-        Entries lock(String user) {
-            while (true) {
-                Entries e = users.computeIfAbsent(user, make);
-                e.lock.lock();
-                if (!e.retired) {
-                    return e;
-                }
-                e.lock.unlock(); // retired while this thread waited for its lock: look the user up again
-            }
-        }
-
-        void unlock(Entries e) {
-            try {
-                retireIfEmpty(e);
-            } finally {
-                e.lock.unlock();
-            }
-        }
-
-        /** Runs {@code work} under {@code user}'s lock, the user's entries made if there were none. */
-        <T> T locked(String user, Function<Entries, T> work) {
-            return locked(user, true, work, null);
-        }
-
-        /** As {@link #locked}, only if the user holds entries; otherwise {@code none}. */
-        <T> T lockedIfPresent(String user, Function<Entries, T> work, T none) {
-            return locked(user, false, work, none);
-        }
-
-        private <T> T locked(String user, boolean make, Function<Entries, T> work, T none) {
-            while (true) {
-                Entries e = make ? users.computeIfAbsent(user, this.make) : users.get(user);
-                if (e == null) {
-                    return none;
-                }
-                e.lock.lock();
-                try {
-                    if (!e.retired) {
-                        return run(e, work);
-                    }
-                } finally {
-                    e.lock.unlock();
-                }
-                // Retired while this thread waited for its lock: look the user up again.
-            }
-        }
-
-        /** As {@link #lockedIfPresent}, but {@code busy} at once when another thread holds the user's lock. */
-        private <T> T lockedIfFree(String user, Function<Entries, T> work, T none, T busy) {
-            Entries e = users.get(user);
-            if (e == null) {
-                return none;
-            }
-            if (!e.lock.tryLock()) {
-                return busy;
-            }
-            try {
-                return e.retired ? none : run(e, work);
-            } finally {
-                e.lock.unlock();
-            }
-        }
-
-        private <T> T run(Entries e, Function<Entries, T> work) {
-            try {
-                return work.apply(e);
-            } finally {
-                retireIfEmpty(e);
-            }
-        }
-
-        private void retireIfEmpty(Entries e) {
-            if (e.slots.isEmpty()) {
-                e.retired = true;
-                users.remove(e.user, e);
+                highest.accumulateAndGet(Math.min(to, byCount.length() - 1), Math::max);
             }
         }
 
@@ -259,47 +177,29 @@ public final class MemoryCells implements Cells {
             byEnd.remove(s);
         }
 
-        /**
-         * Runs {@code work} under the lock of the user holding the most, and of the next ones down while it answers
-         * {@code false}: O(1) per user tried, plus the levels no user holds any more (at most the per-user cap). Among
-         * users holding as many, one whose lock is free is taken, so concurrent puts each take from a different user.
-         */
-        boolean fromLargest(Function<Entries, Boolean> work) {
-            String busy = null;
+        /** Up to {@code n} users of the highest level any user is at, longest there first, with that level. */
+        int largest(List<String> into, int n) {
             for (int c = Math.min(highest.get(), byCount.length() - 1); c > 0; c--) {
-                Set<String> level = level(c);
-                if (level.isEmpty()) {
-                    // Lowered only while the level is empty: a user arriving there raises it again.
-                    if (highest.compareAndSet(c, c - 1) && !level.isEmpty()) {
-                        highest.accumulateAndGet(c, Math::max);
-                    }
-                    continue;
-                }
-                for (String user : level) {
-                    Boolean done = lockedIfFree(user, work, false, null);
-                    if (done == null) {
-                        busy = busy == null ? user : busy;
-                    } else if (done) {
-                        return true;
+                LinkedHashSet<String> level = level(c);
+                synchronized (level) {
+                    Iterator<String> it = level.iterator();
+                    for (int i = 0; i < n && it.hasNext(); i++) {
+                        into.add(it.next());
                     }
                 }
-                if (busy != null) {
-                    // Every user of the largest level is being changed right now: wait for the first.
-                    return lockedIfPresent(busy, work, false);
+                if (!into.isEmpty()) {
+                    return c;
+                }
+                // Lowered only while the level is empty: a user arriving there raises it again.
+                if (highest.compareAndSet(c, c - 1)) {
+                    synchronized (level) {
+                        if (!level.isEmpty()) {
+                            highest.accumulateAndGet(c, Math::max);
+                        }
+                    }
                 }
             }
-            return false;
-        }
-
-        /** Users who hold an entry now. */
-        Set<String> users() {
-            Set<String> holding = new HashSet<>();
-            users.forEach((user, e) -> {
-                if (e.count() > 0) {
-                    holding.add(user);
-                }
-            });
-            return holding;
+            return 0;
         }
     }
 
@@ -308,33 +208,42 @@ public final class MemoryCells implements Cells {
      * @param perUser    the per-user cap ({@code nl3.max-entries-per-user}): no user holds more cells of one region
      *                   than this in the bound's ranking
      */
+    @SuppressWarnings("unchecked")
     MemoryCells(int maxEntries, int perUser, Clock clock) {
         this.maxEntries = maxEntries;
-        // The ranking tolerates a user briefly over the cap (the ledger drops the excess just after a put).
-        this.perUser = perUser + 64;
         this.clock = clock;
         for (Region r : Region.values()) {
-            maps.put(r, new ConcurrentHashMap<>());
+            maps[r.ordinal()] = new ConcurrentHashMap<>();
         }
-        for (Region r : new Region[] {Region.GRANTS, Region.PENDING}) {
-            indexes.put(r, new Index(this.perUser));
-            droppers.put(r, dropper(r));
-        }
+        this.grants = (ConcurrentHashMap<GrantKey, Grant>) maps[Region.GRANTS.ordinal()];
+        this.tickets = (ConcurrentHashMap<String, StoredApproval>) maps[Region.PENDING.ordinal()];
+        // The ranking tolerates a user briefly over the cap (the ledger drops the excess just after a put).
+        this.grantRank = new Rank(UserIndex.GRANT, perUser + 64);
+        this.ticketRank = new Rank(UserIndex.PENDING, perUser + 64);
     }
 
     @SuppressWarnings("unchecked")
     private <K, V> ConcurrentHashMap<K, V> map(Cell<K, V> cell) {
-        return (ConcurrentHashMap<K, V>) (ConcurrentHashMap<?, ?>) maps.get(cell.region());
+        return (ConcurrentHashMap<K, V>) maps[cell.region().ordinal()];
+    }
+
+    /** The region's kind in a user's index; 0: not a region whose cells are indexed. */
+    private static char kind(Region r) {
+        return r == Region.GRANTS ? UserIndex.GRANT : r == Region.PENDING ? UserIndex.PENDING : 0;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <K, V> V get(Cell<K, V> cell, K key) {
+        if (cell == Cell.GRANTS) {
+            return (V) grants.get(key); // the grant path
+        }
         return map(cell).get(key);
     }
 
     @Override
     public <K, V> Read<V> read(Cell<K, V> cell, K key) {
-        V v = map(cell).get(key);
+        V v = get(cell, key);
         return v == null ? Read.none() : new Read<>(v, v);
     }
 
@@ -363,35 +272,16 @@ public final class MemoryCells implements Cells {
         return false;
     }
 
+    /** A cell is set alone; its owner's index (and with it the bound) follows through {@link #changeIndex}. */
     @Override
     @SuppressWarnings("unchecked")
     public <K, V> boolean replace(Cell<K, V> cell, K key, Read<V> expected, V value) {
         ConcurrentHashMap<K, V> m = map(cell);
         V old = (V) expected.stored();
-        Index index = indexes.get(cell.region());
-        if (index == null) {
-            return old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
-        }
-        Drop drop = droppers.get(cell.region());
-        if (old == null) {
-            purgeEnded(index, clock.instant(), drop); // a new cell: what ended goes first
-        }
-        Index.Entries e = index.lock(cell.owner().apply(key, value));
-        boolean done;
-        try {
-            done = old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
-            if (done) {
-                e.put(key, cell.end().apply(value));
-            }
-        } finally {
-            index.unlock(e);
-        }
-        if (done && old == null) {
-            keepWithinBound(index, key, drop);
-        }
-        return done;
+        return old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
     }
 
+    /** A cell of a user's goes from their index too, under their lock. */
     @Override
     @SuppressWarnings("unchecked")
     public <K, V> boolean remove(Cell<K, V> cell, K key, Read<V> expected) {
@@ -400,25 +290,38 @@ public final class MemoryCells implements Cells {
         if (old == null) {
             return false;
         }
-        Index index = indexes.get(cell.region());
-        if (index == null) {
+        char kind = kind(cell.region());
+        if (kind == 0) {
             return m.remove(key, old);
         }
-        return index.lockedIfPresent(cell.owner().apply(key, old), e -> {
-            if (m.remove(key, old)) {
-                e.remove(key);
-                return true;
+        String owner = cell.owner().apply(key, old);
+        while (true) {
+            User u = users.get(owner);
+            if (u == null) {
+                return m.remove(key, old);
             }
-            return false;
-        }, false);
+            u.lock();
+            try {
+                if (!u.retired) {
+                    if (m.remove(key, old)) {
+                        u.index.remove(kind, key);
+                        return true;
+                    }
+                    return false;
+                }
+            } finally {
+                unlock(u);
+            }
+            // Retired while this thread waited for its lock: look the user up again.
+        }
     }
 
     @Override
     public <K, V> void removeIf(Cell<K, V> cell, Predicate<V> ended) {
         ConcurrentHashMap<K, V> m = map(cell);
-        Index index = indexes.get(cell.region());
-        if (index != null) {
-            purgeEnded(index, clock.instant(), droppers.get(cell.region()));
+        char kind = kind(cell.region());
+        if (kind != 0) {
+            purgeEnded(kind == UserIndex.GRANT ? grantRank : ticketRank, clock.instant());
         }
         m.forEach((k, v) -> {
             if (ended.test(v)) {
@@ -427,56 +330,71 @@ public final class MemoryCells implements Cells {
         });
     }
 
-    /** Drops a cell that ended or makes room: out of its map, its owner's entries and its owner's index. */
-    private Drop dropper(Region region) {
-        ConcurrentHashMap<Object, Object> m = maps.get(region);
-        char kind = region == Region.GRANTS ? UserIndex.GRANT : UserIndex.PENDING;
-        return (e, id) -> {
-            m.remove(id);
-            e.remove(id);
-            changeIndex(e.user, index -> {
-                index.remove(kind, id);
-                return null;
-            });
-        };
-    }
+    // --- users ---
 
-    /** One user's index and its lock; out of the map once empty (whoever waited for it looks the user up again). */
-    private static final class LockedIndex extends java.util.concurrent.locks.ReentrantLock {
-        final UserIndex index = new UserIndex();
-        boolean retired;
-
-        LockedIndex(String user) {
+    /** {@code user}'s record, locked (made if there was none): {@link #unlock} follows. */
+    private User lock(String user) {
+        while (true) {
+            User u = users.computeIfAbsent(user, User::new);
+            u.lock();
+            if (!u.retired) {
+                return u;
+            }
+            u.unlock(); // retired while this thread waited for its lock: look the user up again
         }
     }
 
-    /** Under the user's lock: the index itself is changed, never copied. */
+    private void unlock(User u) {
+        try {
+            if (u.index.isEmpty() && !u.retired) {
+                u.retired = true;
+                users.remove(u.name, u);
+            }
+        } finally {
+            u.unlock();
+        }
+    }
+
+    /** Under the user's lock: the index itself is changed, never copied; room is made after for what it added. */
     @Override
     public <R> R changeIndex(String user, Function<UserIndex, R> change) {
-        while (true) {
-            LockedIndex l = userIndexes.computeIfAbsent(user, LockedIndex::new);
-            l.lock();
-            try {
-                if (l.retired) {
-                    continue;
-                }
-                try {
-                    return change.apply(l.index);
-                } finally {
-                    if (l.index.isEmpty()) {
-                        l.retired = true;
-                        userIndexes.remove(user, l);
-                    }
-                }
-            } finally {
-                l.unlock();
-            }
+        User u = lock(user);
+        Object grant;
+        Object ticket;
+        R out;
+        try {
+            u.addedGrant = null;
+            u.addedTicket = null;
+            out = change.apply(u.index);
+            grant = recorded(u, UserIndex.GRANT, u.addedGrant, grants);
+            ticket = recorded(u, UserIndex.PENDING, u.addedTicket, tickets);
+        } finally {
+            unlock(u);
         }
+        if (grant != null) {
+            makeRoom(grantRank, grant);
+        }
+        if (ticket != null) {
+            makeRoom(ticketRank, ticket);
+        }
+        return out;
+    }
+
+    /**
+     * Under {@code u}'s lock: {@code id}, just added to {@code u}'s index, when its cell is there. A cell goes from the
+     * index under the same lock, so an entry whose cell went before it was recorded would stand for nothing: it goes.
+     */
+    private static Object recorded(User u, char kind, Object id, Map<?, ?> cells) {
+        if (id != null && !cells.containsKey(id)) {
+            u.index.remove(kind, id);
+            return null;
+        }
+        return id;
     }
 
     @Override
     public boolean hasIndex(String user) {
-        return userIndexes.containsKey(user);
+        return users.containsKey(user);
     }
 
     /**
@@ -491,22 +409,31 @@ public final class MemoryCells implements Cells {
     @Override
     public Map<String, Holders.Ends> holders(boolean dropRejected) {
         Map<String, Holders.Ends> all = new HashMap<>();
-        userIndexes.forEach((user, l) -> {
-            l.lock();
-            try {
-                if (!l.retired && !l.index.isEmpty()) {
-                    all.put(user, l.index.ends());
-                }
-            } finally {
-                l.unlock();
+        users.forEach((name, u) -> {
+            if (!u.index.isEmpty()) {
+                all.put(name, u.index.ends());
             }
         });
         return all;
     }
 
+    /** Exact here: a grant leaves its owner's index when it goes, so an index's last grant is a grant held. */
+    @Override
+    public Set<String> knownGrantHolders(Instant now) {
+        purgeEnded(grantRank, now);
+        Set<String> holding = new HashSet<>();
+        users.forEach((name, u) -> {
+            Instant last = u.index.lastGrant();
+            if (last != null && last.isAfter(now)) {
+                holding.add(name);
+            }
+        });
+        return holding;
+    }
+
     @Override
     public long count(Cell<?, ?> cell) {
-        return maps.get(cell.region()).size();
+        return maps[cell.region().ordinal()].size();
     }
 
     @Override
@@ -531,41 +458,90 @@ public final class MemoryCells implements Cells {
 
     // --- room ---
 
-    /**
-     * After a put, holding no lock: while the index is over its bound, the user who holds the most gives up the entry
-     * that ends soonest, never {@code keep} (the entry just put).
-     */
-    private void keepWithinBound(Index index, Object keep, Drop drop) {
-        while (index.size() > maxEntries) {
-            boolean dropped = index.fromLargest(e -> {
-                Object victim = e.soonest(keep);
-                if (victim == null) {
-                    return false;
-                }
-                drop.drop(e, victim);
-                return true;
-            });
-            if (!dropped) {
-                // Nothing else to give up: every other entry went meanwhile.
-                return;
+    /** Takes {@code id} of {@code u} out of its map and its index; under {@code u}'s lock. */
+    private void drop(User u, char kind, Object id) {
+        (kind == UserIndex.GRANT ? grants : tickets).remove(id);
+        u.index.remove(kind, id);
+    }
+
+    /** After a put, holding no lock: what ended goes, then, while over the bound, the largest user's soonest entry. */
+    private void makeRoom(Rank rank, Object keep) {
+        purgeEnded(rank, clock.instant());
+        List<String> candidates = new ArrayList<>(4);
+        while (rank.size() > maxEntries) {
+            candidates.clear();
+            int level = rank.largest(candidates, 4);
+            if (level == 0 || !dropFromOneOf(rank, candidates, level, keep)) {
+                return; // nothing else to give up: every other entry went meanwhile
             }
         }
     }
 
-    /** Drops every entry that ended at {@code now}, in the order they ended; O(log n) each. */
-    private static void purgeEnded(Index index, Instant now, Drop drop) {
-        for (Index.Slot s = index.first(); s != null && !s.end().isAfter(now); s = index.first()) {
-            Index.Slot ended = s;
-            boolean dropped = index.lockedIfPresent(ended.user(), e -> {
-                if (!e.current(ended)) {
-                    return false;
+    /**
+     * Drops the soonest-ending entry (never {@code keep}) of the first of {@code candidates} still holding {@code level}
+     * entries whose lock is free; when all are busy, waits for the first busy one. {@code false}: none could give.
+     */
+    private boolean dropFromOneOf(Rank rank, List<String> candidates, int level, Object keep) {
+        User busy = null;
+        for (String name : candidates) {
+            User u = users.get(name);
+            if (u == null) {
+                continue;
+            }
+            if (!u.tryLock()) {
+                busy = busy == null ? u : busy;
+                continue;
+            }
+            try {
+                if (dropSoonest(u, rank, level, keep)) {
+                    return true;
                 }
-                drop.drop(e, ended.id());
-                return true;
-            }, false);
+            } finally {
+                unlock(u);
+            }
+        }
+        if (busy != null) {
+            busy.lock();
+            try {
+                return dropSoonest(busy, rank, level, keep) || true; // changed meanwhile: the caller looks again
+            } finally {
+                unlock(busy);
+            }
+        }
+        return false;
+    }
+
+    private boolean dropSoonest(User u, Rank rank, int level, Object keep) {
+        if (u.retired || u.index.count(rank.kind) < Math.min(level, rank.byCount.length() - 1)) {
+            return false; // no longer among the largest
+        }
+        Object victim = u.index.soonest(rank.kind, keep);
+        if (victim == null) {
+            return false;
+        }
+        drop(u, rank.kind, victim);
+        return true;
+    }
+
+    /** Drops every entry that ended at {@code now}, in the order they ended; O(log n) each. */
+    private void purgeEnded(Rank rank, Instant now) {
+        for (Rank.Slot s = rank.first(); s != null && !s.end().isAfter(now); s = rank.first()) {
+            User u = users.get(s.user());
+            boolean dropped = false;
+            if (u != null) { // a retired record's index is empty: the slot is stale
+                u.lock();
+                try {
+                    if (!u.retired && s.end().equals(u.index.endOf(s.id()))) {
+                        drop(u, rank.kind, s.id());
+                        dropped = true;
+                    }
+                } finally {
+                    unlock(u);
+                }
+            }
             if (!dropped) {
                 // Changed or gone meanwhile, which takes its old slot out of the order too; made sure of here.
-                index.forget(ended);
+                rank.forget(s);
             }
         }
     }

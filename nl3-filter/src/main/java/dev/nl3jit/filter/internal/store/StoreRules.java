@@ -68,6 +68,16 @@ public final class StoreRules implements AutoCloseable {
         ledger.releaseRequest(key, claimant);
     }
 
+    /** Stores or replaces (same ticket) a pending approval; the user's tickets beyond their cap go. */
+    public void putPending(StoredApproval p) {
+        ledger.putPending(p);
+    }
+
+    /** Pending approvals held, -1 when the backend cannot tell cheaply. */
+    public long pendingCount() {
+        return ledger.pendingCount();
+    }
+
     /** Grants held, -1 when the backend cannot tell cheaply. */
     public long grantCount() {
         return ledger.grantCount();

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +24,36 @@ public final class UserIndex {
     record Entry(char kind, Instant end, Object id) {
     }
 
+    /**
+     * Told of every change, while the index's owner holds it: in memory ({@link MemoryCells}) the store-wide order of
+     * ends and the ranking by count are kept from these, so the index is the one per-user record.
+     */
+    interface Watcher {
+        /**
+         * {@code id} of {@code kind} changed: {@code before} its end until now ({@code null}: new), {@code after} its end
+         * from now ({@code null}: removed); {@code count} entries of its kind after the change.
+         */
+        void changed(char kind, Object id, Instant before, Instant after, int count);
+    }
+
+    private static final Watcher NONE = (kind, id, before, after, count) -> {
+    };
+
     /** When each ends, by id: a grant key ({@link #GRANT}) or a ticket ({@link #PENDING}), never equal. */
     private final Map<Object, Instant> entries = new HashMap<>();
+    private final Watcher watcher;
     private int grants;
     private boolean changed;
+    /** When the last grant ({@code null}: none) and the last entry end; read without the owner's lock in memory. */
+    private volatile Instant lastGrant;
+    private volatile Instant lastAny;
 
     UserIndex() {
+        this(NONE);
+    }
+
+    UserIndex(Watcher watcher) {
+        this.watcher = watcher;
     }
 
     static UserIndex parse(String v) {
@@ -71,24 +94,49 @@ public final class UserIndex {
 
     /** When its last grant ({@code null}: none) and its last entry end, as the holders' list says of its user. */
     Holders.Ends ends() {
-        Instant grant = null;
-        Instant any = Instant.EPOCH;
-        for (Map.Entry<Object, Instant> e : entries.entrySet()) {
-            any = e.getValue().isAfter(any) ? e.getValue() : any;
-            if (e.getKey() instanceof GrantKey && (grant == null || e.getValue().isAfter(grant))) {
-                grant = e.getValue();
-            }
-        }
-        return new Holders.Ends(grant, any);
+        Instant any = lastAny;
+        return new Holders.Ends(lastGrant, any == null ? Instant.EPOCH : any);
+    }
+
+    /** When its last grant ends; {@code null}: it holds none. O(1), and safe to read without the owner's lock. */
+    Instant lastGrant() {
+        return lastGrant;
     }
 
     /** When the last of its entries ends: the index itself ends then. */
     Instant end() {
-        Instant end = Instant.EPOCH;
-        for (Instant e : entries.values()) {
-            end = e.isAfter(end) ? e : end;
+        Instant any = lastAny;
+        return any == null ? Instant.EPOCH : any;
+    }
+
+    /** When {@code id} ends, {@code null}: not here. */
+    Instant endOf(Object id) {
+        return entries.get(id);
+    }
+
+    /** After an entry ending at {@code end} went: the latest ends again, when it was one of them (O(entries), rare). */
+    private void gone(Instant end) {
+        if (end.equals(lastAny) || end.equals(lastGrant)) {
+            Instant grant = null;
+            Instant any = null;
+            for (Map.Entry<Object, Instant> e : entries.entrySet()) {
+                any = any == null || e.getValue().isAfter(any) ? e.getValue() : any;
+                if (e.getKey() instanceof GrantKey && (grant == null || e.getValue().isAfter(grant))) {
+                    grant = e.getValue();
+                }
+            }
+            lastGrant = grant;
+            lastAny = any;
         }
-        return end;
+    }
+
+    private void came(char kind, Instant end) {
+        if (lastAny == null || end.isAfter(lastAny)) {
+            lastAny = end;
+        }
+        if (kind == GRANT && (lastGrant == null || end.isAfter(lastGrant))) {
+            lastGrant = end;
+        }
     }
 
     private static char kind(Object id) {
@@ -110,31 +158,35 @@ public final class UserIndex {
         if (kind != kind(id)) {
             throw new IllegalArgumentException("a grant's id is its grant key, a ticket's its ticket");
         }
-        if (entries.put(id, end) == null) {
+        Instant before = entries.put(id, end);
+        if (before == null) {
             grants += kind == GRANT ? 1 : 0;
+        } else if (!before.equals(end)) {
+            gone(before);
         }
+        came(kind, end);
         changed = true;
+        watcher.changed(kind, id, before, end, count(kind));
     }
 
     void remove(char kind, Object id) {
-        if (kind == kind(id) && entries.remove(id) != null) {
+        Instant before;
+        if (kind == kind(id) && (before = entries.remove(id)) != null) {
             grants -= kind == GRANT ? 1 : 0;
             changed = true;
+            gone(before);
+            watcher.changed(kind, id, before, null, count(kind));
         }
     }
 
     /** Removes and returns every entry. */
     List<Entry> clear() {
         List<Entry> all = entries();
-        if (!all.isEmpty()) {
-            entries.clear();
-            grants = 0;
-            changed = true;
-        }
+        all.forEach(e -> remove(e.kind(), e.id()));
         return all;
     }
 
-    private int count(char kind) {
+    int count(char kind) {
         return kind == GRANT ? grants : entries.size() - grants;
     }
 
@@ -159,17 +211,26 @@ public final class UserIndex {
     /** Removes and returns the entries that ended before {@code now}. */
     List<Entry> removeEnded(Instant now) {
         List<Entry> ended = new ArrayList<>();
-        for (Iterator<Map.Entry<Object, Instant>> it = entries.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<Object, Instant> e = it.next();
-            if (!e.getValue().isAfter(now)) {
-                char kind = kind(e.getKey());
-                ended.add(new Entry(kind, e.getValue(), e.getKey()));
-                it.remove();
-                grants -= kind == GRANT ? 1 : 0;
-                changed = true;
+        entries.forEach((id, end) -> {
+            if (!end.isAfter(now)) {
+                ended.add(new Entry(kind(id), end, id));
+            }
+        });
+        ended.forEach(e -> remove(e.kind(), e.id()));
+        return ended;
+    }
+
+    /** Its entry of {@code kind} that ends soonest, other than {@code keep}; {@code null}: none. O(entries). */
+    Object soonest(char kind, Object keep) {
+        Object best = null;
+        Instant bestEnd = null;
+        for (Map.Entry<Object, Instant> e : entries.entrySet()) {
+            if (kind(e.getKey()) == kind && !e.getKey().equals(keep) && (bestEnd == null || e.getValue().isBefore(bestEnd))) {
+                best = e.getKey();
+                bestEnd = e.getValue();
             }
         }
-        return ended;
+        return best;
     }
 
     /** The keys of the grants that end after {@code now}. */
