@@ -39,6 +39,14 @@ public interface ApprovalsMXBean {
     /** Median seconds from an approval request to its approval, over the last 100 approvals; 0 without any. */
     double getMedianApprovalSeconds();
 
+    /**
+     * What the newest call to NL3 came to: {@code NO_CALLS} (none yet), {@code ANSWERING} (NL3 answered),
+     * {@code UNAVAILABLE} (an outage: timeout, 5xx, refused or dropped connection, unreadable answer, calls over
+     * {@code nl3.call-threads} + {@code nl3.call-queue}) or {@code MISCONFIGURED} (NL3 refused a call as 400, 401 or
+     * 404: a setting is wrong). Reading it makes no call.
+     */
+    String getNl3State();
+
     /** The last NL3 failure: when, which call, the reason and the HTTP status; empty without any. */
     String getLastFailure();
 }

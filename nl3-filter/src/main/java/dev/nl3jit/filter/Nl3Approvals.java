@@ -8,6 +8,7 @@ import dev.nl3jit.filter.internal.store.StoredApproval;
 import dev.nl3jit.filter.internal.engine.Engine;
 import dev.nl3jit.filter.internal.web.WebEngine;
 import dev.nl3jit.filter.internal.web.EngineRegistry;
+import dev.nl3jit.filter.internal.web.PendingEndpoint;
 import dev.nl3jit.filter.internal.nl3.Nl3Failure;
 import dev.nl3jit.filter.internal.store.Stores;
 import dev.nl3jit.filter.spi.UsernameMapper;
@@ -204,6 +205,29 @@ public final class Nl3Approvals implements AutoCloseable {
         if (servedIn.add(registry)) {
             registry.add(web);
         }
+    }
+
+    /**
+     * Whether {@code req} is the dispatch of a kept request that Send now sent under {@code protection}'s approval key.
+     * Send now took one use of the grant before it dispatched, so a check made further in (a framework's handler
+     * interceptor, which meets the forward the library's filters do not) must let it pass instead of checking again.
+     * True once per Send now: the mark is taken off the request.
+     */
+    public static boolean sentNow(HttpServletRequest req, Protection protection) {
+        if (req.getDispatcherType() != jakarta.servlet.DispatcherType.FORWARD
+                || !protection.approvalKey().equals(req.getAttribute(PendingEndpoint.SENT_NOW))) {
+            return false;
+        }
+        req.removeAttribute(PendingEndpoint.SENT_NOW);
+        return true;
+    }
+
+    /**
+     * The counters of every approval engine serving in {@code context} now (the library's filters, {@link #serveIn}
+     * engines), as their JMX beans show them: for health checks and metrics in frameworks.
+     */
+    public static java.util.List<ApprovalsMXBean> engines(ServletContext context) {
+        return EngineRegistry.of(context).engines().stream().map(w -> (ApprovalsMXBean) w.engine().metrics()).toList();
     }
 
     /** Stops serving pending pages and the HTTP client's threads; grants and pending approvals stay in the store. */

@@ -18,10 +18,15 @@ import java.lang.annotation.Target;
  *         scope = GrantScope.REQUEST)
  * public class TransferServlet extends HttpServlet { ... }
  * }</pre>
+ *
+ * <p>In a Spring Boot application with {@code nl3-spring-boot}, it also protects Spring MVC handler methods, and every
+ * handler method of an annotated controller class (an annotation on the method wins over the class's). There
+ * {@link #parameters()} name URI template variables ({@code @PathVariable}) first, else request parameters (the query
+ * string and form fields, as {@code @RequestParam} and form objects read them). On anything else it has no effect.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
-@Target(ElementType.TYPE)
+@Target({ElementType.TYPE, ElementType.METHOD})
 public @interface RequiresApproval {
     /** The template's Approval Key, e.g. {@code ADMIN_ACCESS}. */
     String value();

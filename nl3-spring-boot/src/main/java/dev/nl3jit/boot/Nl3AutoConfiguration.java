@@ -5,10 +5,12 @@ import dev.nl3jit.filter.Nl3ApprovalFilter;
 import dev.nl3jit.filter.Nl3Initializer;
 import dev.nl3jit.filter.Nl3Settings;
 import dev.nl3jit.filter.Setting;
+import dev.nl3jit.filter.spi.UsernameMapper;
 import jakarta.servlet.ServletException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -31,7 +33,12 @@ import org.springframework.core.env.StandardEnvironment;
  * it also serves the pending path;</li>
  * <li>servlets annotated with {@code @RequiresApproval} are protected as in a WAR: Spring Boot does not run a jar's
  * {@code ServletContainerInitializer}, so this configuration runs {@link Nl3Initializer} itself.</li>
+ * <li>a {@code UsernameMapper} bean, when there is one, maps the signed-in principal (Spring Security's
+ * {@code Authentication}) to the NL3 username for the mapped filter and for controller methods.</li>
  * </ul>
+ * Further configurations, each only when its framework is present: {@link Nl3MvcConfiguration} (controller methods),
+ * {@link Nl3SecurityConfiguration}, {@link Nl3MetricsConfiguration}, {@link Nl3HealthConfiguration} (Boot 3) and
+ * {@link Nl3Health4Configuration} (Boot 4).
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -82,16 +89,19 @@ public class Nl3AutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "nl3ApprovalFilterRegistration")
     public FilterRegistrationBean<Nl3ApprovalFilter> nl3ApprovalFilterRegistration(Nl3Settings settings,
-            ConfigurableEnvironment env) {
+            ConfigurableEnvironment env, ObjectProvider<UsernameMapper> usernames) {
         List<String> patterns = new ArrayList<>();
         for (String p : env.getProperty(URL_PATTERNS, "").split(",")) {
             if (!p.isBlank()) {
                 patterns.add(p.strip());
             }
         }
-        FilterRegistrationBean<Nl3ApprovalFilter> registration = new FilterRegistrationBean<>(new Nl3ApprovalFilter(settings));
+        FilterRegistrationBean<Nl3ApprovalFilter> registration = new FilterRegistrationBean<>(
+                new Nl3ApprovalFilter(settings, null, usernames.getIfAvailable(() -> UsernameMapper.PRINCIPAL_NAME)));
         registration.setName("nl3-approval");
         registration.setAsyncSupported(true);
+        // After Spring Security's chain (order -100 by default) and the application's own filters: the user is signed in.
+        registration.setOrder(Ordered.LOWEST_PRECEDENCE);
         if (patterns.isEmpty() || settings.approvalKey() == null) {
             registration.setEnabled(false);
             return registration;

@@ -20,6 +20,9 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A small Spring Boot application as an adopter would write it: a controller under /admin, an annotated servlet. */
@@ -31,6 +34,16 @@ public class DemoApp {
         @GetMapping("/admin/users")
         public String users(Principal user) {
             return "ADMIN OK " + user.getName();
+        }
+    }
+
+    /** A controller method protected by annotation, bound to a path variable and a request parameter. */
+    @RestController
+    public static class PaymentController {
+        @PostMapping("/api/payments/{recipient}")
+        @RequiresApproval(value = "PAYMENT_APPROVAL", parameters = {"amount", "recipient"}, scope = GrantScope.REQUEST)
+        public String pay(@PathVariable("recipient") String recipient, @RequestParam("amount") String amount) {
+            return "PAID " + amount + " to " + recipient;
         }
     }
 

@@ -84,6 +84,36 @@ class SpringBootIT {
     }
 
     @Test
+    void aControllerMethodIsBoundToItsPathVariableAndParameterAndUsedOnce() throws Exception {
+        Sandbox sandbox = nl3.sandbox();
+        try (ConfigurableApplicationContext app = start(sandbox)) {
+            URI base = URI.create("http://127.0.0.1:" + port(app));
+            HttpResponse<String> first = pay(base, "ACME", "EUR+5");
+            assertEquals(202, first.statusCode(), "an API client waits: " + first.body());
+            assertTrue(first.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+            var request = sandbox.pendingRequests().get(0);
+            assertEquals("EUR 5", request.metaData().get("amount"), "the request parameter is bound");
+            assertEquals("ACME", request.metaData().get("recipient"), "the path variable is bound");
+            sandbox.approve(request.requestId(), "bob", null, "Bob Builder");
+            String status = first.headers().firstValue("Location").orElseThrow();
+            HttpResponse<String> approved = send("alice", HttpRequest.newBuilder(base.resolve(status + "&wait=5"))
+                    .header("Accept", "application/json"));
+            assertTrue(approved.body().contains("\"approvalStatus\":\"APPROVED\""), approved.body());
+
+            assertEquals(202, pay(base, "OTHER", "EUR+5").statusCode(), "another recipient is not covered");
+            HttpResponse<String> paid = pay(base, "ACME", "EUR+5");
+            assertEquals(200, paid.statusCode(), paid.body());
+            assertEquals("PAID EUR 5 to ACME", paid.body());
+            assertEquals(202, pay(base, "ACME", "EUR+5").statusCode(), "Sign and Approve: one approval, one use");
+        }
+    }
+
+    private static HttpResponse<String> pay(URI base, String recipient, String amount) throws Exception {
+        return send("alice", HttpRequest.newBuilder(base.resolve("/api/payments/" + recipient + "?amount=" + amount))
+                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    @Test
     void anUnknownSettingStopsTheApplication() {
         Exception e = assertThrows(Exception.class, () -> start(nl3.sandbox(), "--nl3.aproval-key=X").close());
         StringBuilder chain = new StringBuilder();

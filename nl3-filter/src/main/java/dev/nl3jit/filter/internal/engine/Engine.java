@@ -143,7 +143,8 @@ public final class Engine implements AutoCloseable {
         return events;
     }
 
-    Metrics metrics() {
+    /** This engine's counters (the MXBean's). */
+    public Metrics metrics() {
         return metrics;
     }
 

@@ -36,6 +36,8 @@ public final class Metrics implements Nl3Client.Calls, ApprovalsMXBean, AutoClos
     private final double[] latencies = new double[100];
     private int latencyCount;
     private volatile String lastFailure = "";
+    /** What the newest NL3 call came to: {@link #getNl3State()}'s values. */
+    private volatile String nl3State = "NO_CALLS";
     private ObjectName registered;
 
     Metrics(Ledger store, Clock clock) {
@@ -73,7 +75,9 @@ public final class Metrics implements Nl3Client.Calls, ApprovalsMXBean, AutoClos
 
     @Override
     public void failed(Nl3Failure f, String call) {
-        (f.kind() == Nl3Failure.Kind.MISCONFIGURED ? misconfigured : unavailable).incrementAndGet();
+        boolean misconfiguration = f.kind() == Nl3Failure.Kind.MISCONFIGURED;
+        (misconfiguration ? misconfigured : unavailable).incrementAndGet();
+        nl3State = misconfiguration ? "MISCONFIGURED" : f.kind() == Nl3Failure.Kind.REFUSED ? "ANSWERING" : "UNAVAILABLE";
         lastFailure = clock.instant() + " " + call + ": " + f.reason() + (f.status() == 0 ? "" : " HTTP " + f.status());
     }
 
@@ -98,6 +102,16 @@ public final class Metrics implements Nl3Client.Calls, ApprovalsMXBean, AutoClos
     private synchronized void latency(double seconds) {
         latencies[latencyCount % latencies.length] = Math.max(0, seconds);
         latencyCount++;
+    }
+
+    @Override
+    public void answered() {
+        nl3State = "ANSWERING";
+    }
+
+    @Override
+    public String getNl3State() {
+        return nl3State;
     }
 
     @Override

@@ -48,6 +48,10 @@ public final class Nl3Client {
 
         /** A call to NL3 failed; {@code call} names it ({@code lock check}, {@code status check}, ...). */
         void failed(Nl3Failure failure, String call);
+
+        /** A call to NL3 got an answer this client could read (whatever it said). */
+        default void answered() {
+        }
     }
 
     private final Calls metrics;
@@ -78,7 +82,7 @@ public final class Nl3Client {
 
     public Nl3Json.Lock lockCheck(String user, Device caller) throws Nl3Failure {
         try {
-            return doLockCheck(user, caller);
+            return answered(doLockCheck(user, caller));
         } catch (Nl3Failure f) {
             if (metrics != null) {
                 metrics.failed(f, "lock check");
@@ -105,7 +109,7 @@ public final class Nl3Client {
     public Created create(String user, String templateId, List<String> approvers, Map<String, String> metaData, Device caller)
             throws Nl3Failure {
         try {
-            return doCreate(user, templateId, approvers, metaData, caller);
+            return answered(doCreate(user, templateId, approvers, metaData, caller));
         } catch (Nl3Failure f) {
             if (metrics != null) {
                 metrics.failed(f, "approval request");
@@ -138,7 +142,7 @@ public final class Nl3Client {
 
     public Report status(String user, String requestId) throws Nl3Failure {
         try {
-            return doStatus(user, requestId);
+            return answered(doStatus(user, requestId));
         } catch (Nl3Failure f) {
             if (metrics != null) {
                 metrics.failed(f, "status check");
@@ -163,6 +167,9 @@ public final class Nl3Client {
                         throw new java.util.concurrent.CompletionException(f);
                     }
                 }).whenComplete((r, e) -> {
+                    if (e == null && metrics != null) {
+                        metrics.answered();
+                    }
                     if (e != null && metrics != null) {
                         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                                 ? e.getCause() : e;
@@ -201,6 +208,7 @@ public final class Nl3Client {
     public void cancel(String user, String requestId) throws Nl3Failure {
         try {
             doCancel(user, requestId);
+            answered(null);
         } catch (Nl3Failure f) {
             if (metrics != null) {
                 metrics.failed(f, "cancel");
@@ -214,6 +222,14 @@ public final class Nl3Client {
         if (r.status() != 200 && r.status() != 204 && r.status() != 404 && r.status() != 409) {
             throw refused(endpoint("approvalRequest/{id}/cancel"), r);
         }
+    }
+
+    /** Tells the metrics that NL3 answered; returns {@code value}. */
+    private <T> T answered(T value) {
+        if (metrics != null) {
+            metrics.answered();
+        }
+        return value;
     }
 
     /** One request: a fresh token for {@code user}, the end user's device where known, a JSON body or none. */

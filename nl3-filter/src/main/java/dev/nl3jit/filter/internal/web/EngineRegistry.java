@@ -74,6 +74,11 @@ public final class EngineRegistry {
         }
     }
 
+    /** Every engine serving in this application now. */
+    public java.util.List<WebEngine> engines() {
+        return java.util.List.copyOf(byTag.values());
+    }
+
     /** Any engine of this application (to render an answer that belongs to none). */
     Optional<WebEngine> any() {
         return byTag.values().stream().findFirst();

@@ -59,6 +59,9 @@ public final class PendingEndpoint implements AutoCloseable {
         return pathInApp.equals(pendingPath) || pathInApp.startsWith(pendingPath + "/");
     }
 
+    /** Request attribute on the dispatch of a kept request Send now sent: the approval key whose grant use it took. */
+    public static final String SENT_NOW = "dev.nl3jit.filter.sentNow";
+
     /** Serves a request under the pending path, after the user signed in. */
     public void serve(HttpServletRequest req, HttpServletResponse res) throws IOException, ServletException {
         Principal user = Authentication.require(req, res, List.of());
@@ -269,7 +272,14 @@ public final class PendingEndpoint implements AutoCloseable {
             default:
                 break;
         }
-        req.getRequestDispatcher(kept.target()).forward(new KeptRequestWrapper(req, kept), res);
+        KeptRequestWrapper sent = new KeptRequestWrapper(req, kept);
+        // Send now took the grant's use: a framework's own check further in (a handler interceptor) lets this pass once.
+        sent.setAttribute(SENT_NOW, p.key().approvalKey());
+        try {
+            req.getRequestDispatcher(kept.target()).forward(sent, res);
+        } finally {
+            req.removeAttribute(SENT_NOW);
+        }
         return null;
     }
 
