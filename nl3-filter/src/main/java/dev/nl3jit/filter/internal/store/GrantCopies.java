@@ -4,6 +4,7 @@ import dev.nl3jit.filter.GrantKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * This node's copies of unlimited grants read from a shared backend, so that the grant path of a cluster is a map
@@ -25,6 +26,8 @@ final class GrantCopies {
     private final Duration trust;
     private final boolean lockChecks;
     private final int max;
+    /** Counts every forget and clear: a copy made from reads that one of them followed is not kept. */
+    private final AtomicLong forgets = new AtomicLong();
 
     /**
      * @param trust {@code nl3.lock-recheck}
@@ -50,20 +53,29 @@ final class GrantCopies {
         return false;
     }
 
+    /** To take before reading a grant to copy, and to give to {@link #keep}. */
+    long stamp() {
+        return forgets.get();
+    }
+
     /**
      * Copies {@code grant} (unlimited, live, just read from the backend at {@code now}), relied on as the lock answer
-     * {@code lock} allows ({@code null}: none known).
+     * {@code lock} allows ({@code null}: none known); not when a forget or a clear happened since {@code stamp}. An
+     * answer asked "later" than this node's now (another node's clock ahead) is relied on only from now.
      */
-    void keep(GrantKey key, Grant grant, LockState lock, Instant now) {
+    void keep(GrantKey key, Grant grant, LockState lock, Instant now, long stamp) {
         if (lock != null ? lock.locked() : lockChecks) {
             return; // locked, or nothing known of the lock yet: read from the backend until the re-check knows
         }
         Instant end = grant.until();
         Instant bound = lock == null ? now.plus(trust)
-                : lock.checkedAt() != null ? earlier(lock.until(), lock.checkedAt().plus(trust)) : lock.until();
+                : lock.checkedAt() != null ? earlier(lock.until(), earlier(lock.checkedAt(), now).plus(trust)) : lock.until();
         end = earlier(end, bound);
         if (end.isAfter(now) && until.size() < max) {
             until.put(key, end);
+            if (forgets.get() != stamp) {
+                until.remove(key, end); // a forget raced the reads: it may have missed this copy
+            }
         }
     }
 
@@ -73,16 +85,19 @@ final class GrantCopies {
 
     /** Ends the copy of {@code key}'s grant. */
     void forget(GrantKey key) {
+        forgets.incrementAndGet();
         until.remove(key);
     }
 
     /** Ends every copy of {@code user}'s grants (a revoke, a lock). O(copies): rare. */
     void forget(String user) {
+        forgets.incrementAndGet();
         until.keySet().removeIf(k -> k.user().equals(user));
     }
 
     /** Ends every copy (the backend failed). */
     void clear() {
+        forgets.incrementAndGet();
         until.clear();
     }
 

@@ -164,12 +164,13 @@ public final class Ledger implements AutoCloseable {
     /** The grant path on a shared backend without a copy: an unlimited grant read is copied for the next requests. */
     private boolean useGrantAndCopy(GrantKey key, Instant now) {
         try {
+            long stamp = copies.stamp();
             Grant live = cells.get(Cell.GRANTS, key);
             if (live == null) {
                 return false;
             }
             if (live.usesLeft() == Grant.UNLIMITED && live.liveAt(now)) {
-                copies.keep(key, live, cells.get(Cell.LOCKS, key.user()), now);
+                copies.keep(key, live, cells.get(Cell.LOCKS, key.user()), now, stamp);
                 return true;
             }
             return takeOneUse(key, now);
@@ -469,7 +470,18 @@ public final class Ledger implements AutoCloseable {
     public void purge(Instant now) {
         if (copies != null) {
             copies.purge(now);
+            try {
+                purgeCells(now);
+            } catch (RuntimeException e) {
+                copies.clear(); // the purge notices a failing backend: no copy answers for it
+                throw e;
+            }
+            return;
         }
+        purgeCells(now);
+    }
+
+    private void purgeCells(Instant now) {
         for (String user : cells.holders(true).keySet()) {
             cells.changeIndex(user, index -> index.removeEnded(now)).forEach(this::drop);
             cells.changeHolder(user, old -> old != null && !old.any().isAfter(now) ? null : old);

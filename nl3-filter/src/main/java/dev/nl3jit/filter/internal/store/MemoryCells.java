@@ -294,25 +294,17 @@ public final class MemoryCells implements Cells {
         if (kind == 0) {
             return m.remove(key, old);
         }
-        String owner = cell.owner().apply(key, old);
-        while (true) {
-            User u = users.get(owner);
-            if (u == null) {
-                return m.remove(key, old);
+        // Always under the owner's lock, a record made if there is none: removed without it, the cell could go just
+        // after a put of the same key indexed it, leaving an index entry that stands for nothing.
+        User u = lock(cell.owner().apply(key, old));
+        try {
+            if (m.remove(key, old)) {
+                u.index.remove(kind, key);
+                return true;
             }
-            u.lock();
-            try {
-                if (!u.retired) {
-                    if (m.remove(key, old)) {
-                        u.index.remove(kind, key);
-                        return true;
-                    }
-                    return false;
-                }
-            } finally {
-                unlock(u);
-            }
-            // Retired while this thread waited for its lock: look the user up again.
+            return false;
+        } finally {
+            unlock(u);
         }
     }
 
