@@ -27,8 +27,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A Spring Boot application adopts the filter with a few properties; the approval walk on a free port. Runs on Spring
- * Boot 3.5 here, and on Spring Boot 4.0 in module spring-boot-4-it (the same starter jar).
+ * A Spring Boot application adopts the filter with a few properties; the approval walk on a free port; what stops the
+ * start (an unknown setting, a bad annotation value); the health contributor {@code nl3} over HTTP, with the sandbox
+ * answering, out (503) and refusing the signing key. No Spring Security on this class path (see SpringSecurityIT).
+ * Runs on Spring Boot 3.5 here, and on Spring Boot 4.0 in module spring-boot-4-it (the same starter jar).
  */
 class SpringBootIT {
     @RegisterExtension
