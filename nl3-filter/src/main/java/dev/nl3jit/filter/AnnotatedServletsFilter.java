@@ -27,14 +27,19 @@ final class AnnotatedServletsFilter extends HttpFilter {
 
     private final transient Map<String, RequiresApproval> annotated;
     private final transient Nl3Settings given;
+    private final transient UsernameMapper usernames;
     private transient Map<String, Protection> byServlet;
     private transient Nl3Approvals approvals;
     private transient RequestGuard guard;
 
-    /** @param given the settings, or {@code null} to read them from the application's sources at {@code init} */
-    public AnnotatedServletsFilter(Map<String, RequiresApproval> annotated, Nl3Settings given) {
+    /**
+     * @param given     the settings, or {@code null} to read them from the application's sources at {@code init}
+     * @param usernames how a principal becomes the NL3 username
+     */
+    public AnnotatedServletsFilter(Map<String, RequiresApproval> annotated, Nl3Settings given, UsernameMapper usernames) {
         this.annotated = Map.copyOf(annotated);
         this.given = given;
+        this.usernames = usernames == null ? UsernameMapper.PRINCIPAL_NAME : usernames;
     }
 
     @Override
@@ -46,7 +51,7 @@ final class AnnotatedServletsFilter extends HttpFilter {
         } catch (InvalidSettingsException e) {
             throw FilterSetup.failed(e.getMessage(), e);
         }
-        approvals = FilterSetup.engine(config, settings, null, null, UsernameMapper.PRINCIPAL_NAME, Clock.systemUTC(), e -> {
+        approvals = FilterSetup.engine(config, settings, null, null, usernames, Clock.systemUTC(), e -> {
         });
         guard = new RequestGuard(approvals.web(), settings.apiPaths());
         LOG.log(Level.INFO, "NL3 approvals protect servlets {0} via {1}", byServlet.keySet(), settings.apiBaseUrl());

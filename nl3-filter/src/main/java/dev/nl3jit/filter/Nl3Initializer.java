@@ -3,6 +3,7 @@ package dev.nl3jit.filter;
 import dev.nl3jit.filter.internal.web.PendingPathFilter;
 import dev.nl3jit.filter.internal.settings.SettingsReader;
 import dev.nl3jit.filter.internal.settings.SettingsTable;
+import dev.nl3jit.filter.spi.UsernameMapper;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -29,6 +30,7 @@ public final class Nl3Initializer implements ServletContainerInitializer {
     static final String ENDPOINT_NAME = "nl3-approval-pending";
     private static final System.Logger LOG = System.getLogger(Nl3Initializer.class.getName());
     private final Nl3Settings given;
+    private final UsernameMapper usernames;
 
     /** For the container: the settings come from context-params, system properties and the environment. */
     public Nl3Initializer() {
@@ -40,7 +42,16 @@ public final class Nl3Initializer implements ServletContainerInitializer {
      * {@link #onStartup(Set, ServletContext)} yourself with the settings read your way.
      */
     public Nl3Initializer(Nl3Settings settings) {
+        this(settings, UsernameMapper.PRINCIPAL_NAME);
+    }
+
+    /**
+     * As {@link #Nl3Initializer(Nl3Settings)}, with the way the annotated servlets' filter turns the signed-in principal
+     * into the NL3 username (Spring Boot passes the application's {@code UsernameMapper} bean).
+     */
+    public Nl3Initializer(Nl3Settings settings, UsernameMapper usernames) {
         this.given = settings;
+        this.usernames = usernames == null ? UsernameMapper.PRINCIPAL_NAME : usernames;
     }
 
     @Override
@@ -70,7 +81,7 @@ public final class Nl3Initializer implements ServletContainerInitializer {
         if (byServlet.isEmpty() || ctx.getFilterRegistration(FILTER_NAME) != null) {
             return;
         }
-        FilterRegistration.Dynamic f = ctx.addFilter(FILTER_NAME, new AnnotatedServletsFilter(byServlet, given));
+        FilterRegistration.Dynamic f = ctx.addFilter(FILTER_NAME, new AnnotatedServletsFilter(byServlet, given, usernames));
         if (f == null) {
             return;
         }

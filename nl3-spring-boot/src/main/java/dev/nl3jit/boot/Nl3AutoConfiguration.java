@@ -34,7 +34,7 @@ import org.springframework.core.env.StandardEnvironment;
  * <li>servlets annotated with {@code @RequiresApproval} are protected as in a WAR: Spring Boot does not run a jar's
  * {@code ServletContainerInitializer}, so this configuration runs {@link Nl3Initializer} itself.</li>
  * <li>a {@code UsernameMapper} bean, when there is one, maps the signed-in principal (Spring Security's
- * {@code Authentication}) to the NL3 username for the mapped filter and for controller methods.</li>
+ * {@code Authentication}) to the NL3 username for the mapped filter, the annotated servlets and controller methods.</li>
  * </ul>
  * Further configurations, each only when its framework is present: {@link Nl3MvcConfiguration} (controller methods),
  * {@link Nl3SecurityConfiguration}, {@link Nl3MetricsConfiguration}, {@link Nl3HealthConfiguration} (Boot 3) and
@@ -116,21 +116,23 @@ public class Nl3AutoConfiguration {
      * {@code ServletContainerInitializer} does in a WAR. Ordered last, after the application's servlet registrations.
      */
     @Bean
-    public ServletContextInitializer nl3Initializer(Nl3Settings settings) {
-        return new OrderedInitializer(settings);
+    public ServletContextInitializer nl3Initializer(Nl3Settings settings, ObjectProvider<UsernameMapper> usernames) {
+        return new OrderedInitializer(settings, usernames.getIfAvailable(() -> UsernameMapper.PRINCIPAL_NAME));
     }
 
     /** Runs the library's initializer, with the settings from Spring's environment, with the lowest precedence. */
     static final class OrderedInitializer implements ServletContextInitializer, Ordered {
         private final Nl3Settings settings;
+        private final UsernameMapper usernames;
 
-        OrderedInitializer(Nl3Settings settings) {
+        OrderedInitializer(Nl3Settings settings, UsernameMapper usernames) {
             this.settings = settings;
+            this.usernames = usernames;
         }
 
         @Override
         public void onStartup(jakarta.servlet.ServletContext ctx) throws ServletException {
-            new Nl3Initializer(settings).onStartup(Set.of(), ctx);
+            new Nl3Initializer(settings, usernames).onStartup(Set.of(), ctx);
         }
 
         @Override

@@ -1,9 +1,14 @@
 package dev.nl3jit.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nl3jit.bootapps.BadAnnotationApp;
+import dev.nl3jit.bootapps.PlainApp;
+import dev.nl3jit.sandbox.Call;
+import dev.nl3jit.sandbox.Fault;
 import dev.nl3jit.sandbox.Sandbox;
 import dev.nl3jit.sandbox.SandboxExtension;
 import java.net.URI;
@@ -11,15 +16,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A Spring Boot application adopts the filter with a few properties; the approval walk on a free port. Runs on Spring
- * Boot 3.5 here, and on Spring Boot 4.0 in module spring-boot-4-it (the same starter jar).
+ * A Spring Boot application adopts the filter with a few properties; the approval walk on a free port; what stops the
+ * start (an unknown setting, a bad annotation value); the health contributor {@code nl3} over HTTP, with the sandbox
+ * answering, out (503) and refusing the signing key. No Spring Security on this class path (see SpringSecurityIT).
+ * Runs on Spring Boot 3.5 here, and on Spring Boot 4.0 in module spring-boot-4-it (the same starter jar).
  */
 class SpringBootIT {
     @RegisterExtension
@@ -28,21 +39,30 @@ class SpringBootIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     private static ConfigurableApplicationContext start(Sandbox sandbox, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--nl3.approval-key=ADMIN_ACCESS", "--nl3.boot.url-patterns=/admin/*"));
+        args.addAll(List.of(extra));
+        return start(DemoApp.class, sandbox, args.toArray(new String[0]));
+    }
+
+    /** Starts {@code app} on a free port against the sandbox; {@code extra} ({@code --name=value}) replace same names. */
+    private static ConfigurableApplicationContext start(Class<?> app, Sandbox sandbox, String... extra) {
         // Each module names the Boot line it must run on: a class path mix-up fails loudly.
         String expected = System.getProperty("expected.spring.boot", "3.5.");
         String running = org.springframework.boot.SpringBootVersion.getVersion();
         if (running == null || !running.startsWith(expected)) {
             throw new IllegalStateException("expected Spring Boot " + expected + "x on the class path, found " + running);
         }
-        String[] args = new String[6 + extra.length];
-        args[0] = "--server.port=0";
-        args[1] = "--nl3.signing-key=" + sandbox.signingKey();
-        args[2] = "--nl3.app-uri=" + sandbox.issuer();
-        args[3] = "--nl3.api-base-url=" + sandbox.baseUri();
-        args[4] = "--nl3.approval-key=ADMIN_ACCESS";
-        args[5] = "--nl3.boot.url-patterns=/admin/*";
-        System.arraycopy(extra, 0, args, 6, extra.length);
-        return SpringApplication.run(DemoApp.class, args);
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("server.port", "0");
+        args.put("nl3.signing-key", sandbox.signingKey());
+        args.put("nl3.app-uri", sandbox.issuer());
+        args.put("nl3.api-base-url", sandbox.baseUri().toString());
+        for (String arg : extra) {
+            int eq = arg.indexOf('=');
+            args.put(arg.substring(2, eq), arg.substring(eq + 1));
+        }
+        return SpringApplication.run(app, args.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new));
     }
 
     /** The port the embedded server bound ({@code server.port=0}), the same way on Boot 3 and Boot 4. */
@@ -116,11 +136,94 @@ class SpringBootIT {
     @Test
     void anUnknownSettingStopsTheApplication() {
         Exception e = assertThrows(Exception.class, () -> start(nl3.sandbox(), "--nl3.aproval-key=X").close());
+        String chain = messages(e);
+        assertTrue(chain.contains("nl3.aproval-key (Spring environment): unknown setting; did you mean nl3.approval-key?"),
+                chain.toString());
+    }
+
+    private static String messages(Throwable e) {
         StringBuilder chain = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             chain.append(t.getMessage()).append('\n');
         }
-        assertTrue(chain.toString().contains("nl3.aproval-key (Spring environment): unknown setting; did you mean nl3.approval-key?"),
-                chain.toString());
+        return chain.toString();
+    }
+
+    @Test
+    void aBadRequiresApprovalValueOnAControllerMethodStopsTheApplication() {
+        Exception e = assertThrows(Exception.class, () -> start(BadAnnotationApp.class, nl3.sandbox()).close());
+        String chain = messages(e);
+        assertTrue(chain.contains("@RequiresApproval on dev.nl3jit.bootapps.BadAnnotationApp$Refunds#refund"), chain);
+        assertTrue(chain.contains("forever"), "names the bad value: " + chain);
+    }
+
+    private static final String SHOW_DETAILS = "--management.endpoint.health.show-details=always";
+
+    /** The {@code nl3} health contributor over HTTP: the status code and the body. */
+    private static HttpResponse<String> health(URI base) throws Exception {
+        return send("alice", HttpRequest.newBuilder(base.resolve("/actuator/health/nl3")));
+    }
+
+    @Test
+    void healthIsUnknownWhileNoEngineHasStarted() throws Exception {
+        try (ConfigurableApplicationContext app = start(PlainApp.class, nl3.sandbox(), SHOW_DETAILS)) {
+            URI base = URI.create("http://127.0.0.1:" + port(app));
+            assertEquals("HELLO", send("alice", HttpRequest.newBuilder(base.resolve("/hello"))).body());
+            HttpResponse<String> health = health(base);
+            assertEquals(200, health.statusCode(), health.body());
+            assertTrue(health.body().contains("\"status\":\"UNKNOWN\""), health.body());
+            assertTrue(health.body().contains("\"engines\":0"), health.body());
+        }
+    }
+
+    @Test
+    void healthIsOutOfServiceDuringAnOutageAndUpAfterIt() throws Exception {
+        Sandbox sandbox = nl3.sandbox();
+        try (ConfigurableApplicationContext app = start(sandbox, SHOW_DETAILS)) {
+            URI base = URI.create("http://127.0.0.1:" + port(app));
+            HttpResponse<String> before = health(base);
+            assertEquals(200, before.statusCode(), before.body());
+            assertTrue(before.body().contains("\"status\":\"UP\""), before.body());
+            assertTrue(before.body().contains("\"nl3\":\"NO_CALLS\""), before.body());
+
+            sandbox.fault(Fault.on("/").withStatus(503));
+            HttpResponse<String> refused = send("alice", HttpRequest.newBuilder(base.resolve("/admin/users")));
+            assertNotEquals(200, refused.statusCode(), "no approval while NL3 is out: " + refused.body());
+            assertEquals(List.of(503), sandbox.calls().stream().map(Call::status).distinct().toList(), "NL3 was out");
+            HttpResponse<String> out = health(base);
+            assertEquals(503, out.statusCode(), out.body());
+            assertTrue(out.body().contains("\"status\":\"OUT_OF_SERVICE\""), out.body());
+            assertTrue(out.body().contains("\"nl3\":\"UNAVAILABLE\""), out.body());
+
+            sandbox.clearFaults();
+            HttpResponse<String> asked = send("alice", HttpRequest.newBuilder(base.resolve("/admin/users")));
+            assertEquals(303, asked.statusCode(), "NL3 answers again: " + asked.body());
+            HttpResponse<String> after = health(base);
+            assertEquals(200, after.statusCode(), after.body());
+            assertTrue(after.body().contains("\"status\":\"UP\""), after.body());
+            assertTrue(after.body().contains("\"nl3\":\"ANSWERING\""), after.body());
+        }
+    }
+
+    @Test
+    void healthIsDownWhenNl3RefusesTheSigningKey() throws Exception {
+        Sandbox sandbox = nl3.sandbox();
+        // A well-formed key of the same length that NL3 does not know.
+        byte[] key = Base64.getDecoder().decode(sandbox.signingKey());
+        for (int i = 0; i < key.length; i++) {
+            key[i] = (byte) ~key[i];
+        }
+        try (ConfigurableApplicationContext app = start(sandbox, SHOW_DETAILS,
+                "--nl3.signing-key=" + Base64.getEncoder().encodeToString(key))) {
+            URI base = URI.create("http://127.0.0.1:" + port(app));
+            HttpResponse<String> refused = send("alice", HttpRequest.newBuilder(base.resolve("/admin/users")));
+            assertNotEquals(200, refused.statusCode(), refused.body());
+            assertEquals(List.of(401), sandbox.calls().stream().map(Call::status).distinct().toList(),
+                    "NL3 refused the token");
+            HttpResponse<String> down = health(base);
+            assertEquals(503, down.statusCode(), down.body());
+            assertTrue(down.body().contains("\"status\":\"DOWN\""), down.body());
+            assertTrue(down.body().contains("\"nl3\":\"MISCONFIGURED\""), down.body());
+        }
     }
 }
