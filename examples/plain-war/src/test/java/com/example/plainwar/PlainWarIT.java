@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
@@ -68,7 +69,14 @@ class PlainWarIT {
         }
         Path war = Files.createDirectories(base.resolve("webapps")).resolve("plain-war.war");
         Files.copy(Path.of(System.getProperty("example.war", "target/plain-war.war")), war);
+        // Tomcat's defaults for a web application, minus the JSP engine (not on this class path; the WAR has no JSP).
+        tomcat.setAddDefaultWebXmlToWebapp(false);
         Context context = tomcat.addWebapp("/plain-war", war.toString());
+        Wrapper files = Tomcat.addServlet(context, "default", "org.apache.catalina.servlets.DefaultServlet");
+        files.setLoadOnStartup(1);
+        context.addServletMappingDecoded("/", "default");
+        context.addWelcomeFile("index.html");
+        context.addMimeMapping("html", "text/html");
         // As on a server: the application is its WAR; the test's class path is not Tomcat's to scan.
         ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
         tomcat.start();
