@@ -118,8 +118,10 @@ public final class SampleMain {
         StringBuilder banner = new StringBuilder("\nOps Console sample running" + (cluster ? " (cluster node, nl3.store=" + store + ")" : "")
                 + "\n").append("  application      : ").append(appUrl).append('\n');
         if (nodes == 2) {
-            banner.append("  second node      : http://localhost:").append(env("PORT2", "8081")).append("/   (same grants: approve once, "
-                    + "enter on both)\n");
+            // Another host name than node 1's: a browser keeps cookies per host, not per port, so on localhost:8081 the
+            // session cookie of node 2 would replace node 1's (and sign the user out there).
+            banner.append("  second node      : http://127.0.0.1:").append(env("PORT2", "8081")).append("/   (same grants: approve once, "
+                    + "enter on both; another host name, so one browser keeps a session on each node)\n");
         }
         if (store.equals("redis") && cluster && nodes == 2) {
             banner.append("  shared Redis     : ").append(dev.nl3jit.redis.RedisSettings.masked(System.getProperty("nl3.redis-uri",
