@@ -12,7 +12,8 @@
 # With BASELINE=<another checkout> (e.g. `git worktree add /tmp/before <commit>`), every round runs the baseline and
 # then this checkout, interleaved; the driver is copied into the baseline (it uses only the test helpers every version
 # has). HOLDER_ROUNDS=<n> runs the holders only in the first n rounds. MVN_OPTS is passed to Maven (e.g. -o).
-# HEADER_CACHE=<n> adds a run of this checkout per round with Jetty's header cache set to n (0: none).
+# SERVER_HEAP sets the server's -Xmx (default 2g: with Jetty's default header cache 10,000 kept-alive connections hold
+# about 1 GB, and a 1 GB heap runs out). HEADER_CACHE=<n> adds a run of this checkout per round with Jetty's header cache set to n (0: none).
 # Prints every run and, per figure, the median and the range over the rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ DRIVER=nl3-filter/src/test/java/dev/nl3jit/filter/WaitingRun.java
 
 run() { # label classpath args... → the driver's key=value line
     local label=$1 cp=$2; shift 2
-    java ${JAVA_OPTS:-} -Dserver.log="$OUT/server-$label.log" -cp "$cp" dev.nl3jit.filter.WaitingRun "$@" \
+    java ${JAVA_OPTS:-} -Dserver.heap="${SERVER_HEAP:-2g}" -Dserver.log="$OUT/server-$label.log" -cp "$cp" dev.nl3jit.filter.WaitingRun "$@" \
         2>"$OUT/err-$label.log" | grep '^mode=' | tail -1
 }
 
