@@ -63,14 +63,7 @@ public final class WaitingRun {
         String mode = args[0];
         int users = mode.equals("steady") ? Integer.parseInt(args[1]) + Integer.parseInt(args[2]) * Integer.parseInt(args[3])
                 : Integer.parseInt(args[1]) + Integer.parseInt(args[2]);
-        Seed d = Seed.defaults();
-        List<Seed.User> seeded = new ArrayList<>(d.users());
-        for (int i = 0; i < users; i++) {
-            seeded.add(new Seed.User("u" + i, "u" + i + "@example.com", false, true));
-        }
-        Seed seed = new Seed(d.companyName(), d.audience(), d.applications(), seeded, d.templates());
-        try (Sandbox sandbox = Sandbox.builder().port(0).seed(seed).start();
-                ServerProcess app = ServerProcess.start(sandbox, users)) {
+        try (SandboxProcess sandbox = SandboxProcess.start(users); ServerProcess app = ServerProcess.start(sandbox, users)) {
             WaitingRun run = new WaitingRun(sandbox, app);
             if (mode.equals("steady")) {
                 run.steady(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
@@ -80,13 +73,11 @@ public final class WaitingRun {
         }
     }
 
-    private final Sandbox sandbox;
+    private final SandboxProcess sandbox;
     private final ServerProcess app;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(4)).build();
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
-    /** Every NL3 call seen in the sandbox's log (each token's jti makes every call distinct). */
-    private final Set<Call> calls = ConcurrentHashMap.newKeySet();
     private final AtomicInteger busy503 = new AtomicInteger();
     private final AtomicInteger notOk = new AtomicInteger();
     private final AtomicInteger polls = new AtomicInteger();
@@ -95,21 +86,9 @@ public final class WaitingRun {
     private final Map<String, Long> sawApproved = new ConcurrentHashMap<>();
     private final Map<String, String> ticketOf = new ConcurrentHashMap<>();
 
-    private WaitingRun(Sandbox sandbox, ServerProcess app) {
+    private WaitingRun(SandboxProcess sandbox, ServerProcess app) {
         this.sandbox = sandbox;
         this.app = app;
-        Thread t = new Thread(() -> {
-            while (true) {
-                calls.addAll(sandbox.calls());
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        t.setDaemon(true);
-        t.start();
     }
 
     private static String auth(String user) {
@@ -165,20 +144,6 @@ public final class WaitingRun {
                 });
     }
 
-    /** The sandbox's request id for each requester, read again when one is missing. */
-    private final Map<String, String> requestIds = new ConcurrentHashMap<>();
-
-    private synchronized String requestId(String user) {
-        String id = requestIds.get(user);
-        if (id == null) {
-            for (ApprovalView v : sandbox.requests()) {
-                requestIds.put(v.requester(), v.requestId());
-            }
-            id = requestIds.get(user);
-        }
-        return id;
-    }
-
     /** Starts {@code n} users from {@code first} at {@code perSecond}; completes when each has a ticket (or failed). */
     private CompletableFuture<Void> arrive(int first, int n, int perSecond, java.util.function.IntConsumer onCreated) throws Exception {
         List<CompletableFuture<Void>> all = new ArrayList<>();
@@ -222,10 +187,9 @@ public final class WaitingRun {
             }
             String user = "u" + id;
             timer.schedule(() -> {
-                String requestId = requestId(user);
-                if (requestId != null) {
-                    approvedAt.put(user, System.nanoTime());
-                    sandbox.approve(requestId, "bob");
+                long at = System.nanoTime();
+                if (sandbox.approve(user)) {
+                    approvedAt.put(user, at);
                 }
             }, (long) (delay * 1000), TimeUnit.MILLISECONDS);
         }).get(10, TimeUnit.MINUTES);
@@ -248,7 +212,7 @@ public final class WaitingRun {
                 + "threads_before=%d threads_peak=%d heap_before_mb=%.0f heap_waiting_mb=%.0f waiting_at_heap=%d "
                 + "heap_per_waiting_kb=%.1f busy_503=%d not_ok=%d polls=%d server_%s%n",
                 background, fresh, approvedAt.size(), latencies.stream().filter(Double::isFinite).count(), backgroundSeconds,
-                pct(latencies, 50), pct(latencies, 95), pct(latencies, 100), rates(freshFrom, freshTo), threadsBefore,
+                pct(latencies, 50), pct(latencies, 95), pct(latencies, 100), sandbox.rates(freshFrom, freshTo), threadsBefore,
                 peakThreads.get(), heapBefore / 1e6, heapWaiting / 1e6, waitingAtHeap,
                 (heapWaiting - heapBefore) / 1024.0 / Math.max(1, waitingAtHeap), busy503.get(), notOk.get(), polls.get(),
                 late.replace(" answered=", " server_answered="));
@@ -259,12 +223,7 @@ public final class WaitingRun {
         long t0 = System.nanoTime();
         arrive(0, holders, 250, id -> {
             String user = "u" + id;
-            timer.execute(() -> {
-                String requestId = requestId(user);
-                if (requestId != null) {
-                    sandbox.approve(requestId, "bob");
-                }
-            });
+            timer.execute(() -> sandbox.approve(user));
         }).get(10, TimeUnit.MINUTES);
         while (sawApproved.size() < holders && System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(5)) {
             Thread.sleep(200);
@@ -278,13 +237,13 @@ public final class WaitingRun {
         long to = System.currentTimeMillis();
         System.out.printf(Locale.ROOT, "mode=holders holders=%d holding=%d waiters=%d holders_s=%.0f waiters_s=%.0f %s "
                 + "busy_503=%d not_ok=%d%n", holders, sawApproved.size(), waiters, holdersSeconds, waitersSeconds,
-                rates(from, to), busy503.get(), notOk.get());
-        System.out.printf(Locale.ROOT, "whole_run %s%n", rates(0, Long.MAX_VALUE));
+                sandbox.rates(from, to), busy503.get(), notOk.get());
+        System.out.printf(Locale.ROOT, "whole_run %s%n", sandbox.rates(0, Long.MAX_VALUE));
         System.exit(0);
     }
 
     /** NL3 calls between two moments: per second on average and in the busiest second, all and per kind. */
-    private String rates(long fromMillis, long toMillis) {
+    static String rates(Set<Call> calls, long fromMillis, long toMillis) {
         StringBuilder b = new StringBuilder();
         Map<String, List<Long>> byKind = new HashMap<>();
         List<Long> all = new ArrayList<>();
@@ -331,6 +290,116 @@ public final class WaitingRun {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
     }
 
+    /**
+     * The sandbox in a JVM of its own ({@link SandboxHost}), so that NL3's side counts calls as they come, not paused by
+     * this JVM's 10,000 connections; driven over its standard input and output.
+     */
+    static final class SandboxProcess implements AutoCloseable {
+        private final Process process;
+        private final java.io.BufferedReader out;
+        private final java.io.PrintWriter in;
+        final String baseUri;
+        final String signingKey;
+        final String issuer;
+        final String audience;
+
+        private SandboxProcess(Process process) throws java.io.IOException {
+            this.process = process;
+            this.out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            this.in = new java.io.PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+            String[] line = out.readLine().split(" ");
+            this.baseUri = line[0];
+            this.signingKey = line[1];
+            this.issuer = line[2];
+            this.audience = line[3];
+        }
+
+        static SandboxProcess start(int users) throws java.io.IOException {
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                    "-cp", System.getProperty("java.class.path"), SandboxHost.class.getName(), String.valueOf(users));
+            return new SandboxProcess(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+        }
+
+        /** Approves the pending request of {@code user}; {@code false} when there is none. */
+        synchronized boolean approve(String user) {
+            in.println("approve " + user);
+            try {
+                return "ok".equals(out.readLine());
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+
+        synchronized String rates(long fromMillis, long toMillis) throws java.io.IOException {
+            in.println("rates " + fromMillis + " " + toMillis);
+            return out.readLine();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            in.close();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** The sandbox's JVM: users {@code u0…}, the call log read every 50 ms, commands on standard input. */
+    static final class SandboxHost {
+        public static void main(String[] args) throws Exception {
+            int users = Integer.parseInt(args[0]);
+            Seed d = Seed.defaults();
+            List<Seed.User> seeded = new ArrayList<>(d.users());
+            for (int i = 0; i < users; i++) {
+                seeded.add(new Seed.User("u" + i, "u" + i + "@example.com", false, true));
+            }
+            Seed seed = new Seed(d.companyName(), d.audience(), d.applications(), seeded, d.templates());
+            try (Sandbox sandbox = Sandbox.builder().port(0).seed(seed).start()) {
+                Set<Call> calls = ConcurrentHashMap.newKeySet();
+                Thread t = new Thread(() -> {
+                    while (true) {
+                        calls.addAll(sandbox.calls());
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+                System.out.println(sandbox.baseUri() + " " + sandbox.signingKey() + " " + sandbox.issuer() + " "
+                        + sandbox.audience());
+                Map<String, String> requestIds = new HashMap<>();
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    String[] c = line.split(" ");
+                    if (c[0].equals("approve")) {
+                        String id = requestIds.get(c[1]);
+                        if (id == null) {
+                            for (ApprovalView v : sandbox.pendingRequests()) {
+                                requestIds.put(v.requester(), v.requestId());
+                            }
+                            id = requestIds.get(c[1]);
+                        }
+                        boolean ok = false;
+                        if (id != null) {
+                            try {
+                                sandbox.approve(id, "bob");
+                                ok = true;
+                            } catch (RuntimeException e) {
+                                ok = false;
+                            }
+                        }
+                        System.out.println(ok ? "ok" : "none");
+                    } else if (c[0].equals("rates")) {
+                        System.out.println(rates(calls, Long.parseLong(c[1]), Long.parseLong(c[2])));
+                    }
+                }
+            }
+        }
+    }
+
     /** The application server in a JVM of its own: {@link Server}, driven over its standard input and output. */
     static final class ServerProcess implements AutoCloseable {
         private final Process process;
@@ -349,14 +418,14 @@ public final class WaitingRun {
             this.base = URI.create(line.substring(5));
         }
 
-        static ServerProcess start(Sandbox sandbox, int users) throws java.io.IOException {
+        static ServerProcess start(SandboxProcess sandbox, int users) throws java.io.IOException {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx" + System.getProperty("server.heap", "1g")));
             if (System.getProperty("jetty.header-cache") != null) {
                 command.add("-Djetty.header-cache=" + System.getProperty("jetty.header-cache"));
             }
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), Server.class.getName(),
-                    sandbox.baseUri().toString(), sandbox.signingKey(), sandbox.issuer(), sandbox.audience(),
+                    sandbox.baseUri, sandbox.signingKey, sandbox.issuer, sandbox.audience,
                     String.valueOf(users)));
             ProcessBuilder pb = new ProcessBuilder(command);
             String log = System.getProperty("server.log");
