@@ -54,7 +54,7 @@ class Nl3BudgetTest {
         Nl3Budget b = new Nl3Budget(100, nanos::get);
         b.expectLockRechecks(30);
         assertEquals(100, b.limit(Use.USER));
-        assertEquals(90, b.limit(Use.LOCK_RECHECK), "a tenth is kept for users' own calls");
+        assertEquals(80, b.limit(Use.LOCK_RECHECK), "a tenth is kept for users' own calls, a tenth for status checks");
         assertEquals(60, b.limit(Use.STATUS), "what the lock re-checks need is kept from status checks");
         assertEquals(60, drain(b, Use.STATUS));
         assertEquals(30, drain(b, Use.LOCK_RECHECK), "the re-checks get what they said they need");
@@ -70,6 +70,13 @@ class Nl3BudgetTest {
         assertEquals(400, b.lockRecheckShare(), "all but the users' tenth and the status checks' tenth");
         assertEquals(50, b.limit(Use.STATUS));
         assertEquals(10_000, b.lockRecheckNeed());
+        // Re-checks behind their schedule take all they may, first: the status checks still get their tenth, users theirs.
+        assertEquals(400, drain(b, Use.LOCK_RECHECK));
+        assertEquals(50, drain(b, Use.STATUS));
+        assertEquals(50, drain(b, Use.USER));
+        advanceMillis(1000);
+        assertEquals(50, drain(b, Use.STATUS), "a new second: status checks first this time, still within their limit");
+        assertEquals(400, drain(b, Use.LOCK_RECHECK));
     }
 
     @Test

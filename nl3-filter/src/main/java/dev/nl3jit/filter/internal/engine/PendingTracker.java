@@ -66,6 +66,12 @@ public final class PendingTracker {
     private final LogOnce forgotten = new LogOnce(LOG, Duration.ofMinutes(1));
     private final ConcurrentHashMap<String, CompletableFuture<StoredApproval>> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Watch> watchers = new ConcurrentHashMap<>();
+    /**
+     * Status calls sent and not yet answered. The budget counts a call when it is taken; if the transport stalls (a
+     * pause of this JVM, a slow selector) the calls taken meanwhile would reach NL3 together: at most a tenth of a
+     * second's status calls may be under way at once, so such a stall adds no more than that to any second at NL3.
+     */
+    private final AtomicInteger statusInFlight = new AtomicInteger();
     /** The sum of the watched tickets' weights, when and at how many tickets it was worked out. */
     private volatile Weights weights = new Weights(0, Long.MIN_VALUE, 0);
 
@@ -287,8 +293,10 @@ public final class PendingTracker {
             events.emit(ApprovalStatus.EXPIRED.auditKind(), expired, null);
             return CompletableFuture.completedFuture(expired);
         }
-        if (!budget.tryTake(Nl3Budget.Use.STATUS)) {
-            // No room for status checks in the last second's calls: the waiters ask again at their next tick.
+        int maxInFlight = Math.max(2, budget.limit(Nl3Budget.Use.STATUS) / 10);
+        if (statusInFlight.get() >= maxInFlight || !budget.tryTake(Nl3Budget.Use.STATUS)) {
+            // No room for status checks in the last second's calls (or too many under way): the waiters ask again at
+            // their next tick.
             return CompletableFuture.completedFuture(current);
         }
         StoredApproval claimed = current.checked(now);
@@ -297,7 +305,9 @@ public final class PendingTracker {
             return CompletableFuture.completedFuture(stored(current));
         }
         // Recording an approval may ask NL3 about the lock (a blocking call): never on the HTTP client's own threads.
-        return client.statusAsync(current.key().user(), current.requestId()).handleAsync((report, e) -> {
+        statusInFlight.incrementAndGet();
+        return client.statusAsync(current.key().user(), current.requestId())
+                .whenComplete((r, e) -> statusInFlight.decrementAndGet()).handleAsync((report, e) -> {
             if (e != null) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 Nl3Failure f = cause instanceof Nl3Failure nf ? nf

@@ -13,11 +13,12 @@ import java.util.function.LongSupplier;
  * <li>{@link Use#USER}: what a user waits for on their own request (the lock check and the approval request of a first
  * request, a cancel, the lock check before a grant is recorded) may use the whole budget; over it, it waits for room
  * (at most {@link #USER_WAIT_NANOS}) and then fails as busy (503), so a flood never pushes the budget over;</li>
- * <li>{@link Use#LOCK_RECHECK}: the background lock re-checks may use the budget but the users' reserve (a tenth);
- * the re-check says how many calls a second it needs ({@link #expectLockRechecks}), and that much is kept from status
- * checks, up to all but the status floor;</li>
+ * <li>{@link Use#LOCK_RECHECK}: the background lock re-checks may make up to all but the users' tenth and the status
+ * checks' tenth ({@link #lockRecheckShare()}); the re-check says how many calls a second it needs
+ * ({@link #expectLockRechecks}), and that much is kept from status checks;</li>
  * <li>{@link Use#STATUS}: status checks of waiting pages use what is left, at least a tenth of the budget.</li>
  * </ol>
+ * Each use's calls of the last second are counted apart, so no use can take what is kept for another.
  * Time is {@link System#nanoTime()} (it measures rates, not dates; not the injected clock), or a source given by tests.
  */
 public final class Nl3Budget {
@@ -35,8 +36,11 @@ public final class Nl3Budget {
     /** Calls a second status checks may always use, whatever the lock re-checks need. */
     private final int statusFloor;
     private final LongSupplier nanos;
-    /** When each call of the last second was made, oldest first, in a ring. */
+    /** When each call of the last second was made, oldest first, in a ring, and for which use. */
     private final long[] made;
+    private final byte[] madeFor;
+    /** Calls of the last second per use. */
+    private final int[] byUse = new int[Use.values().length];
     private int oldest;
     private int count;
     /** Calls a second kept for lock re-checks (what they said they need, capped). */
@@ -57,17 +61,18 @@ public final class Nl3Budget {
         this.statusFloor = Math.max(1, perSecond / 10);
         this.nanos = nanos;
         this.made = new long[perSecond];
+        this.madeFor = new byte[perSecond];
     }
 
     public int perSecond() {
         return perSecond;
     }
 
-    /** The most calls a second that {@code use} may make (what the uses before it may take is kept from it). */
+    /** The most calls a second that {@code use} may make (what is kept for the others is kept from it). */
     public int limit(Use use) {
         return switch (use) {
             case USER -> perSecond;
-            case LOCK_RECHECK -> Math.max(1, perSecond - userReserve);
+            case LOCK_RECHECK -> lockRecheckShare();
             case STATUS -> Math.max(statusFloor, perSecond - userReserve - lockReserve);
         };
     }
@@ -132,21 +137,28 @@ public final class Nl3Budget {
     private synchronized long waitNanos(Use use, boolean take) {
         long now = nanos.getAsLong();
         expire(now);
-        int limit = limit(use);
-        if (count < limit) {
+        // Users' calls may fill the whole second; background work leaves the users' tenth; each use stays within its limit.
+        int total = use == Use.USER ? perSecond : perSecond - userReserve;
+        if (count < total && (use == Use.USER || byUse[use.ordinal()] < limit(use))) {
             if (take) {
-                made[(oldest + count) % made.length] = now;
+                int at = (oldest + count) % made.length;
+                made[at] = now;
+                madeFor[at] = (byte) use.ordinal();
+                byUse[use.ordinal()]++;
                 count++;
             }
             return 0;
         }
-        // Room once the calls that put it at its limit leave the window.
-        long leaves = made[(oldest + count - limit) % made.length] + SECOND - now;
-        return Math.max(1, leaves);
+        if (count >= total) {
+            // Room once the calls that put it at its limit leave the window.
+            return Math.max(1, made[(oldest + count - total) % made.length] + SECOND - now);
+        }
+        return Math.max(1, made[oldest] + SECOND - now); // over its own limit: look again when the oldest call leaves
     }
 
     private void expire(long now) {
         while (count > 0 && now - made[oldest] >= SECOND) {
+            byUse[madeFor[oldest]]--;
             oldest = (oldest + 1) % made.length;
             count--;
         }
