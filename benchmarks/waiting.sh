@@ -7,8 +7,9 @@
 #   holders: 10,000 users ask and are approved (grant holders, re-checked for locks), then 10,000 more ask and wait;
 #            NL3 calls counted for 30 s: the busiest second, per kind
 #
-#   benchmarks/waiting.sh [rounds=2] [steady|holders|both=both]
+#   benchmarks/waiting.sh [rounds=2] [steady|holders|both|full|quick=both]
 #
+# full is both; quick is one small steady run (500 waiting users, 20 fresh; about 90 s) to prove the driver still runs.
 # With BASELINE=<another checkout> (e.g. `git worktree add /tmp/before <commit>`), every round runs the baseline and
 # then this checkout, interleaved; the driver is copied into the baseline (it uses only the test helpers every version
 # has). HOLDER_ROUNDS=<n> runs the holders only in the first n rounds. MVN_OPTS is passed to Maven (e.g. -o).
@@ -19,6 +20,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-2}
 MODE=${2:-both}
+STEADY_ARGS="10000 15 30"
+if [ "$MODE" = quick ]; then MODE=steady; STEADY_ARGS="500 5 4"; fi
+if [ "$MODE" = full ]; then MODE=both; fi
 OUT=$(mktemp -d)
 DRIVER=nl3-filter/src/test/java/dev/nl3jit/filter/WaitingRun.java
 # shellcheck source=benchmarks/lib.sh
@@ -44,7 +48,7 @@ for r in $(seq 1 "$ROUNDS"); do
         cp=$HERE; [ "$build" = base ] && cp=$BASE
         JAVA_OPTS=""; [ "$build" = cache ] && JAVA_OPTS="-Djetty.header-cache=$HEADER_CACHE"
         if [ "$MODE" != holders ]; then
-            line=$(JAVA_OPTS=$JAVA_OPTS run "$build-steady-$r" "$cp" steady 10000 15 30)
+            line=$(JAVA_OPTS=$JAVA_OPTS run "$build-steady-$r" "$cp" steady $STEADY_ARGS)
             echo "round $r $build steady: $line"
             for k in $KEYS_STEADY; do field "$line" "$k" >>"$OUT/$build-steady-$k"; done
         fi
