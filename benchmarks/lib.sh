@@ -4,7 +4,7 @@
 # nl3_filter_classpath checkout label → the test class path of that checkout's nl3-filter, compiled there in one
 # reactor with what it needs (so a fresh clone needs nothing installed).
 nl3_filter_classpath() {
-    (cd "$1" && mvn -B -q -pl nl3-filter -am test-compile dependency:build-classpath \
+    (cd "$1" && mvn -B -q ${MVN_OPTS:-} -pl nl3-filter -am test-compile dependency:build-classpath \
         -Dmdep.outputFile="$OUT/cp-$2.txt" -Dmdep.includeScope=test >/dev/null)
     echo "$1/nl3-filter/target/test-classes:$1/nl3-filter/target/classes:$(cat "$OUT/cp-$2.txt")"
 }

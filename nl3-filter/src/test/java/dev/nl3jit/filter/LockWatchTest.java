@@ -124,4 +124,101 @@ class LockWatchTest {
         watch.recheck();
         assertEquals(10, checks(), "NL3 is back: every user is asked at the next look");
     }
+
+    /** A clock that moves only by hand (the shared one also moves with real time, which a slow machine stretches). */
+    private static final class HandClock extends java.time.Clock {
+        private Instant now;
+
+        HandClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void manyGrantsMadeAtOnceAreReCheckedSpreadOverTheIntervalNotAllAtOnce() {
+        HandClock hand = new HandClock(CLOCK.instant());
+        Nl3Settings settings = Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS"));
+        Nl3Client client = new Nl3Client(settings, new TokenMinter(settings, CLOCK), http);
+        try (LockWatch spread = new LockWatch(store, client, hand, settings, new Events(events::add, hand))) {
+            for (int i = 0; i < 100; i++) {
+                grant("user" + i);
+                spread.learn("user" + i, false, hand.instant());
+            }
+            List<Long> perLook = new ArrayList<>();
+            long before = 0;
+            for (int look = 1; look <= 20; look++) { // two intervals, a look every 3 s
+                hand.advance(Duration.ofSeconds(3));
+                spread.recheck();
+                perLook.add(checks() - before);
+                before = checks();
+            }
+            // The old re-check asked all 100 at the look before their answers turned 30 s old, and again 30 s later.
+            assertTrue(perLook.stream().allMatch(n -> n <= 20), "checks per look: " + perLook);
+            assertTrue(perLook.subList(10, 20).stream().allMatch(n -> n >= 5 && n <= 20),
+                    "after one interval the checks are spread over every look: " + perLook);
+            // About one check per user per interval: 10 % more while the spread settles (some are asked a look early).
+            assertTrue(before >= 190 && before <= 230, before + " checks of 100 users in two intervals: " + perLook);
+        }
+    }
+
+    @Test
+    void reChecksTakeFromTheBudgetAndSayWhenItCannotGiveWhatTheHoldersNeed() {
+        Nl3Settings settings = Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS", "nl3.max-status-calls", "20",
+                "nl3.lock-recheck", "1s"));
+        Nl3Client client = new Nl3Client(settings, new TokenMinter(settings, CLOCK), http);
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(LockWatch.class.getName());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(handler);
+        try (LockWatch short1 = new LockWatch(store, client, CLOCK, settings, new Events(events::add, CLOCK))) {
+            for (int i = 0; i < 100; i++) {
+                grant("user" + i);
+            }
+            sandbox.clearCalls();
+            short1.recheck(); // 100 users due, 20 calls a second of which re-checks get 16: a look takes what fits
+            long checks = checks();
+            assertTrue(checks >= 10 && checks < 100, checks + " checks in one look");
+            int busiest = sandbox.busiestWindow(Duration.ofMillis(800), dev.nl3jit.sandbox.Call.Kind.LOCK_CHECK);
+            assertTrue(busiest <= 18, busiest + " lock checks within 800 ms with 20 a second, 2 kept for users");
+            assertEquals(112, client.budget().lockRecheckNeed(), "100 users every second, and a tenth to spare");
+        } finally {
+            jul.removeHandler(handler);
+        }
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("100 users hold grants") && w.contains("nl3.max-status-calls=20")
+                && w.contains("raise nl3.max-status-calls to at least 126")), "warnings: " + warnings);
+    }
 }

@@ -13,6 +13,29 @@ import java.util.Map;
 public record Call(Instant at, String method, String path, int status, Map<String, Object> claims, String error,
         String fault) {
 
+    /** What a call asked NL3, by its method and path. */
+    public enum Kind {
+        LOCK_CHECK, APPROVAL_REQUEST, STATUS, CANCEL, OTHER;
+
+        static Kind of(String method, String path) {
+            if (path.endsWith("accountProtectionCheck") || path.endsWith("accountLockCheck")) {
+                return LOCK_CHECK;
+            }
+            if (path.endsWith("/approvalRequest")) {
+                return method.equals("POST") ? APPROVAL_REQUEST : OTHER;
+            }
+            if (path.contains("/approvalRequest/")) {
+                return path.endsWith("/cancel") ? CANCEL : method.equals("GET") ? STATUS : OTHER;
+            }
+            return OTHER;
+        }
+    }
+
+    /** What this call asked. */
+    public Kind kind() {
+        return Kind.of(method, path);
+    }
+
     /** The {@code sub} claim, or {@code null}. */
     public String subject() {
         Object sub = claims.get("sub");

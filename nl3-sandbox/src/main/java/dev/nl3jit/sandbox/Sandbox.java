@@ -37,6 +37,7 @@ public final class Sandbox implements AutoCloseable {
     private final State state;
     private final Faults faults = new Faults();
     private final CallLog log = new CallLog();
+    private final CallRate rate = new CallRate();
     private final ApiHandler api;
     private final AdminHandler admin;
     private final ConsoleHandler console;
@@ -135,6 +136,7 @@ public final class Sandbox implements AutoCloseable {
         boolean apiCall = req.path.startsWith(ApiHandler.PREFIX);
         try {
             if (apiCall) {
+                rate.add(Call.Kind.of(req.method, req.path));
                 Fault fault = faults.take(req.path);
                 if (fault != null) {
                     faultKind = fault.drop() ? "drop" : fault.status() != 0 ? "status" : "delay";
@@ -323,6 +325,20 @@ public final class Sandbox implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The most NL3 API calls of these kinds (all kinds when none is named) that arrived within any {@code window} of real
+     * time (not the sandbox's clock) since the start or {@link #clearCalls()}, over the last 262,144 calls: e.g. the
+     * busiest second with {@code Duration.ofSeconds(1)}.
+     */
+    public int busiestWindow(Duration window, Call.Kind... kinds) {
+        return rate.busiest(window, CallRate.of(kinds));
+    }
+
+    /** NL3 API calls of these kinds (all when none is named) since the start or {@link #clearCalls()}, up to 262,144. */
+    public long callCount(Call.Kind... kinds) {
+        return rate.count(CallRate.of(kinds));
+    }
+
     /** The recent NL3 API calls, oldest first. */
     public List<Call> calls() {
         return log.snapshot();
@@ -330,6 +346,7 @@ public final class Sandbox implements AutoCloseable {
 
     public Sandbox clearCalls() {
         log.clear();
+        rate.clear();
         return this;
     }
 
@@ -338,6 +355,7 @@ public final class Sandbox implements AutoCloseable {
         state.reset();
         faults.clear();
         log.clear();
+        rate.clear();
         clock.resetOffset();
         return this;
     }

@@ -84,7 +84,12 @@ public final class SampleMain {
         }
 
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        // Waiting pages keep their connections alive and poll again: Jetty's per-connection header cache (about 100 KB
+        // each from the second request on) would hold about 1 GB for 10,000 of them. Off, it is about 9 KB a waiting user
+        // (README, "Many waiting users on Jetty"; BENCHMARKS.md).
+        org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
+        http.setHeaderCacheSize(0);
+        ServerConnector connector = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);

@@ -372,9 +372,11 @@ public final class ApprovalGate {
             }
             return null;
         } catch (Nl3Failure f) {
-            if (settings.lockCheckFailure() == FailurePolicy.CLOSED || f.kind() == Nl3Failure.Kind.MISCONFIGURED) {
+            // No room in the NL3 budget (or the call pool) refuses whatever the policy: a flood must never skip lock checks.
+            boolean busy = f.reason() == Nl3Failure.Reason.BUSY;
+            if (settings.lockCheckFailure() == FailurePolicy.CLOSED || f.kind() == Nl3Failure.Kind.MISCONFIGURED || busy) {
                 failures.report(f, "lock check", key.approvalKey(), key.user(), "refusing " + key.user()
-                        + " (nl3.lock-check-failure: closed)");
+                        + (busy ? " with 503 whatever nl3.lock-check-failure says" : " (nl3.lock-check-failure: closed)"));
                 events.emit(ApprovalEvent.Kind.FAILURE, key, "lock check: " + f.reason() + " (" + f.getMessage() + ")");
                 return new Decision.Unavailable(f.kind());
             }

@@ -7,6 +7,7 @@ import dev.nl3jit.filter.internal.store.BoundedStore;
 import dev.nl3jit.filter.Caller;
 import dev.nl3jit.filter.CheckResult;
 import dev.nl3jit.filter.GrantBinding;
+import dev.nl3jit.filter.internal.nl3.Nl3Budget;
 import dev.nl3jit.filter.internal.nl3.Nl3Client;
 import dev.nl3jit.filter.internal.nl3.Nl3Http;
 import dev.nl3jit.filter.Nl3Settings;
@@ -64,15 +65,15 @@ public final class Engine implements AutoCloseable {
         this.minter = new TokenMinter(settings, clock);
         this.http = Nl3Client.newHttp(settings);
         this.metrics = new Metrics(store, clock);
-        Nl3Client client = new Nl3Client(settings, minter, http, metrics);
+        // One budget for every NL3 call of this engine: users' own calls first, then lock re-checks, then status checks.
+        Nl3Client client = new Nl3Client(settings, minter, http, metrics, new Nl3Budget(settings.maxStatusCalls()));
         this.store = store;
         this.clock = clock;
         this.events = new Events(listener, clock, metrics);
         this.maxValueLength = settings.maxValueLength();
         this.locks = new LockWatch(store, client, clock, settings, events);
         this.tracker = new PendingTracker(store, client, clock, settings.pollInterval(),
-                settings.connectTimeout().plus(settings.readTimeout()), events, locks::mayGrant, new FailureLog(settings),
-                settings.maxStatusCalls());
+                settings.connectTimeout().plus(settings.readTimeout()), events, locks::mayGrant, new FailureLog(settings));
         this.drafts = new ReasonDrafts(tag, clock);
         this.gate = new ApprovalGate(settings, tag, clock, store, client, tracker, locks, drafts, events);
         locks.start();

@@ -9,6 +9,7 @@ import dev.nl3jit.filter.internal.util.Daemons;
 import dev.nl3jit.filter.FailurePolicy;
 import dev.nl3jit.filter.GrantKey;
 import dev.nl3jit.filter.internal.util.LogOnce;
+import dev.nl3jit.filter.internal.nl3.Nl3Budget;
 import dev.nl3jit.filter.internal.nl3.Nl3Client;
 import dev.nl3jit.filter.internal.nl3.Nl3Failure;
 import dev.nl3jit.filter.internal.nl3.Nl3Json;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Honours an NL3 lock while grants live: a lock ends every grant of the user, on every node sharing the store, within
@@ -54,6 +56,8 @@ public final class LockWatch implements AutoCloseable {
     static final Duration MIN_TICK = Duration.ofMillis(100);
     /** Failed checks in a row after which a look stops: NL3 is failing, the others are asked at the next look. */
     public static final int FAILURES_PER_LOOK = 3;
+    /** A check this much past the moment its user's answer turned too old counts as late (a user with none: as of the look). */
+    private static final Duration LATE_TOLERANCE = Duration.ofMillis(100);
 
     private final Ledger store;
     private final Nl3Client client;
@@ -72,6 +76,8 @@ public final class LockWatch implements AutoCloseable {
     private final FailurePolicy onFailure;
     private final Events events;
     private final LogOnce failures = new LogOnce(LOG, Duration.ofMinutes(5));
+    private final Nl3Budget budget;
+    private final AtomicLong lateChecks = new AtomicLong();
     private ScheduledExecutorService scheduler;
     /** Set by {@link #close()}: a look it interrupts is not a failure to report. */
     private volatile boolean closing;
@@ -79,6 +85,7 @@ public final class LockWatch implements AutoCloseable {
     public LockWatch(Ledger store, Nl3Client client, Clock clock, Nl3Settings settings, Events events) {
         this.store = store;
         this.client = client;
+        this.budget = client.budget();
         this.clock = clock;
         this.every = settings.lockRecheck();
         Duration t = every.dividedBy(TICKS);
@@ -107,7 +114,7 @@ public final class LockWatch implements AutoCloseable {
         try {
             lock = client.lockCheck(user, NO_DEVICE);
         } catch (Nl3Failure f) {
-            if (onFailure == FailurePolicy.OPEN) {
+            if (onFailure == FailurePolicy.OPEN && f.reason() != Nl3Failure.Reason.BUSY) {
                 failures.warn("grant-" + f.reason(), "lock check before a grant failed ({0}); lock check policy is open: granting",
                         f.reason());
                 return true;
@@ -134,8 +141,12 @@ public final class LockWatch implements AutoCloseable {
 
     /**
      * One look: every user holding a live grant whose newest answer would be too old to rely on before the next look
-     * is asked about now, oldest answer first; a user known locked is revoked at once (what ended is purged by
-     * {@link Purger}).
+     * is asked about now, oldest answer first, and, so that many grants made at once are not all re-checked at once
+     * again, at least a tenth of the users holding grants each look (the oldest answers, even when not due yet): the
+     * checks spread evenly over the interval. A user known locked is revoked at once (what ended is purged by
+     * {@link Purger}). Each check takes its call from the engine's NL3 budget ({@link Nl3Budget.Use#LOCK_RECHECK}),
+     * before status checks and after users' own calls; when the budget cannot give what the holders need, that is
+     * logged with the numbers and the fix, and checks made after their answer turned too old are counted and logged.
      */
     public void recheck() {
         try {
@@ -143,10 +154,16 @@ public final class LockWatch implements AutoCloseable {
             Instant nextLook = now.plus(tick);
             Set<String> users = store.usersWithGrants(now);
             unlockedUntil.keySet().retainAll(users);
+            expectCalls(users.size());
+            int quota = users.size() / TICKS;
             List<Map.Entry<Instant, String>> due = new ArrayList<>();
+            List<Map.Entry<Instant, String>> early = new ArrayList<>();
             for (String user : users) {
                 Instant seen = unlockedUntil.get(user);
                 if (seen != null && seen.isAfter(nextLook)) {
+                    if (quota > 0) {
+                        early.add(Map.entry(seen, user));
+                    }
                     continue;
                 }
                 LockState known = fresh(user);
@@ -159,13 +176,28 @@ public final class LockWatch implements AutoCloseable {
                 Instant until = known == null ? now : trustedUntil(known);
                 if (until.isAfter(nextLook)) {
                     unlockedUntil.put(user, until);
+                    if (quota > 0) {
+                        early.add(Map.entry(until, user));
+                    }
                 } else {
                     due.add(Map.entry(until, user));
                 }
             }
             due.sort(Map.Entry.comparingByKey());
+            if (due.size() < quota) {
+                early.sort(Map.Entry.comparingByKey());
+                due.addAll(early.subList(0, Math.min(early.size(), quota - due.size())));
+            }
             int failedInARow = 0;
             for (Map.Entry<Instant, String> d : due) {
+                // Wait for room in the budget at most one look; what does not fit is made at the next look, oldest first.
+                if (!budget.take(Nl3Budget.Use.LOCK_RECHECK, tick.toNanos())) {
+                    break;
+                }
+                Instant asked = clock.instant();
+                if (asked.isAfter(d.getKey().plus(LATE_TOLERANCE))) {
+                    late(users.size(), Duration.between(d.getKey(), asked));
+                }
                 failedInARow = check(d.getValue()) ? 0 : failedInARow + 1;
                 if (failedInARow == FAILURES_PER_LOOK) {
                     // An outage: not every user's call at every look, but a few, until NL3 answers again.
@@ -183,12 +215,47 @@ public final class LockWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells the budget how many calls a second the re-checks of {@code holders} users need, and says once (every five
+     * minutes while it lasts) when the budget cannot give that much: then status checks yield first, and what the
+     * re-checks still cannot get makes locks take longer than {@code nl3.lock-recheck} plus a second to end.
+     */
+    private void expectCalls(int holders) {
+        double seconds = every.toMillis() / 1000.0;
+        int need = holders == 0 ? 0 : (int) Math.ceil(holders / seconds * 1.1) + 1;
+        budget.expectLockRechecks(need);
+        int share = budget.lockRecheckShare();
+        if (holders / seconds > share) {
+            failures.warn("short", "{0} users hold grants: re-checking each every {1} s needs {2} NL3 calls a second, but lock "
+                    + "re-checks get at most {3} of nl3.max-status-calls={4} (the rest is kept for users'' own calls and "
+                    + "status checks), so a lock may take about {5} s to end instead of {1} s + 1 s. Status checks already "
+                    + "yield to the re-checks. Fix: raise nl3.max-status-calls to at least {6} (if NL3 allows it), or "
+                    + "nl3.lock-recheck to at least {7}s", holders, (long) seconds, (long) Math.ceil(holders / seconds),
+                    share, budget.perSecond(), (long) Math.ceil(holders / (double) share),
+                    (long) Math.ceil(holders / seconds / 0.8) + 1, (long) Math.ceil(holders / (double) share) + 1);
+        }
+    }
+
+    /** A check made after its user's newest answer was older than the interval: counted, and logged once in a while. */
+    private void late(int holders, Duration by) {
+        lateChecks.incrementAndGet();
+        failures.warn("late", "lock re-check made {0} ms after the answer it replaces was {1} s old ({2} users hold grants, "
+                + "nl3.max-status-calls={3}, of which lock re-checks get at most {4} a second): a lock may take that much "
+                + "longer to end; {5} such checks so far. Raise nl3.max-status-calls or nl3.lock-recheck",
+                by.toMillis(), every.toSeconds(), holders, budget.perSecond(), budget.lockRecheckShare(), lateChecks.get());
+    }
+
+    /** Re-checks made after the answer they replace was older than the interval (the bound stretched), so far. */
+    public long lateChecks() {
+        return lateChecks.get();
+    }
+
     /** Asks NL3 about {@code user}, revoking on a lock; {@code false} when NL3 gave no answer (asked again at the next look). */
     private boolean check(String user) {
         Nl3Json.Lock lock;
         Instant asked = clock.instant();
         try {
-            lock = client.lockCheck(user, NO_DEVICE);
+            lock = client.lockCheckTaken(user, NO_DEVICE);
         } catch (Nl3Failure f) {
             if (!closing) {
                 failures.warn(f.reason().name(), "background lock re-check failed ({0}: {1}); grants stay until they end or the "

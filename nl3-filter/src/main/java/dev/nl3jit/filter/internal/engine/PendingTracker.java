@@ -13,7 +13,7 @@ import dev.nl3jit.filter.internal.util.LogOnce;
 import dev.nl3jit.filter.internal.nl3.Nl3Client;
 import dev.nl3jit.filter.internal.nl3.Nl3Failure;
 import dev.nl3jit.filter.PendingApproval;
-import dev.nl3jit.filter.internal.nl3.StatusBudget;
+import dev.nl3jit.filter.internal.nl3.Nl3Budget;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -35,16 +35,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for, records the grant when an approver approved, long-polls, cancels and forgets.
  *
  * <p>The interval adapts: a ticket someone is long-polling (a pending page, an API client with {@code wait}) is checked
- * every {@link #WATCHED} or as often as the node's budget of status calls ({@code nl3.max-status-calls}) allows for
- * all the tickets watched on it, whichever is longer; a ticket nobody watches, at most once per
- * {@code nl3.poll-interval}. No status call ever exceeds the budget: a due check without budget waits for the next
- * tick. The call itself holds no thread while NL3 answers. What the tracker knows of a ticket lives in the
+ * every {@link #WATCHED} or as often as the engine's budget of NL3 calls ({@code nl3.max-status-calls}, what status
+ * checks may use of it: {@link Nl3Budget.Use#STATUS}) allows for all the tickets watched on it, whichever is longer; a
+ * ticket nobody watches, at most once per {@code nl3.poll-interval}. When the budget is short the watched tickets do not
+ * share it evenly: each gets a share in proportion to {@link #weight}, one over the square root of its age (at least
+ * {@link #AGE_FLOOR}), so fresh tickets, where approvals are likeliest, are checked more often than old ones. No status
+ * call ever exceeds the budget: a due check without budget waits for the next tick. The call itself holds no thread while NL3 answers. What the tracker knows of a ticket lives in the
  * {@link Ledger}; its own maps hold only calls in flight and open long polls.
  */
 public final class PendingTracker {
     private static final System.Logger LOG = System.getLogger(PendingTracker.class.getName());
     /** How often a watched ticket is checked while the budget allows: the fastest poll interval. */
     static final Duration WATCHED = Duration.ofMillis(200);
+    /** Tickets younger than this weigh as much as one this old: nobody approves in the first seconds. */
+    static final Duration AGE_FLOOR = Duration.ofSeconds(5);
+    /** The share of the status checks' budget the watched tickets are paced to, so refusals stay rare. */
+    private static final double PACE = 0.9;
+    /** How often the sum of the watched tickets' weights is worked out again at most (they change with age). */
+    private static final long WEIGHTS_EVERY_MILLIS = 100;
 
     private final Ledger store;
     private final Nl3Client client;
@@ -54,10 +62,25 @@ public final class PendingTracker {
     private final Events events;
     private final GrantCheck grantCheck;
     private final FailureLog failures;
-    private final StatusBudget budget;
+    private final Nl3Budget budget;
     private final LogOnce forgotten = new LogOnce(LOG, Duration.ofMinutes(1));
     private final ConcurrentHashMap<String, CompletableFuture<StoredApproval>> inFlight = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, AtomicInteger> watchers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Watch> watchers = new ConcurrentHashMap<>();
+    /**
+     * Status calls sent and not yet answered. The budget counts a call when it is taken; if the transport stalls (a
+     * pause of this JVM, a slow selector) the calls taken meanwhile would reach NL3 together: at most a tenth of a
+     * second's status calls may be under way at once, so such a stall adds no more than that to any second at NL3.
+     */
+    private final AtomicInteger statusInFlight = new AtomicInteger();
+    /** The sum of the watched tickets' weights, when and at how many tickets it was worked out. */
+    private volatile Weights weights = new Weights(0, Long.MIN_VALUE, 0);
+
+    /** Long polls open on one ticket, and when the ticket was created ({@code null}: not known, counted as fresh). */
+    private record Watch(AtomicInteger polls, Instant createdAt) {
+    }
+
+    private record Weights(double sum, long atMillis, int tickets) {
+    }
 
     /** Asked before a grant is recorded: {@code true} when the user may have it (not locked). */
     @FunctionalInterface
@@ -68,7 +91,7 @@ public final class PendingTracker {
     }
 
     public PendingTracker(Ledger store, Nl3Client client, Clock clock, Duration pollInterval, Duration callBudget,
-            Events events, GrantCheck grantCheck, FailureLog failures, int maxStatusCalls) {
+            Events events, GrantCheck grantCheck, FailureLog failures) {
         this.store = store;
         this.client = client;
         this.clock = clock;
@@ -77,7 +100,7 @@ public final class PendingTracker {
         this.events = events;
         this.grantCheck = grantCheck;
         this.failures = failures;
-        this.budget = new StatusBudget(maxStatusCalls);
+        this.budget = client.budget();
     }
 
     /** The longest one NL3 call may take: connect plus read timeout. */
@@ -96,12 +119,53 @@ public final class PendingTracker {
     // --- watching ---
 
     /** A long poll on this ticket starts: it is checked at the watched pace until {@link #unwatch}. */
+    public void watch(StoredApproval p) {
+        watch(p.ticket(), p.createdAt());
+    }
+
+    /** As {@link #watch(StoredApproval)}, for a ticket of unknown age (counted as fresh). */
     public void watch(String ticket) {
-        watchers.computeIfAbsent(ticket, t -> new AtomicInteger()).incrementAndGet();
+        watch(ticket, null);
+    }
+
+    private void watch(String ticket, Instant createdAt) {
+        watchers.compute(ticket, (t, w) -> {
+            Watch watch = w != null ? w : new Watch(new AtomicInteger(), createdAt);
+            watch.polls().incrementAndGet();
+            return watch;
+        });
     }
 
     public void unwatch(String ticket) {
-        watchers.computeIfPresent(ticket, (t, n) -> n.decrementAndGet() <= 0 ? null : n);
+        watchers.computeIfPresent(ticket, (t, w) -> w.polls().decrementAndGet() <= 0 ? null : w);
+    }
+
+    /**
+     * How much of the status budget a watched ticket gets, relative to the others: one over the square root of its age
+     * in seconds (at least {@link #AGE_FLOOR}). Checking each ticket at a rate in proportion to the square root of the
+     * chance that it is approved in the next moment keeps the mean time to see approvals lowest for a given number of
+     * calls; for people answering a push (times spread log-normally, most within a minute, a long tail) that chance
+     * falls about as one over the age once past the first seconds.
+     */
+    double weight(Instant createdAt, Instant now) {
+        double age = createdAt == null ? 0 : Duration.between(createdAt, now).toMillis() / 1000.0;
+        return 1 / Math.sqrt(Math.max(age, AGE_FLOOR.toMillis() / 1000.0));
+    }
+
+    /** The sum of the watched tickets' weights, worked out again when older than 100 ms or the count moved. */
+    private double weightSum(Instant now) {
+        Weights w = weights;
+        int n = watchers.size();
+        long at = now.toEpochMilli();
+        if (at - w.atMillis() < WEIGHTS_EVERY_MILLIS && at >= w.atMillis() && Math.abs(n - w.tickets()) <= n / 64) {
+            return w.sum();
+        }
+        double sum = 0;
+        for (Watch watch : watchers.values()) {
+            sum += weight(watch.createdAt(), now);
+        }
+        weights = new Weights(sum, at, n);
+        return sum;
     }
 
     /** Tickets with an open long poll on this node. */
@@ -109,14 +173,23 @@ public final class PendingTracker {
         return watchers.size();
     }
 
-    /** How often this ticket is checked now: fast while watched (within the budget), else the poll interval. */
+    /**
+     * How often this ticket is checked now: fast while watched (within the status checks' share of the budget, shared
+     * by weight), else the poll interval.
+     */
     public Duration interval(String ticket) {
-        if (!watchers.containsKey(ticket)) {
+        Watch watch = watchers.get(ticket);
+        if (watch == null) {
             return pollInterval;
         }
-        // Paced to 80 % of the budget, so the checks of all watched tickets fit in it with room for the others.
-        long budgetNanos = 1_250_000_000L * watchers.size() / budget.perSecond();
         Duration fast = WATCHED.compareTo(pollInterval) < 0 ? WATCHED : pollInterval;
+        Instant now = clock.instant();
+        double sum = weightSum(now);
+        double mine = weight(watch.createdAt(), now);
+        // Paced to 90 % of what status checks may use, so the checks of all watched tickets fit with room for the others;
+        // each ticket's share in proportion to its weight.
+        double perSecond = PACE * budget.limit(Nl3Budget.Use.STATUS) * mine / Math.max(sum, mine);
+        long budgetNanos = (long) Math.min(3.6e12, 1e9 / perSecond);
         return budgetNanos > fast.toNanos() ? Duration.ofNanos(budgetNanos) : fast;
     }
 
@@ -220,8 +293,10 @@ public final class PendingTracker {
             events.emit(ApprovalStatus.EXPIRED.auditKind(), expired, null);
             return CompletableFuture.completedFuture(expired);
         }
-        if (!budget.tryTake()) {
-            // Over nl3.max-status-calls this second: the waiters ask again at their next tick.
+        int maxInFlight = Math.max(2, budget.limit(Nl3Budget.Use.STATUS) / 10);
+        if (statusInFlight.get() >= maxInFlight || !budget.tryTake(Nl3Budget.Use.STATUS)) {
+            // No room for status checks in the last second's calls (or too many under way): the waiters ask again at
+            // their next tick.
             return CompletableFuture.completedFuture(current);
         }
         StoredApproval claimed = current.checked(now);
@@ -230,7 +305,9 @@ public final class PendingTracker {
             return CompletableFuture.completedFuture(stored(current));
         }
         // Recording an approval may ask NL3 about the lock (a blocking call): never on the HTTP client's own threads.
-        return client.statusAsync(current.key().user(), current.requestId()).handleAsync((report, e) -> {
+        statusInFlight.incrementAndGet();
+        return client.statusAsync(current.key().user(), current.requestId())
+                .whenComplete((r, e) -> statusInFlight.decrementAndGet()).handleAsync((report, e) -> {
             if (e != null) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 Nl3Failure f = cause instanceof Nl3Failure nf ? nf
@@ -313,7 +390,7 @@ public final class PendingTracker {
      * {@link #failingShown} changes (NL3 starts or stops failing for this ticket), so that a waiting page says so at once.
      */
     public StoredApproval awaitDecision(StoredApproval pending, Duration wait, boolean orOutage) throws Nl3Failure {
-        watch(pending.ticket());
+        watch(pending);
         try {
             return awaitWatched(pending, wait, orOutage);
         } finally {

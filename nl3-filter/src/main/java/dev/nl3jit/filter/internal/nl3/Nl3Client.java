@@ -40,6 +40,8 @@ public final class Nl3Client {
     private final Nl3Http http;
     private final TokenMinter minter;
     private final String base;
+    /** Every call of this client counts against it ({@code nl3.max-status-calls}). */
+    private final Nl3Budget budget;
 
     /** Told of every call and failure, for operators. */
     public interface Calls {
@@ -57,12 +59,16 @@ public final class Nl3Client {
     private final Calls metrics;
 
     public Nl3Client(Nl3Settings settings, TokenMinter minter, Nl3Http http) {
-        this(settings, minter, http, null);
+        this(settings, minter, http, null, new Nl3Budget(settings.maxStatusCalls()));
     }
 
-    /** @param metrics counts calls and failures for operators, or {@code null} */
-    public Nl3Client(Nl3Settings settings, TokenMinter minter, Nl3Http http, Calls metrics) {
+    /**
+     * @param metrics counts calls and failures for operators, or {@code null}
+     * @param budget  the engine's calls per second, which every call of this client takes from
+     */
+    public Nl3Client(Nl3Settings settings, TokenMinter minter, Nl3Http http, Calls metrics, Nl3Budget budget) {
         this.metrics = metrics;
+        this.budget = budget;
         this.http = http;
         this.minter = minter;
         String b = settings.apiBaseUrl().toString();
@@ -80,7 +86,24 @@ public final class Nl3Client {
         return (base + API + path).replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
     }
 
+    /** The calls per second this client's calls take from. */
+    public Nl3Budget budget() {
+        return budget;
+    }
+
+    /**
+     * A lock check a user waits for (before their approval request, before their grant is recorded): first call of the
+     * budget, waiting for room at most {@link Nl3Budget#USER_WAIT_NANOS}.
+     *
+     * @throws Nl3Failure also {@link Nl3Failure.Reason#BUSY} when the budget had no room
+     */
     public Nl3Json.Lock lockCheck(String user, Device caller) throws Nl3Failure {
+        userCall("lock check");
+        return lockCheckTaken(user, caller);
+    }
+
+    /** A lock check whose call was taken from {@link #budget()} already (the background re-check takes its own). */
+    public Nl3Json.Lock lockCheckTaken(String user, Device caller) throws Nl3Failure {
         try {
             return answered(doLockCheck(user, caller));
         } catch (Nl3Failure f) {
@@ -108,6 +131,7 @@ public final class Nl3Client {
     /** Creates an approval request; a 403 means NL3 refuses this requester (locked). */
     public Created create(String user, String templateId, List<String> approvers, Map<String, String> metaData, Device caller)
             throws Nl3Failure {
+        userCall("approval request");
         try {
             return answered(doCreate(user, templateId, approvers, metaData, caller));
         } catch (Nl3Failure f) {
@@ -140,7 +164,9 @@ public final class Nl3Client {
                 Nl3Json.approvalType(json, ApprovalType.APPROVE), Nl3Json.instant(json, "expiresAt"));
     }
 
+    /** A status check taken from the budget as a user's call (the waiting pages' checks take theirs, see {@link #statusAsync}). */
     public Report status(String user, String requestId) throws Nl3Failure {
+        userCall("status check");
         try {
             return answered(doStatus(user, requestId));
         } catch (Nl3Failure f) {
@@ -152,8 +178,8 @@ public final class Nl3Client {
     }
 
     /**
-     * As {@link #status}, holding no thread while NL3 answers (waiting pages). The future fails with an
-     * {@link Nl3Failure}.
+     * As {@link #status}, holding no thread while NL3 answers (waiting pages), its call taken from {@link #budget()} by
+     * the caller ({@link Nl3Budget.Use#STATUS}) beforehand. The future fails with an {@link Nl3Failure}.
      */
     public java.util.concurrent.CompletableFuture<Report> statusAsync(String user, String requestId) {
         if (metrics != null) {
@@ -206,6 +232,7 @@ public final class Nl3Client {
     }
 
     public void cancel(String user, String requestId) throws Nl3Failure {
+        userCall("cancel");
         try {
             doCancel(user, requestId);
             answered(null);
@@ -230,6 +257,18 @@ public final class Nl3Client {
             metrics.answered();
         }
         return value;
+    }
+
+    /** Takes a user's call from the budget, waiting a little for room; none: busy, the request gets 503. */
+    private void userCall(String call) throws Nl3Failure {
+        if (!budget.take(Nl3Budget.Use.USER, Nl3Budget.USER_WAIT_NANOS)) {
+            Nl3Failure f = new Nl3Failure(Nl3Failure.Reason.BUSY, 0, "over nl3.max-status-calls (" + budget.perSecond()
+                    + " NL3 calls a second): no room for the " + call + " within a second");
+            if (metrics != null) {
+                metrics.failed(f, call);
+            }
+            throw f;
+        }
     }
 
     /** One request: a fresh token for {@code user}, the end user's device where known, a JSON body or none. */

@@ -112,7 +112,8 @@ public final class SettingsTable {
             .described(null, "new approval requests per user per window (1 – 100000 per 1 s – 1 d); over it `429` and no NL3 call");
     public static final Setting<Duration> LOCK_RECHECK = duration("nl3.lock-recheck", "30s", Duration.ofSeconds(1), Duration.ofHours(1))
             .described(null, "the longest a lock takes, plus a second, to end the grants of a user holding them: NL3's answers "
-                    + "are re-asked in the background before they are older than this ({range})");
+                    + "are re-asked in the background before they are older than this ({range}), within `nl3.max-status-calls` "
+                    + "(users holding grants / this ≤ 8 tenths of it; past that a warning names the numbers and the fix)");
     public static final Setting<Integer> MAX_KEPT_BODY = integer("nl3.max-kept-body", "65536", 0, 16 * 1024 * 1024, " bytes")
             .described(null, "the largest POST/PUT/PATCH/DELETE body kept for Send now, in bytes ({range}; 0: keep none)");
     public static final Setting<Integer> MAX_VALUE_LENGTH = integer("nl3.max-value-length", "500", 1, 100_000, " characters")
@@ -127,9 +128,11 @@ public final class SettingsTable {
             .described(null, "at most one status call per pending request per interval while nobody long-polls it ({range}); "
                     + "a request a page or API client long-polls is checked every 200 ms, within `nl3.max-status-calls`");
     public static final Setting<Integer> MAX_STATUS_CALLS = integer("nl3.max-status-calls", "500", 1, 100_000, " per second")
-            .described(null, "status calls per second per node at most ({range}); the long-polled requests share it, paced at "
-                    + "80 %: up to 80 waiting users at the default are checked every 200 ms, more each less often (100: every "
-                    + "250 ms). NL3 publishes no rate limit we know of");
+            .described(null, "NL3 calls per second per engine at most, in every second ({range}): status checks, lock checks, "
+                    + "approval requests and cancels all count. Users' own calls come first (a tenth is theirs alone; over the "
+                    + "limit a first request waits up to a second, then gets `503`), then the lock re-checks (up to 8 tenths), "
+                    + "then the waiting pages' status checks, fresh requests more often than old ones (every 200 ms while "
+                    + "they fit). NL3 publishes no rate limit we know of");
     public static final Setting<Duration> PENDING_TIMEOUT = duration("nl3.pending-timeout", "10m", Duration.ofSeconds(10), Duration.ofDays(1))
             .described(null, "how long the application waits for a decision ({range})");
     public static final Setting<Boolean> LOCK_CHECK = bool("nl3.lock-check", "true")

@@ -130,7 +130,7 @@ public final class AsyncWait implements AutoCloseable {
         AsyncContext async = req.startAsync();
         async.setTimeout(wait.plus(tracker.callBudget()).plus(Duration.ofSeconds(5)).toMillis());
         Waiter waiter = new Waiter(async, tracker, pending, wait, render);
-        tracker.watch(pending.ticket());
+        tracker.watch(pending);
         async.addListener(new AsyncListener() {
             @Override
             public void onTimeout(AsyncEvent event) {
