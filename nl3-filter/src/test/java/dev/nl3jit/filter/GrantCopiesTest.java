@@ -29,7 +29,7 @@ class GrantCopiesTest {
     private static final byte[] SEAL = "a seal key of thirty-two bytes or more!!".getBytes(StandardCharsets.UTF_8);
 
     private final MovableClock clock = new MovableClock();
-    private final Reads backend = new Reads(KeyValueStore.inMemory());
+    private final ObservedStore backend = new ObservedStore(KeyValueStore.inMemory());
     private final Ledger a = Ledger.over(backend, "copies", SEAL, 20, clock).withGrantCopies(RECHECK, true, 1000);
     private final Ledger b = Ledger.over(backend, "copies", SEAL, 20, clock).withGrantCopies(RECHECK, true, 1000);
     private final GrantKey key = new GrantKey("alice", "ADMIN_ACCESS", "");
@@ -101,65 +101,5 @@ class GrantCopiesTest {
         assertThrows(ApprovalStoreException.class, () -> b.usersWithGrants(now()), "the re-check's look fails");
         assertEquals(0, b.grantCopies());
         assertThrows(ApprovalStoreException.class, () -> b.useGrant(key, now()), "then the grant path fails closed");
-    }
-
-    /** The reference backend, counting reads, and failing every call while {@code down}. */
-    private static final class Reads implements KeyValueStore {
-        private final KeyValueStore store;
-        volatile long reads;
-        volatile boolean down;
-
-        Reads(KeyValueStore store) {
-            this.store = store;
-        }
-
-        private void up() {
-            if (down) {
-                throw new ApprovalStoreException("backend down", null);
-            }
-        }
-
-        @Override
-        public String get(Region region, String key) {
-            up();
-            reads++;
-            return store.get(region, key);
-        }
-
-        @Override
-        public Map<String, String> getAll(Region region, Set<String> keys) {
-            up();
-            reads++;
-            return store.getAll(region, keys);
-        }
-
-        @Override
-        public boolean putIfAbsent(Region region, String key, String value, Duration ttl) {
-            up();
-            return store.putIfAbsent(region, key, value, ttl);
-        }
-
-        @Override
-        public boolean replace(Region region, String key, String expected, String value, Duration ttl) {
-            up();
-            return store.replace(region, key, expected, value, ttl);
-        }
-
-        @Override
-        public boolean remove(Region region, String key, String expected) {
-            up();
-            return store.remove(region, key, expected);
-        }
-
-        @Override
-        public void forEach(Region region, BiConsumer<String, String> action) {
-            up();
-            store.forEach(region, action);
-        }
-
-        @Override
-        public void close() {
-            store.close();
-        }
     }
 }

@@ -68,7 +68,7 @@ class StoreReviewTest {
     @Test
     void aPurgeThatNoticesAFailingBackendEndsEveryCopy() {
         MovableClock clock = new MovableClock(Clock.fixed(T0, ZoneOffset.UTC));
-        Flaky backend = new Flaky(KeyValueStore.inMemory());
+        ObservedStore backend = new ObservedStore(KeyValueStore.inMemory());
         Ledger a = Ledger.over(backend, "outage", SEAL, 20, clock).withGrantCopies(RECHECK, false, 1000);
         Ledger b = Ledger.over(backend, "outage", SEAL, 20, clock).withGrantCopies(RECHECK, false, 1000);
         a.putGrant(key, new Grant(T0.plus(Duration.ofHours(1)), Grant.UNLIMITED));
@@ -91,7 +91,7 @@ class StoreReviewTest {
     @Test
     void aLockLearnedHereWhileAGrantIsBeingCopiedLeavesNoCopy() {
         MovableClock clock = new MovableClock(Clock.fixed(T0, ZoneOffset.UTC));
-        Flaky backend = new Flaky(KeyValueStore.inMemory());
+        ObservedStore backend = new ObservedStore(KeyValueStore.inMemory());
         Ledger a = Ledger.over(backend, "race", SEAL, 20, clock).withGrantCopies(RECHECK, true, 1000);
         Ledger b = Ledger.over(backend, "race", SEAL, 20, clock).withGrantCopies(RECHECK, true, 1000);
         a.putGrant(key, new Grant(T0.plus(Duration.ofHours(1)), Grant.UNLIMITED));
@@ -106,70 +106,5 @@ class StoreReviewTest {
         assertTrue(b.useGrant(key, clock.instant()), "this request was let through before the lock was learned");
 
         assertFalse(b.useGrant(key, clock.instant()), "the lock is learned and revoked on this node: no copy answers");
-    }
-
-    /** The reference backend; fails every call while {@code down}; runs {@code afterLockRead} once after a lock read. */
-    private static final class Flaky implements KeyValueStore {
-        private final KeyValueStore store;
-        volatile boolean down;
-        final AtomicReference<Runnable> afterLockRead = new AtomicReference<>();
-
-        Flaky(KeyValueStore store) {
-            this.store = store;
-        }
-
-        private void up() {
-            if (down) {
-                throw new ApprovalStoreException("backend down", null);
-            }
-        }
-
-        @Override
-        public String get(Region region, String key) {
-            up();
-            String v = store.get(region, key);
-            if (region == Region.LOCKS) {
-                Runnable r = afterLockRead.getAndSet(null);
-                if (r != null) {
-                    r.run();
-                }
-            }
-            return v;
-        }
-
-        @Override
-        public Map<String, String> getAll(Region region, Set<String> keys) {
-            up();
-            return store.getAll(region, keys);
-        }
-
-        @Override
-        public boolean putIfAbsent(Region region, String key, String value, Duration ttl) {
-            up();
-            return store.putIfAbsent(region, key, value, ttl);
-        }
-
-        @Override
-        public boolean replace(Region region, String key, String expected, String value, Duration ttl) {
-            up();
-            return store.replace(region, key, expected, value, ttl);
-        }
-
-        @Override
-        public boolean remove(Region region, String key, String expected) {
-            up();
-            return store.remove(region, key, expected);
-        }
-
-        @Override
-        public void forEach(Region region, BiConsumer<String, String> action) {
-            up();
-            store.forEach(region, action);
-        }
-
-        @Override
-        public void close() {
-            store.close();
-        }
     }
 }
