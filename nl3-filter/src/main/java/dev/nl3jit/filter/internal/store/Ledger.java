@@ -163,7 +163,7 @@ public final class Ledger implements AutoCloseable {
 
     /** The grant path on a shared backend without a copy: an unlimited grant read is copied for the next requests. */
     private boolean useGrantAndCopy(GrantKey key, Instant now) {
-        try {
+        return endingCopiesOnFailure(() -> {
             long stamp = copies.stamp();
             Grant live = cells.get(Cell.GRANTS, key);
             if (live == null) {
@@ -174,8 +174,21 @@ public final class Ledger implements AutoCloseable {
                 return true;
             }
             return takeOneUse(key, now);
+        });
+    }
+
+    /**
+     * Runs {@code op} on the backend; when it fails, every grant copy of this node ends first (no copy answers for a
+     * failing backend: the grant path then fails closed), and the failure goes on.
+     */
+    private <T> T endingCopiesOnFailure(java.util.function.Supplier<T> op) {
+        if (copies == null) {
+            return op.get();
+        }
+        try {
+            return op.get();
         } catch (RuntimeException e) {
-            copies.clear(); // the backend fails: no copy answers for it
+            copies.clear();
             throw e;
         }
     }
@@ -359,15 +372,7 @@ public final class Ledger implements AutoCloseable {
         if (known != null) {
             return known;
         }
-        if (copies == null) {
-            return grantHolders(now);
-        }
-        try {
-            return grantHolders(now);
-        } catch (RuntimeException e) {
-            copies.clear(); // the lock re-check's look notices a failing backend: no copy answers for it
-            throw e;
-        }
+        return endingCopiesOnFailure(() -> grantHolders(now)); // the lock re-check's look notices a failing backend
     }
 
     private Set<String> grantHolders(Instant now) {
@@ -470,15 +475,11 @@ public final class Ledger implements AutoCloseable {
     public void purge(Instant now) {
         if (copies != null) {
             copies.purge(now);
-            try {
-                purgeCells(now);
-            } catch (RuntimeException e) {
-                copies.clear(); // the purge notices a failing backend: no copy answers for it
-                throw e;
-            }
-            return;
         }
-        purgeCells(now);
+        endingCopiesOnFailure(() -> {
+            purgeCells(now); // the purge notices a failing backend too, whatever nl3.lock-check says
+            return null;
+        });
     }
 
     private void purgeCells(Instant now) {
