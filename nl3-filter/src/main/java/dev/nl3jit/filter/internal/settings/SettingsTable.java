@@ -152,7 +152,8 @@ public final class SettingsTable {
             .described(null, "connect timeout of NL3 calls ({range})");
     public static final Setting<Duration> READ_TIMEOUT = duration("nl3.read-timeout", "5s", Duration.ofMillis(100), Duration.ofMinutes(1))
             .described(null, "read timeout of NL3 calls ({range}); no NL3 call holds a request longer than connect + read + "
-                    + "1 s, whatever the server does (a trickled or half-closed answer, or none)");
+                    + "1 s, whatever the server does (a trickled or half-closed answer, or none); when `nl3.max-status-calls` is spent, "
+                    + "a user's call first waits up to a second for room, then the request gets 503");
     public static final Setting<String> PENDING_PATH = Setting.of("nl3.pending-path", "/nl3-approval", s -> s, SettingsTable::checkPendingPath)
             .described(null, "where the pending page, `/status`, `/continue`, `/cancel` and `/retry` are served; "
                     + "auto-registration maps it, else map a filter there too");
