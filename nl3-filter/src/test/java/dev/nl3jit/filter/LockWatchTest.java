@@ -125,6 +125,31 @@ class LockWatchTest {
         assertEquals(10, checks(), "NL3 is back: every user is asked at the next look");
     }
 
+    @Test
+    void reChecksOfManyHoldersAreUnderWayAtOnceNotOneAnswerAfterAnother() {
+        for (int i = 0; i < 16; i++) {
+            grant("user" + i);
+        }
+        sandbox.fault(Fault.on(CHECK).withDelay(Duration.ofMillis(700)));
+        watch.recheck();
+        List<Instant> answered = sandbox.calls().stream().filter(c -> c.path().equals(CHECK)).map(c -> c.at()).sorted().toList();
+        assertEquals(16, answered.size(), "every holder asked in one look, and the look waited for every answer");
+        // Each answer takes 700 ms: calls made one after the other end at least 700 ms apart, so n answers within less
+        // than 700 ms were n calls under way at once. The look starts with one and adds one per answer.
+        int atOnce = 0;
+        for (int i = 0; i < answered.size(); i++) {
+            int j = i;
+            while (j + 1 < answered.size() && Duration.between(answered.get(i), answered.get(j + 1)).toMillis() < 700) {
+                j++;
+            }
+            atOnce = Math.max(atOnce, j - i + 1);
+        }
+        assertTrue(atOnce >= 4, "at most " + atOnce + " calls under way at once: " + answered);
+        for (int i = 0; i < 16; i++) {
+            assertTrue(watch.knownUnlocked("user" + i), "each answer recorded: user" + i);
+        }
+    }
+
     /** A clock that moves only by hand (the shared one also moves with real time, which a slow machine stretches). */
     private static final class HandClock extends java.time.Clock {
         private Instant now;

@@ -2,10 +2,13 @@ package dev.nl3jit.filter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nl3jit.filter.internal.nl3.Nl3Budget;
 import dev.nl3jit.filter.internal.nl3.Nl3Budget.Use;
+import dev.nl3jit.filter.internal.nl3.Nl3Budgets;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +55,7 @@ class Nl3BudgetTest {
     @Test
     void usersOwnCallsMayUseTheWholeBudgetBackgroundWorkYields() {
         Nl3Budget b = new Nl3Budget(100, nanos::get);
-        b.expectLockRechecks(30);
+        b.expectLockRechecks(this, 30);
         assertEquals(100, b.limit(Use.USER));
         assertEquals(80, b.limit(Use.LOCK_RECHECK), "a tenth is kept for users' own calls, a tenth for status checks");
         assertEquals(60, b.limit(Use.STATUS), "what the lock re-checks need is kept from status checks");
@@ -66,7 +69,7 @@ class Nl3BudgetTest {
     @Test
     void lockRechecksNeverTakeTheWholeBudgetStatusChecksKeepAFloor() {
         Nl3Budget b = new Nl3Budget(500, nanos::get);
-        b.expectLockRechecks(10_000);
+        b.expectLockRechecks(this, 10_000);
         assertEquals(400, b.lockRecheckShare(), "all but the users' tenth and the status checks' tenth");
         assertEquals(50, b.limit(Use.STATUS));
         assertEquals(10_000, b.lockRecheckNeed());
@@ -86,5 +89,26 @@ class Nl3BudgetTest {
         assertTrue(b.take(Use.USER, 0));
         assertFalse(b.take(Use.USER, 0), "no room and no wait");
         assertTrue(b.take(Use.USER, Nl3Budget.USER_WAIT_NANOS), "room comes within a second");
+    }
+    @Test
+    void theEnginesOfOneApplicationShareOneBudgetTheSmallestLimitWinsAndItEndsWithTheLast() {
+        String nl3 = "http://127.0.0.1:1/nl3-budgets-test";
+        try (Nl3Budgets.Lease a = Nl3Budgets.lease(nl3, "app.example", 500);
+                Nl3Budgets.Lease b = Nl3Budgets.lease(nl3, "app.example", 200);
+                Nl3Budgets.Lease other = Nl3Budgets.lease(nl3, "other.example", 300)) {
+            assertSame(a.budget(), b.budget(), "one application, one NL3: one budget");
+            assertEquals(200, a.budget().perSecond(), "configured apart: the smallest wins");
+            assertEquals(200, drain(a.budget(), Use.USER) + drain(b.budget(), Use.USER), "calls of both count against it");
+            assertNotSame(a.budget(), other.budget(), "another application calls NL3 as itself");
+            assertEquals(300, other.budget().perSecond());
+            a.budget().expectLockRechecks("engine a", 50);
+            b.budget().expectLockRechecks("engine b", 70);
+            assertEquals(120, a.budget().lockRecheckNeed(), "what every engine's re-checks need together");
+            b.budget().expectLockRechecks("engine b", 0);
+            assertEquals(50, a.budget().lockRecheckNeed(), "an engine that closes needs none");
+        }
+        try (Nl3Budgets.Lease again = Nl3Budgets.lease(nl3, "app.example", 400)) {
+            assertEquals(400, again.budget().perSecond(), "the last engine closed: a new budget with the new limit");
+        }
     }
 }

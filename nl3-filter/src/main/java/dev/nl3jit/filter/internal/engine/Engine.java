@@ -7,7 +7,7 @@ import dev.nl3jit.filter.internal.store.BoundedStore;
 import dev.nl3jit.filter.Caller;
 import dev.nl3jit.filter.CheckResult;
 import dev.nl3jit.filter.GrantBinding;
-import dev.nl3jit.filter.internal.nl3.Nl3Budget;
+import dev.nl3jit.filter.internal.nl3.Nl3Budgets;
 import dev.nl3jit.filter.internal.nl3.Nl3Client;
 import dev.nl3jit.filter.internal.nl3.Nl3Http;
 import dev.nl3jit.filter.Nl3Settings;
@@ -46,6 +46,8 @@ public final class Engine implements AutoCloseable {
     private final int maxValueLength;
     /** The HTTP transport and its threads: stopped and awaited on {@link #close()}, so undeploys leave none behind. */
     private final Nl3Http http;
+    /** This engine's hold on the node's NL3 budget, let go on close. */
+    private final Nl3Budgets.Lease budget;
     /** What operators see over JMX. */
     private final Metrics metrics;
 
@@ -65,8 +67,10 @@ public final class Engine implements AutoCloseable {
         this.minter = new TokenMinter(settings, clock);
         this.http = Nl3Client.newHttp(settings);
         this.metrics = new Metrics(store, clock);
-        // One budget for every NL3 call of this engine: users' own calls first, then lock re-checks, then status checks.
-        Nl3Client client = new Nl3Client(settings, minter, http, metrics, new Nl3Budget(settings.maxStatusCalls()));
+        // One budget for every NL3 call of this node's engines of this application: users' own calls first, then lock
+        // re-checks, then status checks.
+        this.budget = Nl3Budgets.lease(settings.apiBaseUrl().toString(), settings.issuer(), settings.maxStatusCalls());
+        Nl3Client client = new Nl3Client(settings, minter, http, metrics, budget.budget());
         this.store = store;
         this.clock = clock;
         this.events = new Events(listener, clock, metrics);
@@ -159,6 +163,7 @@ public final class Engine implements AutoCloseable {
         locks.close();
         purger.close();
         http.close();
+        budget.close();
         metrics.close();
         store.stopThreads();
     }

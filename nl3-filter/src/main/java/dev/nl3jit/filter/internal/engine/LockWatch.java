@@ -23,7 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +45,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * NL3 about each user whose newest answer would be too old before its next look, oldest first: so the newest answer
  * about a user holding a grant is never older than the interval when the next one is asked, a grant recorded just
  * after a check or another node's check included. A user the store knows locked has their grants and tickets revoked
- * at once, without a call. The bound holds while one look's lock checks (one after the other, each at most connect +
- * read timeout) fit in a tenth of the interval; checks that do not fit are made late, oldest answer first. A check NL3
+ * at once, without a call. The bound holds while one look's lock checks fit in the budget and in a tenth of the
+ * interval: they are made up to {@value #IN_FLIGHT} at once, holding no thread while NL3 answers, so the answer time
+ * of NL3 does not cap them below the budget; checks that do not fit are made late, oldest answer first, counted and
+ * logged. A check NL3
  * does not answer is made again at the next look; after {@value #FAILURES_PER_LOOK} in a row a look stops, so an outage
  * costs NL3 a few calls per look, not one per user.
  */
@@ -56,6 +61,8 @@ public final class LockWatch implements AutoCloseable {
     static final Duration MIN_TICK = Duration.ofMillis(100);
     /** Failed checks in a row after which a look stops: NL3 is failing, the others are asked at the next look. */
     public static final int FAILURES_PER_LOOK = 3;
+    /** Re-check calls under way at once, at most (the calls a second they can make: this over NL3's answer time). */
+    static final int IN_FLIGHT = 32;
     /** A check this much past the moment its user's answer turned too old counts as late (a user with none: as of the look). */
     private static final Duration LATE_TOLERANCE = Duration.ofMillis(100);
 
@@ -188,22 +195,7 @@ public final class LockWatch implements AutoCloseable {
                 early.sort(Map.Entry.comparingByKey());
                 due.addAll(early.subList(0, Math.min(early.size(), quota - due.size())));
             }
-            int failedInARow = 0;
-            for (Map.Entry<Instant, String> d : due) {
-                // Wait for room in the budget at most one look; what does not fit is made at the next look, oldest first.
-                if (!budget.take(Nl3Budget.Use.LOCK_RECHECK, tick.toNanos())) {
-                    break;
-                }
-                Instant asked = clock.instant();
-                if (asked.isAfter(d.getKey().plus(LATE_TOLERANCE))) {
-                    late(users.size(), Duration.between(d.getKey(), asked));
-                }
-                failedInARow = check(d.getValue()) ? 0 : failedInARow + 1;
-                if (failedInARow == FAILURES_PER_LOOK) {
-                    // An outage: not every user's call at every look, but a few, until NL3 answers again.
-                    break;
-                }
-            }
+            ask(due, users.size());
         } catch (RuntimeException e) {
             if (closing) {
                 return;
@@ -223,7 +215,7 @@ public final class LockWatch implements AutoCloseable {
     private void expectCalls(int holders) {
         double seconds = every.toMillis() / 1000.0;
         int need = holders == 0 ? 0 : (int) Math.ceil(holders / seconds * 1.1) + 1;
-        budget.expectLockRechecks(need);
+        budget.expectLockRechecks(this, need);
         int share = budget.lockRecheckShare();
         if (holders / seconds > share) {
             failures.warn("short", "{0} users hold grants: re-checking each every {1} s needs {2} NL3 calls a second, but lock "
@@ -250,26 +242,109 @@ public final class LockWatch implements AutoCloseable {
         return lateChecks.get();
     }
 
-    /** Asks NL3 about {@code user}, revoking on a lock; {@code false} when NL3 gave no answer (asked again at the next look). */
-    private boolean check(String user) {
-        Nl3Json.Lock lock;
-        Instant asked = clock.instant();
+    /** One re-check's outcome, handed from the HTTP client's threads to the look's. */
+    private record Outcome(String user, Instant asked, Nl3Json.Lock lock, Throwable failure) {
+    }
+
+    /**
+     * Asks NL3 about each of {@code due} in turn, each call taken from the budget first, with up to {@link #IN_FLIGHT}
+     * calls under way at once ({@link Flow}; no thread held while NL3 answers: many holders need more calls a second than one caller
+     * waiting for each answer could make); the outcomes are recorded on this thread, and the look ends when every call
+     * it made has ended. Stops when the budget has no room within one look (the rest are asked at the next, oldest
+     * first) and after {@value #FAILURES_PER_LOOK} failed calls in a row (an outage: a few calls a look, not one a user).
+     */
+    private void ask(List<Map.Entry<Instant, String>> due, int holders) {
+        BlockingQueue<Outcome> ended = new LinkedBlockingQueue<>();
+        Flow flow = new Flow();
         try {
-            lock = client.lockCheckTaken(user, NO_DEVICE);
-        } catch (Nl3Failure f) {
+            for (Map.Entry<Instant, String> d : due) {
+                for (Outcome o = ended.poll(); o != null; o = ended.poll()) {
+                    flow.ended(record(o));
+                }
+                while (flow.full() && !flow.outage()) {
+                    flow.ended(record(ended.take()));
+                }
+                if (flow.outage()) {
+                    break;
+                }
+                // Wait for room in the budget at most one look; what does not fit is made at the next look, oldest first.
+                if (!budget.take(Nl3Budget.Use.LOCK_RECHECK, tick.toNanos())) {
+                    break;
+                }
+                String user = d.getValue();
+                Instant asked = clock.instant();
+                if (asked.isAfter(d.getKey().plus(LATE_TOLERANCE))) {
+                    late(holders, Duration.between(d.getKey(), asked));
+                }
+                flow.sent();
+                client.lockCheckAsync(user).whenComplete((lock, e) -> ended.add(new Outcome(user, asked, lock, e)));
+            }
+            while (flow.underWay()) {
+                flow.ended(record(ended.take()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing: the calls under way end by their deadline, unrecorded
+        }
+    }
+
+    /**
+     * How many re-check calls of one look may be under way: one at first, one more after each answer (so a look whose
+     * calls NL3 answers soon reaches {@link #IN_FLIGHT} within a few round trips), one again after a failure, so an
+     * outage costs {@value #FAILURES_PER_LOOK} calls one after the other, plus the calls already under way.
+     */
+    private static final class Flow {
+        private int window = 1;
+        private int underWay;
+        private int failedInARow;
+
+        void sent() {
+            underWay++;
+        }
+
+        void ended(boolean answered) {
+            underWay--;
+            if (answered) {
+                failedInARow = 0;
+                window = Math.min(IN_FLIGHT, window + 1);
+            } else {
+                failedInARow++;
+                window = 1;
+            }
+        }
+
+        boolean full() {
+            return underWay >= window;
+        }
+
+        boolean underWay() {
+            return underWay > 0;
+        }
+
+        boolean outage() {
+            return failedInARow >= FAILURES_PER_LOOK;
+        }
+    }
+
+    /** Records what NL3 said about a user, revoking on a lock; {@code false} when NL3 gave no answer (asked again at the next look). */
+    private boolean record(Outcome o) {
+        if (o.failure() != null) {
+            Throwable cause = o.failure() instanceof CompletionException && o.failure().getCause() != null
+                    ? o.failure().getCause() : o.failure();
             if (!closing) {
+                Nl3Failure f = cause instanceof Nl3Failure nf ? nf : new Nl3Failure(Nl3Failure.Reason.CONNECTION, 0, cause.toString());
                 failures.warn(f.reason().name(), "background lock re-check failed ({0}: {1}); grants stay until they end or the "
                         + "next re-check succeeds", f.reason(), f.getMessage());
             }
             return false;
         }
-        boolean locked = lock == Nl3Json.Lock.LOCKED || (lock == Nl3Json.Lock.NOT_ENROLLED && !allowNotEnrolled);
-        learn(user, locked, asked);
+        String user = o.user();
+        boolean locked = o.lock() == Nl3Json.Lock.LOCKED || (o.lock() == Nl3Json.Lock.NOT_ENROLLED && !allowNotEnrolled);
+        learn(user, locked, o.asked());
         if (locked) {
             unlockedUntil.remove(user);
             revoke(user);
         } else {
-            unlockedUntil.put(user, asked.plus(every));
+            unlockedUntil.put(user, o.asked().plus(every));
         }
         return true;
     }
@@ -325,5 +400,6 @@ public final class LockWatch implements AutoCloseable {
     public synchronized void close() {
         closing = true;
         Daemons.stop(scheduler);
+        budget.expectLockRechecks(this, 0);
     }
 }

@@ -1,9 +1,12 @@
 package dev.nl3jit.filter.internal.nl3;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * How many calls an engine makes to NL3 per second ({@code nl3.max-status-calls}): every call counts (status checks,
+ * How many calls a node makes to NL3 per second ({@code nl3.max-status-calls}; every engine of an application shares one,
+ * see {@link Nl3Budgets}): every call counts (status checks,
  * lock checks, approval requests, cancels), and the limit holds in <em>every</em> window of one second, not on
  * average: a call is made only while fewer than the limit were made in the second before it (a log of the last
  * second's calls; no burst after a quiet spell).
@@ -30,11 +33,12 @@ public final class Nl3Budget {
     static final long SECOND = 1_000_000_000L;
     /** The longest a user's own call waits for room in the budget before it fails as busy. */
     public static final long USER_WAIT_NANOS = SECOND;
-    private final int perSecond;
+    /** Calls a second; only ever lowered ({@link #narrowTo}), so the ring below always has room. */
+    private volatile int perSecond;
     /** Calls a second only users' own calls may use. */
-    private final int userReserve;
+    private volatile int userReserve;
     /** Calls a second status checks may always use, whatever the lock re-checks need. */
-    private final int statusFloor;
+    private volatile int statusFloor;
     private final LongSupplier nanos;
     /** When each call of the last second was made, oldest first, in a ring, and for which use. */
     private final long[] made;
@@ -45,8 +49,9 @@ public final class Nl3Budget {
     private int count;
     /** Calls a second kept for lock re-checks (what they said they need, capped). */
     private volatile int lockReserve;
-    /** What the lock re-checks said they need, uncapped. */
+    /** What the lock re-checks said they need, uncapped (all of them: engines sharing this budget each have theirs). */
     private volatile int lockNeed;
+    private final Map<Object, Integer> lockNeeds = new ConcurrentHashMap<>();
 
     public Nl3Budget(int perSecond) {
         this(perSecond, System::nanoTime);
@@ -83,12 +88,37 @@ public final class Nl3Budget {
     }
 
     /**
-     * The lock re-checks say how many calls a second they need; that much (at most {@link #lockRecheckShare()}) is kept
-     * from status checks.
+     * Lowers the budget to {@code limit} calls a second when that is less than it is (engines sharing one budget and
+     * configured apart: the smallest wins); never raises it.
+     *
+     * @return the calls a second now
      */
-    public void expectLockRechecks(int callsPerSecond) {
-        lockNeed = Math.max(0, callsPerSecond);
-        lockReserve = Math.min(lockNeed, lockRecheckShare());
+    public synchronized int narrowTo(int limit) {
+        if (limit >= 1 && limit < perSecond) {
+            perSecond = limit;
+            userReserve = limit / 10;
+            statusFloor = Math.max(1, limit / 10);
+            lockReserve = Math.min(lockNeed, lockRecheckShare());
+        }
+        return perSecond;
+    }
+
+    /**
+     * One engine's lock re-checks ({@code asker}) say how many calls a second they need; what all of them need (at most
+     * {@link #lockRecheckShare()}) is kept from status checks. A need of 0 (or less) forgets the asker.
+     */
+    public void expectLockRechecks(Object asker, int callsPerSecond) {
+        if (callsPerSecond > 0) {
+            lockNeeds.put(asker, callsPerSecond);
+        } else {
+            lockNeeds.remove(asker);
+        }
+        int sum = 0;
+        for (int n : lockNeeds.values()) {
+            sum = (int) Math.min(Integer.MAX_VALUE, (long) sum + n);
+        }
+        lockNeed = sum;
+        lockReserve = Math.min(sum, lockRecheckShare());
     }
 
     /** What the lock re-checks last said they need, calls a second. */

@@ -102,8 +102,7 @@ public final class Nl3Client {
         return lockCheckTaken(user, caller);
     }
 
-    /** A lock check whose call was taken from {@link #budget()} already (the background re-check takes its own). */
-    public Nl3Json.Lock lockCheckTaken(String user, Device caller) throws Nl3Failure {
+    private Nl3Json.Lock lockCheckTaken(String user, Device caller) throws Nl3Failure {
         try {
             return answered(doLockCheck(user, caller));
         } catch (Nl3Failure f) {
@@ -115,13 +114,55 @@ public final class Nl3Client {
     }
 
     private Nl3Json.Lock doLockCheck(String user, Device caller) throws Nl3Failure {
+        return lock(send("POST", "accountProtectionCheck", user, caller, lockBody(caller)));
+    }
+
+    /**
+     * A background lock check (no end user's device) holding no thread while NL3 answers, its call taken from
+     * {@link #budget()} by the caller ({@link Nl3Budget.Use#LOCK_RECHECK}) beforehand. The future fails with an
+     * {@link Nl3Failure}; it completes on the HTTP client's threads, so what follows must not block there.
+     */
+    public java.util.concurrent.CompletableFuture<Nl3Json.Lock> lockCheckAsync(String user) {
+        Device none = new Device(null, null);
+        Map<String, String> headers = headers(user, none);
+        headers.put("Content-Type", "application/json");
+        if (metrics != null) {
+            metrics.call();
+        }
+        return http.exchangeAsync("POST", URI.create(base + API + "accountProtectionCheck"), headers,
+                Nl3Json.write(lockBody(none)).getBytes(StandardCharsets.UTF_8)).thenApply(r -> {
+                    try {
+                        return lock(r);
+                    } catch (Nl3Failure f) {
+                        throw new java.util.concurrent.CompletionException(f);
+                    }
+                }).whenComplete((r, e) -> {
+                    if (metrics == null) {
+                        return;
+                    }
+                    if (e == null) {
+                        metrics.answered();
+                    } else {
+                        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                ? e.getCause() : e;
+                        if (cause instanceof Nl3Failure f) {
+                            metrics.failed(f, "lock check");
+                        }
+                    }
+                });
+    }
+
+    private static Map<String, Object> lockBody(Device caller) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("userIP", nullToEmpty(caller.ip()));
         body.put("userDevice", nullToEmpty(caller.userAgent()));
         body.put("userLocation", "");
         body.put("integrationType", "java-servlet");
         body.put("integrationData", Map.of());
-        Nl3Http.Answer r = send("POST", "accountProtectionCheck", user, caller, body);
+        return body;
+    }
+
+    private Nl3Json.Lock lock(Nl3Http.Answer r) throws Nl3Failure {
         if (r.status() != 200) {
             throw refused(endpoint("accountProtectionCheck"), r);
         }

@@ -232,7 +232,7 @@ public final class Nl3Http implements AutoCloseable {
                 alarm.cancel(false);
             }
             answer.completeExceptionally(new Nl3Failure(Nl3Failure.Reason.CONNECTION, 0,
-                    "status call not sent (" + e.getClass().getSimpleName() + "); the NL3 client is closing"));
+                    "call not sent (" + e.getClass().getSimpleName() + "); the NL3 client is closing"));
         }
         return answer;
     }

@@ -128,8 +128,8 @@ public final class SettingsTable {
             .described(null, "at most one status call per pending request per interval while nobody long-polls it ({range}); "
                     + "a request a page or API client long-polls is checked every 200 ms, within `nl3.max-status-calls`");
     public static final Setting<Integer> MAX_STATUS_CALLS = integer("nl3.max-status-calls", "500", 1, 100_000, " per second")
-            .described(null, "NL3 calls per second per engine at most, in every second ({range}): status checks, lock checks, "
-                    + "approval requests and cancels all count. Users' own calls come first (a tenth is theirs alone; over the "
+            .described(null, "NL3 calls per second at most, in every second ({range}), for all of an application's engines on "
+                    + "a node together (the smallest value wins): status checks, lock checks, approval requests and cancels all count. Users' own calls come first (a tenth is theirs alone; over the "
                     + "limit a first request waits up to a second, then gets `503`), then the lock re-checks (up to 8 tenths), "
                     + "then the waiting pages' status checks, fresh requests more often than old ones (every 200 ms while "
                     + "they fit). NL3 publishes no rate limit we know of");
