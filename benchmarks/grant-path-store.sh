@@ -36,25 +36,28 @@ jcache_classpath() {
 }
 
 HERE=$(jcache_classpath "$PWD" here)
-# redis_classpath → the test class path of this checkout's nl3-redis.
+# redis_classpath checkout label → the test class path of that checkout's nl3-redis.
 redis_classpath() {
-    (mvn -B -q -pl nl3-redis -am test-compile dependency:build-classpath \
-        -Dmdep.outputFile="$OUT/cp-redis.txt" -Dmdep.includeScope=test >/dev/null)
-    echo "$PWD/nl3-redis/target/test-classes:$PWD/nl3-redis/target/classes:$(cat "$OUT/cp-redis.txt")"
+    (cd "$1" && mvn -B -q -pl nl3-redis -am test-compile dependency:build-classpath \
+        -Dmdep.outputFile="$OUT/cp-redis-$2.txt" -Dmdep.includeScope=test >/dev/null)
+    echo "$1/nl3-redis/target/test-classes:$1/nl3-redis/target/classes:$(cat "$OUT/cp-redis-$2.txt")"
 }
 if [[ " $STORES " == *" redis "* ]]; then
-    REDIS_CP=$(redis_classpath)
+    REDIS_CP=$(redis_classpath "$PWD" here)
 fi
 if [ -n "${BASELINE:-}" ]; then
     BASE=$(jcache_classpath "$(cd "$BASELINE" && pwd)" base)
+    if [[ " $STORES " == *" redis "* ]]; then
+        BASE_REDIS_CP=$(redis_classpath "$(cd "$BASELINE" && pwd)" base)
+    fi
 fi
 
-measure() { # classpath store label → "unfiltered granted ratio partition"; a run that failed to start is tried again
+measure() { # classpath store label [redis classpath] → "unfiltered granted ratio partition"; a run that failed to start is tried again
     local figures where attempt label
     for attempt in 1 2 3; do
         label="$3.$attempt"
         if [ "$2" = redis ]; then
-            figures=$(load_run "$label" java "${JAVA_OPTS[@]}" -cp "$REDIS_CP" dev.nl3jit.filter.RedisStoreLoadRun)
+            figures=$(load_run "$label" java "${JAVA_OPTS[@]}" -cp "$4" dev.nl3jit.filter.RedisStoreLoadRun)
         else
             figures=$(load_run "$label" java "${JAVA_OPTS[@]}" -cp "$1" dev.nl3jit.filter.StoreLoadRun "$2")
         fi
@@ -70,9 +73,9 @@ echo "| round | build | store | unfiltered req/s | granted req/s | ratio to no f
 echo "|---|---|---|---|---|---|---|"
 for r in $(seq 1 "$ROUNDS"); do
     for build in ${BASELINE:+base} here; do
-        cp=$HERE; [ "$build" = base ] && cp=$BASE
+        cp=$HERE; rcp=${REDIS_CP:-}; [ "$build" = base ] && cp=$BASE && rcp=${BASE_REDIS_CP:-}
         for s in $STORES; do
-            read -r u g ratio where <<<"$(measure "$cp" "$s" "$build-$s-$r")"
+            read -r u g ratio where <<<"$(measure "$cp" "$s" "$build-$s-$r" "$rcp")"
             echo "| $r | $build | $s | $u | $g | $ratio | $where |"
             echo "$ratio" >>"$OUT/ratios-$build-$s"
             echo "$g" >>"$OUT/granted-$build-$s"
