@@ -72,7 +72,9 @@ public final class Nl3Budgets {
             if (perSecond != before) {
                 int now = s.budget.narrowTo(perSecond);
                 LOG.log(Level.WARNING, "engines calling NL3 at {0} as {1} are configured with different nl3.max-status-calls "
-                        + "({2} and {3}): they share one budget of {4} calls a second, the smallest", apiBaseUrl, application,
+                        + "({2} and {3}): they share one budget of {4} calls a second, the smallest",
+                        // never a password of the URL's user-info in the log
+                        apiBaseUrl.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1"), application,
                         before, perSecond, now);
             }
             s.holders++;
