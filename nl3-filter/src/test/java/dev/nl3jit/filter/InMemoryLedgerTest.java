@@ -212,6 +212,28 @@ class InMemoryLedgerTest {
         assertEquals(4, roomy.grantCount());
     }
 
+    @Test
+    void atCapacityTheUserWhoPutGivesUpTheirOwnEntryWhenTheyAreAmongThoseHoldingTheMost() {
+        Ledger full = Ledger.inMemory(5, 10, clock);
+        for (int i = 0; i < 3; i++) {
+            full.putGrant(key("bob", "b" + i), grant(Duration.ofMinutes(5 + i), Grant.UNLIMITED));
+        }
+        full.putGrant(key("alice", "a0"), grant(Duration.ofMinutes(10), Grant.UNLIMITED));
+        full.putGrant(key("alice", "a1"), grant(Duration.ofMinutes(11), Grant.UNLIMITED));
+        // Full. Alice's third grant makes her hold as many as bob, who has held that many longer: her own goes.
+        full.putGrant(key("alice", "a2"), grant(Duration.ofMinutes(12), Grant.UNLIMITED));
+        assertEquals(5, full.grantCount());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(full.peekGrant(key("bob", "b" + i)).isPresent(), "bob's grants stay: b" + i);
+        }
+        assertTrue(full.peekGrant(key("alice", "a0")).isEmpty(), "her soonest-ending grant went");
+        assertTrue(full.peekGrant(key("alice", "a2")).isPresent(), "never the one just put");
+        // Carol's first grant: she is not among those holding the most (bob, three), so bob's soonest-ending goes.
+        full.putGrant(key("carol", "c0"), grant(Duration.ofMinutes(20), Grant.UNLIMITED));
+        assertTrue(full.peekGrant(key("carol", "c0")).isPresent());
+        assertTrue(full.peekGrant(key("bob", "b0")).isEmpty(), "bob holds the most: his soonest-ending grant went");
+    }
+
     /**
      * Many threads putting, using, removing and revoking the entries of many users at once, no store-wide lock: once
      * they are done the store holds at most its bound, no user more than their cap, every ticket is found by its key

@@ -150,6 +150,78 @@ class LockWatchTest {
         }
     }
 
+    @Test
+    void aStoreThatDoesNotTakeAnAnswerEndsTheLooksCallsAndSaysSo() throws Exception {
+        ObservedStore backend = new ObservedStore(dev.nl3jit.filter.spi.KeyValueStore.inMemory());
+        Ledger shared = Ledger.over(backend, "recheck", "a seal key of thirty-two bytes or more!!".getBytes(java.nio.charset.StandardCharsets.UTF_8), 10, CLOCK);
+        Nl3Settings settings = Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS"));
+        Nl3Client client = new Nl3Client(settings, new TokenMinter(settings, CLOCK), http);
+        List<String> warnings = warningsOf(LockWatch.class);
+        try (LockWatch look = new LockWatch(shared, client, CLOCK, settings, new Events(events::add, CLOCK))) {
+            for (int i = 0; i < 8; i++) {
+                shared.putGrant(new GrantKey("user" + i, "ADMIN_ACCESS", ""),
+                        new Grant(CLOCK.instant().plus(Duration.ofHours(1)), Grant.UNLIMITED));
+            }
+            // The store goes down while NL3 is answering the look's first call.
+            sandbox.fault(Fault.on(CHECK).withDelay(Duration.ofMillis(300)));
+            Thread down = new Thread(() -> {
+                while (checks() == 0) {
+                    Thread.onSpinWait();
+                }
+                backend.down = true;
+            });
+            down.start();
+            look.recheck();
+            down.join(5_000);
+            assertEquals(1, checks(), "no call after the store did not take an answer (8 users were due)");
+            assertTrue(warnings.stream().anyMatch(w -> w.contains("the store did not take the answer")
+                    && w.contains("backend down") && w.contains("asked again at the next")), "warnings: " + warnings);
+            assertFalse(warnings.stream().anyMatch(w -> w.contains("round failed")), "not a failed round: " + warnings);
+            backend.down = false;
+            sandbox.clearFaults().clearCalls();
+            look.recheck();
+            assertEquals(8, checks(), "the store is back: every user is asked at the next look");
+            for (int i = 0; i < 8; i++) {
+                assertTrue(look.knownUnlocked("user" + i), "recorded: user" + i);
+            }
+        } finally {
+            stopWatching(LockWatch.class);
+        }
+    }
+
+    private final java.util.Map<String, java.util.logging.Handler> handlers = new java.util.HashMap<>();
+
+    /** The warnings {@code type} logs from now on, formatted. */
+    private List<String> warningsOf(Class<?> type) {
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger.getLogger(type.getName()).addHandler(handler);
+        handlers.put(type.getName(), handler);
+        return warnings;
+    }
+
+    private void stopWatching(Class<?> type) {
+        java.util.logging.Handler h = handlers.remove(type.getName());
+        if (h != null) {
+            java.util.logging.Logger.getLogger(type.getName()).removeHandler(h);
+        }
+    }
+
     /** A clock that moves only by hand (the shared one also moves with real time, which a slow machine stretches). */
     private static final class HandClock extends java.time.Clock {
         private Instant now;

@@ -61,29 +61,59 @@ public final class Engine implements AutoCloseable {
             Consumer<ApprovalEvent> listener) {
         this.tag = Tickets.tag(name);
         // A shared store's calls within nl3.store-timeout; its unlimited grants copied on this node within the lock bound.
-        store = store.bounded(settings.storeTimeout())
+        Ledger bounded = store.bounded(settings.storeTimeout())
                 .withGrantCopies(settings.lockRecheck(), settings.lockCheck(), settings.maxEntries());
+        this.store = bounded;
         this.usernames = usernames;
-        this.minter = new TokenMinter(settings, clock);
-        this.http = Nl3Client.newHttp(settings);
-        this.metrics = new Metrics(store, clock);
-        // One budget for every NL3 call of this node's engines of this application: users' own calls first, then lock
-        // re-checks, then status checks.
-        this.budget = Nl3Budgets.lease(settings.apiBaseUrl().toString(), settings.issuer(), settings.maxStatusCalls());
-        Nl3Client client = new Nl3Client(settings, minter, http, metrics, budget.budget());
-        this.store = store;
         this.clock = clock;
-        this.events = new Events(listener, clock, metrics);
         this.maxValueLength = settings.maxValueLength();
-        this.locks = new LockWatch(store, client, clock, settings, events);
-        this.tracker = new PendingTracker(store, client, clock, settings.pollInterval(),
-                settings.connectTimeout().plus(settings.readTimeout()), events, locks::mayGrant, new FailureLog(settings));
+        this.minter = new TokenMinter(settings, clock);
         this.drafts = new ReasonDrafts(tag, clock);
-        this.gate = new ApprovalGate(settings, tag, clock, store, client, tracker, locks, drafts, events);
-        locks.start();
-        this.purger = new Purger(store, clock, settings.lockRecheck());
-        purger.start();
-        metrics.register(application, name);
+        // What is made below holds threads, a budget or a name: an engine that fails half-made lets them go again.
+        Nl3Http madeHttp = null;
+        Nl3Budgets.Lease madeBudget = null;
+        LockWatch madeLocks = null;
+        Purger madePurger = null;
+        try {
+            madeHttp = Nl3Client.newHttp(settings);
+            this.metrics = new Metrics(bounded, clock);
+            // One budget for every NL3 call of this node's engines of this application: users' own calls first, then
+            // lock re-checks, then status checks.
+            madeBudget = Nl3Budgets.lease(settings.apiBaseUrl().toString(), settings.issuer(), settings.maxStatusCalls());
+            Nl3Client client = new Nl3Client(settings, minter, madeHttp, metrics, madeBudget.budget());
+            this.events = new Events(listener, clock, metrics);
+            madeLocks = new LockWatch(bounded, client, clock, settings, events);
+            this.tracker = new PendingTracker(bounded, client, clock, settings.pollInterval(),
+                    settings.connectTimeout().plus(settings.readTimeout()), events, madeLocks::mayGrant,
+                    new FailureLog(settings));
+            this.gate = new ApprovalGate(settings, tag, clock, bounded, client, tracker, madeLocks, drafts, events);
+            madeLocks.start();
+            madePurger = new Purger(bounded, clock, settings.lockRecheck());
+            madePurger.start();
+            metrics.register(application, name);
+        } catch (RuntimeException | Error e) {
+            undo(e, madeLocks == null ? null : madeLocks::close, madePurger == null ? null : madePurger::close,
+                    madeHttp == null ? null : madeHttp::close, madeBudget == null ? null : madeBudget::close,
+                    bounded::stopThreads);
+            throw e;
+        }
+        this.http = madeHttp;
+        this.budget = madeBudget;
+        this.locks = madeLocks;
+        this.purger = madePurger;
+    }
+
+    /** Lets go of what a half-made engine holds; a failure of one step is added to {@code cause} and the rest go on. */
+    private static void undo(Throwable cause, Runnable... steps) {
+        for (Runnable step : steps) {
+            if (step != null) {
+                try {
+                    step.run();
+                } catch (RuntimeException | Error e) {
+                    cause.addSuppressed(e);
+                }
+            }
+        }
     }
 
     /** The tag every ticket of this engine starts with. */

@@ -259,12 +259,12 @@ public final class LockWatch implements AutoCloseable {
         try {
             for (Map.Entry<Instant, String> d : due) {
                 for (Outcome o = ended.poll(); o != null; o = ended.poll()) {
-                    flow.ended(record(o));
+                    flow.ended(recorded(o, flow));
                 }
-                while (flow.full() && !flow.outage()) {
-                    flow.ended(record(ended.take()));
+                while (flow.full() && !flow.over()) {
+                    flow.ended(recorded(ended.take(), flow));
                 }
-                if (flow.outage()) {
+                if (flow.over()) {
                     break;
                 }
                 // Wait for room in the budget at most one look; what does not fit is made at the next look, oldest first.
@@ -280,7 +280,7 @@ public final class LockWatch implements AutoCloseable {
                 client.lockCheckAsync(user).whenComplete((lock, e) -> ended.add(new Outcome(user, asked, lock, e)));
             }
             while (flow.underWay()) {
-                flow.ended(record(ended.take()));
+                flow.ended(recorded(ended.take(), flow));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing: the calls under way end by their deadline, unrecorded
@@ -296,6 +296,7 @@ public final class LockWatch implements AutoCloseable {
         private int window = 1;
         private int underWay;
         private int failedInARow;
+        private boolean stopped;
 
         void sent() {
             underWay++;
@@ -320,8 +321,34 @@ public final class LockWatch implements AutoCloseable {
             return underWay > 0;
         }
 
-        boolean outage() {
-            return failedInARow >= FAILURES_PER_LOOK;
+        /** No more calls this look: NL3 failed too often in a row, or the store did not take an answer. */
+        boolean over() {
+            return stopped || failedInARow >= FAILURES_PER_LOOK;
+        }
+
+        void stop() {
+            stopped = true;
+        }
+    }
+
+    /**
+     * As {@link #record}; when the store does not take an answer that is said (once per cause) and the look makes no
+     * more calls: the calls under way still end here, and whoever was not recorded is asked again at the next look. A
+     * node's own copies of the user's grants end even then ({@code Ledger.putLockState} forgets them first), and the
+     * grant path fails closed while the store fails.
+     */
+    private boolean recorded(Outcome o, Flow flow) {
+        try {
+            return record(o);
+        } catch (RuntimeException e) {
+            flow.stop();
+            if (!closing) {
+                String cause = e instanceof ApprovalStoreException a ? a.causeKey() : e.getClass().getName();
+                failures.warn("record-" + cause, "lock re-check: NL3 answered, but the store did not take the answer "
+                        + "({0}); this look makes no more re-checks, and those not recorded are asked again at the next",
+                        e.toString());
+            }
+            return true; // NL3 answered: the store's failure is no outage of NL3
         }
     }
 

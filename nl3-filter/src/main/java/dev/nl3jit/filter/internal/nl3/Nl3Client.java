@@ -12,6 +12,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * The NL3 API over {@link Nl3Http}: explicit timeouts, the headers NL3's integrations send, a cap on the response
@@ -122,34 +126,13 @@ public final class Nl3Client {
      * {@link #budget()} by the caller ({@link Nl3Budget.Use#LOCK_RECHECK}) beforehand. The future fails with an
      * {@link Nl3Failure}; it completes on the HTTP client's threads, so what follows must not block there.
      */
-    public java.util.concurrent.CompletableFuture<Nl3Json.Lock> lockCheckAsync(String user) {
+    public CompletableFuture<Nl3Json.Lock> lockCheckAsync(String user) {
         Device none = new Device(null, null);
         Map<String, String> headers = headers(user, none);
         headers.put("Content-Type", "application/json");
-        if (metrics != null) {
-            metrics.call();
-        }
-        return http.exchangeAsync("POST", URI.create(base + API + "accountProtectionCheck"), headers,
-                Nl3Json.write(lockBody(none)).getBytes(StandardCharsets.UTF_8)).thenApply(r -> {
-                    try {
-                        return lock(r);
-                    } catch (Nl3Failure f) {
-                        throw new java.util.concurrent.CompletionException(f);
-                    }
-                }).whenComplete((r, e) -> {
-                    if (metrics == null) {
-                        return;
-                    }
-                    if (e == null) {
-                        metrics.answered();
-                    } else {
-                        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                                ? e.getCause() : e;
-                        if (cause instanceof Nl3Failure f) {
-                            metrics.failed(f, "lock check");
-                        }
-                    }
-                });
+        byte[] body = Nl3Json.write(lockBody(none)).getBytes(StandardCharsets.UTF_8);
+        return async("lock check", "accountProtectionCheck",
+                () -> http.exchangeAsync("POST", URI.create(base + API + "accountProtectionCheck"), headers, body), this::lock);
     }
 
     private static Map<String, Object> lockBody(Device caller) {
@@ -222,33 +205,58 @@ public final class Nl3Client {
      * As {@link #status}, holding no thread while NL3 answers (waiting pages), its call taken from {@link #budget()} by
      * the caller ({@link Nl3Budget.Use#STATUS}) beforehand. The future fails with an {@link Nl3Failure}.
      */
-    public java.util.concurrent.CompletableFuture<Report> statusAsync(String user, String requestId) {
+    public CompletableFuture<Report> statusAsync(String user, String requestId) {
+        Map<String, String> headers = headers(user, null);
+        return async("status check", "approvalRequest/{id}",
+                () -> http.exchangeAsync("GET", URI.create(base + API + "approvalRequest/" + encode(requestId)), headers, null),
+                this::report);
+    }
+
+    /** What an answer says, or why it says nothing usable. */
+    private interface Reading<T> {
+        T read(Nl3Http.Answer answer) throws Nl3Failure;
+    }
+
+    /**
+     * An exchange started and counted as a call, read once answered; its failures reported as {@code call}'s and, when
+     * no answer came, saying where ({@code path}, as in messages of calls that wait).
+     */
+    private <T> CompletableFuture<T> async(String call, String path,
+            Supplier<CompletableFuture<Nl3Http.Answer>> exchange,
+            Reading<T> reading) {
         if (metrics != null) {
             metrics.call();
         }
-        return http.exchangeAsync("GET", URI.create(base + API + "approvalRequest/" + encode(requestId)),
-                headers(user, null), null).thenApply(r -> {
-                    try {
-                        return report(r);
-                    } catch (Nl3Failure f) {
-                        throw new java.util.concurrent.CompletionException(f);
-                    }
-                }).whenComplete((r, e) -> {
-                    if (e == null && metrics != null) {
-                        metrics.answered();
-                    }
-                    if (e != null && metrics != null) {
-                        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                                ? e.getCause() : e;
-                        if (cause instanceof Nl3Failure f) {
-                            metrics.failed(f, "status check");
-                        }
-                    }
-                });
+        return exchange.get().handle((r, e) -> {
+            if (e != null) {
+                Throwable cause = unwrap(e);
+                throw new CompletionException(cause instanceof Nl3Failure f
+                        ? new Nl3Failure(f.reason(), f.status(), f.getMessage() + " at " + endpoint(path), f.nl3Text())
+                        : cause);
+            }
+            try {
+                return reading.read(r);
+            } catch (Nl3Failure f) {
+                throw new CompletionException(f);
+            }
+        }).whenComplete((r, e) -> {
+            if (metrics == null) {
+                return;
+            }
+            if (e == null) {
+                metrics.answered();
+            } else if (unwrap(e) instanceof Nl3Failure f) {
+                metrics.failed(f, call);
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     /** Where to go on after {@link #statusAsync} when what follows may block (see {@link Nl3Http#blocking()}). */
-    public java.util.concurrent.Executor blocking() {
+    public Executor blocking() {
         return http.blocking();
     }
 

@@ -44,6 +44,20 @@ public interface Cells extends AutoCloseable {
     /** Sets the cell to {@code value} if it still holds what {@code expected} read (nothing: only if still nothing). */
     <K, V> boolean replace(Cell<K, V> cell, K key, Read<V> expected, V value);
 
+    /**
+     * Sets the cell to {@code value} whatever it holds (its owner's index follows through {@link #changeIndex}): a
+     * compare-and-set retried, skipped when the cell holds an equal value already.
+     */
+    default <K, V> void set(Cell<K, V> cell, K key, V value) {
+        while (true) {
+            Read<V> read = read(cell, key);
+            if (value.equals(read.value()) || replace(cell, key, read, value)) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     /** Removes the cell if it still holds what {@code expected} read. */
     <K, V> boolean remove(Cell<K, V> cell, K key, Read<V> expected);
 

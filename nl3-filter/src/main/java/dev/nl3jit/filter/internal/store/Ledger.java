@@ -124,13 +124,7 @@ public final class Ledger implements AutoCloseable {
 
     /** Sets a cell, whatever it held. */
     private <K, V> void put(Cell<K, V> cell, K key, V value) {
-        while (true) {
-            Cells.Read<V> read = cells.read(cell, key);
-            if (value.equals(read.value()) || cells.replace(cell, key, read, value)) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
+        cells.set(cell, key, value);
     }
 
     /** Removes a cell, whatever it holds. */

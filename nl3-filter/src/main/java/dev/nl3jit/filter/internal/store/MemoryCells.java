@@ -8,15 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -32,9 +27,9 @@ import java.util.function.Predicate;
  * is removed, so the index says exactly what the user holds, and the lock re-check's list of grant holders is read from
  * the indexes' latest ends without a lock. Room is made in this order, each step O(log n) whatever the shape (one entry
  * per user or many, new users or old): entries that ended, whoever's; only then, when the region is over its bound with
- * live entries, the soonest-ending entry of the user who holds the most, taking among those first whoever has held that
- * many longest (never the entry just put). So one user's flood never pushes out another user's live grant or ticket
- * (the per-user cap is the {@link Ledger}'s). Concurrent puts may hold one entry each over the bound until each has
+ * live entries, the soonest-ending entry (never the entry just put) of a user who holds the most: the user who put, when
+ * they are one of those, else whoever has held that many longest. So one user's flood never pushes out another user's
+ * live grant or ticket (the per-user cap is the {@link Ledger}'s). Concurrent puts may hold one entry each over the bound until each has
  * made room, which each does before it returns.
  */
 public final class MemoryCells implements Cells {
@@ -44,8 +39,8 @@ public final class MemoryCells implements Cells {
     private final ConcurrentHashMap<?, ?>[] maps = new ConcurrentHashMap<?, ?>[Region.values().length];
     private final ConcurrentHashMap<GrantKey, Grant> grants;
     private final ConcurrentHashMap<String, StoredApproval> tickets;
-    private final Rank grantRank;
-    private final Rank ticketRank;
+    private final Rank<User> grantRank;
+    private final Rank<User> ticketRank;
     /** Each user's record: their index and its lock; out of the map once empty. */
     private final ConcurrentHashMap<String, User> users = new ConcurrentHashMap<>();
 
@@ -55,151 +50,31 @@ public final class MemoryCells implements Cells {
         final String name;
         final UserIndex index = new UserIndex(this);
         boolean retired;
+        /** The user's place in the grants' ranking and in the tickets'. */
+        final Rank.Place<User> grantPlace;
+        final Rank.Place<User> ticketPlace;
         /** An entry added while the lock is held, by kind: room is made for it once the lock is let go. */
         Object addedGrant;
         Object addedTicket;
 
         User(String name) {
             this.name = name;
+            this.grantPlace = new Rank.Place<>(this, name);
+            this.ticketPlace = new Rank.Place<>(this, name);
         }
 
         @Override
-        public void changed(char kind, Object id, Instant before, Instant after, int count) {
-            Rank rank = kind == UserIndex.GRANT ? grantRank : ticketRank;
-            rank.changed(name, id, before, after, count);
-            if (before == null && after != null) {
-                if (kind == UserIndex.GRANT) {
+        public long changed(char kind, Object id, UserIndex.Mark before, Instant after, int count) {
+            if (kind == UserIndex.GRANT) {
+                if (before == null && after != null) {
                     addedGrant = id;
-                } else {
-                    addedTicket = id;
                 }
-            }
-        }
-    }
-
-    /**
-     * The entries of one bounded region in the order they end, and the users ranked by how many they hold: at index c,
-     * the users holding exactly c, in the order they came to hold that many.
-     */
-    static final class Rank {
-        /** An entry's place in the order: by end, then owner, then id (grant keys and tickets compare as such). */
-        record Slot(Instant end, String user, Object id) implements Comparable<Slot> {
-            @Override
-            public int compareTo(Slot o) {
-                int c = end.compareTo(o.end);
-                if (c == 0) {
-                    c = user.compareTo(o.user);
-                }
-                if (c == 0) {
-                    c = id instanceof GrantKey a && o.id instanceof GrantKey b ? compare(a, b)
-                            : String.valueOf(id).compareTo(String.valueOf(o.id));
-                }
-                return c;
-            }
-
-            private static int compare(GrantKey a, GrantKey b) {
-                int c = a.approvalKey().compareTo(b.approvalKey());
-                return c != 0 ? c : a.scope().compareTo(b.scope());
-            }
-        }
-
-        final char kind;
-        private final ConcurrentSkipListSet<Slot> byEnd = new ConcurrentSkipListSet<>();
-        /** At index c, the users holding exactly c entries (c at most the ranking's top); made on first use. */
-        private final AtomicReferenceArray<LinkedHashSet<String>> byCount;
-        /** No user holds more than this many entries (an upper bound, lowered as levels empty). */
-        private final AtomicInteger highest = new AtomicInteger();
-        private final AtomicInteger size = new AtomicInteger();
-
-        Rank(char kind, int top) {
-            this.kind = kind;
-            this.byCount = new AtomicReferenceArray<>(top + 1);
-        }
-
-        private LinkedHashSet<String> level(int c) {
-            c = Math.min(c, byCount.length() - 1); // a user briefly over the cap ranks with those at it
-            LinkedHashSet<String> level = byCount.get(c);
-            if (level == null) {
-                byCount.compareAndSet(c, null, new LinkedHashSet<>());
-                level = byCount.get(c);
-            }
-            return level;
-        }
-
-        /** Under {@code user}'s lock: {@code id} changed (see {@link UserIndex.Watcher}). */
-        void changed(String user, Object id, Instant before, Instant after, int count) {
-            if (before != null) {
-                byEnd.remove(new Slot(before, user, id));
-            }
-            if (after != null) {
-                byEnd.add(new Slot(after, user, id));
+                return grantRank.changed(grantPlace, name, id, before, after, count);
             }
             if (before == null && after != null) {
-                size.incrementAndGet();
-                move(user, count - 1, count);
-            } else if (before != null && after == null) {
-                size.decrementAndGet();
-                move(user, count + 1, count);
+                addedTicket = id;
             }
-        }
-
-        private void move(String user, int from, int to) {
-            if (from > 0) {
-                LinkedHashSet<String> level = level(from);
-                synchronized (level) {
-                    level.remove(user);
-                }
-            }
-            if (to > 0) {
-                LinkedHashSet<String> level = level(to);
-                synchronized (level) {
-                    level.add(user);
-                }
-                highest.accumulateAndGet(Math.min(to, byCount.length() - 1), Math::max);
-            }
-        }
-
-        int size() {
-            return size.get();
-        }
-
-        /** The entry that ends first, if any. */
-        Slot first() {
-            try {
-                return byEnd.first();
-            } catch (java.util.NoSuchElementException e) {
-                return null;
-            }
-        }
-
-        /** Takes a slot that is no entry's any more out of the order. */
-        void forget(Slot s) {
-            byEnd.remove(s);
-        }
-
-        /** Up to {@code n} users of the highest level any user is at, longest there first, with that level. */
-        int largest(List<String> into, int n) {
-            for (int c = Math.min(highest.get(), byCount.length() - 1); c > 0; c--) {
-                LinkedHashSet<String> level = level(c);
-                synchronized (level) {
-                    Iterator<String> it = level.iterator();
-                    for (int i = 0; i < n && it.hasNext(); i++) {
-                        into.add(it.next());
-                    }
-                }
-                if (!into.isEmpty()) {
-                    return c;
-                }
-                // Lowered only while the level is empty: a user arriving there raises it again.
-                if (highest.compareAndSet(c, c - 1)) {
-                    synchronized (level) {
-                        if (!level.isEmpty()) {
-                            highest.accumulateAndGet(c, Math::max);
-                        }
-                    }
-                }
-            }
-            return 0;
+            return ticketRank.changed(ticketPlace, name, id, before, after, count);
         }
     }
 
@@ -218,8 +93,8 @@ public final class MemoryCells implements Cells {
         this.grants = (ConcurrentHashMap<GrantKey, Grant>) maps[Region.GRANTS.ordinal()];
         this.tickets = (ConcurrentHashMap<String, StoredApproval>) maps[Region.PENDING.ordinal()];
         // The ranking tolerates a user briefly over the cap (the ledger drops the excess just after a put).
-        this.grantRank = new Rank(UserIndex.GRANT, perUser + 64);
-        this.ticketRank = new Rank(UserIndex.PENDING, perUser + 64);
+        this.grantRank = new Rank<>(UserIndex.GRANT, perUser + 64);
+        this.ticketRank = new Rank<>(UserIndex.PENDING, perUser + 64);
     }
 
     @SuppressWarnings("unchecked")
@@ -279,6 +154,12 @@ public final class MemoryCells implements Cells {
         ConcurrentHashMap<K, V> m = map(cell);
         V old = (V) expected.stored();
         return old == null ? m.putIfAbsent(key, value) == null : m.replace(key, old, value);
+    }
+
+    /** As the default, in one step: a typed value in a map needs no comparison first. */
+    @Override
+    public <K, V> void set(Cell<K, V> cell, K key, V value) {
+        map(cell).put(key, value);
     }
 
     /** A cell of a user's goes from their index too, under their lock. */
@@ -364,10 +245,10 @@ public final class MemoryCells implements Cells {
             unlock(u);
         }
         if (grant != null) {
-            makeRoom(grantRank, grant);
+            makeRoom(grantRank, grant, u);
         }
         if (ticket != null) {
-            makeRoom(ticketRank, ticket);
+            makeRoom(ticketRank, ticket, u);
         }
         return out;
     }
@@ -413,7 +294,7 @@ public final class MemoryCells implements Cells {
     @Override
     public Set<String> knownGrantHolders(Instant now) {
         purgeEnded(grantRank, now);
-        Set<String> holding = new HashSet<>();
+        Set<String> holding = new HashSet<>(Math.max(16, (int) Math.min(1 << 30, users.mappingCount() * 4 / 3 + 1)));
         users.forEach((name, u) -> {
             Instant last = u.index.lastGrant();
             if (last != null && last.isAfter(now)) {
@@ -456,13 +337,35 @@ public final class MemoryCells implements Cells {
         u.index.remove(kind, id);
     }
 
-    /** After a put, holding no lock: what ended goes, then, while over the bound, the largest user's soonest entry. */
-    private void makeRoom(Rank rank, Object keep) {
+    /**
+     * After {@code owner}'s put of {@code keep}, holding no lock: what ended goes, then, while over the bound, the
+     * soonest-ending entry of a user holding the most: {@code owner} when they are one of those (a flood pays for
+     * itself, and two puts at once seldom reach for the same user), else whoever has held that many longest.
+     */
+    private void makeRoom(Rank<User> rank, Object keep, User owner) {
         purgeEnded(rank, clock.instant());
-        List<String> candidates = new ArrayList<>(4);
+        if (rank.size() <= maxEntries) {
+            return;
+        }
+        List<User> candidates = new ArrayList<>(4);
         while (rank.size() > maxEntries) {
             candidates.clear();
+            // The owner's count is read without their lock (a moment old at worst): checked again under it. They can
+            // give only while they hold one besides the entry just put.
+            int owned = Math.min(owner.index.count(rank.kind), rank.top());
+            if (owned > 1 && owned >= rank.highestBound()) {
+                // No one holds more than the bound: the owner is among those holding the most.
+                candidates.add(owner);
+                if (dropFromOneOf(rank, candidates, owned, keep)) {
+                    continue;
+                }
+                candidates.clear();
+            }
             int level = rank.largest(candidates, 4);
+            if (level > 0 && owned > 1 && owned >= level && candidates.get(0) != owner) {
+                candidates.remove(owner);
+                candidates.add(0, owner);
+            }
             if (level == 0 || !dropFromOneOf(rank, candidates, level, keep)) {
                 return; // nothing else to give up: every other entry went meanwhile
             }
@@ -473,13 +376,9 @@ public final class MemoryCells implements Cells {
      * Drops the soonest-ending entry (never {@code keep}) of the first of {@code candidates} still holding {@code level}
      * entries whose lock is free; when all are busy, waits for the first busy one. {@code false}: none could give.
      */
-    private boolean dropFromOneOf(Rank rank, List<String> candidates, int level, Object keep) {
+    private boolean dropFromOneOf(Rank<User> rank, List<User> candidates, int level, Object keep) {
         User busy = null;
-        for (String name : candidates) {
-            User u = users.get(name);
-            if (u == null) {
-                continue;
-            }
+        for (User u : candidates) {
             if (!u.tryLock()) {
                 busy = busy == null ? u : busy;
                 continue;
@@ -493,6 +392,18 @@ public final class MemoryCells implements Cells {
             }
         }
         if (busy != null) {
+            // Its holder lets go within a few steps (user locks are held for map and list updates only): spin a
+            // little before parking this thread, which on a busy machine costs more than the whole put.
+            for (int spin = 0; spin < 256; spin++) {
+                if (busy.tryLock()) {
+                    try {
+                        return dropSoonest(busy, rank, level, keep) || true;
+                    } finally {
+                        unlock(busy);
+                    }
+                }
+                Thread.onSpinWait();
+            }
             busy.lock();
             try {
                 return dropSoonest(busy, rank, level, keep) || true; // changed meanwhile: the caller looks again
@@ -503,8 +414,8 @@ public final class MemoryCells implements Cells {
         return false;
     }
 
-    private boolean dropSoonest(User u, Rank rank, int level, Object keep) {
-        if (u.retired || u.index.count(rank.kind) < Math.min(level, rank.byCount.length() - 1)) {
+    private boolean dropSoonest(User u, Rank<User> rank, int level, Object keep) {
+        if (u.retired || u.index.count(rank.kind) < Math.min(level, rank.top())) {
             return false; // no longer among the largest
         }
         Object victim = u.index.soonest(rank.kind, keep);
@@ -516,14 +427,15 @@ public final class MemoryCells implements Cells {
     }
 
     /** Drops every entry that ended at {@code now}, in the order they ended; O(log n) each. */
-    private void purgeEnded(Rank rank, Instant now) {
+    private void purgeEnded(Rank<User> rank, Instant now) {
         for (Rank.Slot s = rank.first(); s != null && !s.end().isAfter(now); s = rank.first()) {
             User u = users.get(s.user());
             boolean dropped = false;
             if (u != null) { // a retired record's index is empty: the slot is stale
                 u.lock();
                 try {
-                    if (!u.retired && s.end().equals(u.index.endOf(s.id()))) {
+                    UserIndex.Mark m = u.retired ? null : u.index.markOf(s.id());
+                    if (m != null && m.place() == s.seq()) {
                         drop(u, rank.kind, s.id());
                         dropped = true;
                     }

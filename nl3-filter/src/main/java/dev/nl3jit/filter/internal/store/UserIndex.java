@@ -30,19 +30,24 @@ public final class UserIndex {
      */
     interface Watcher {
         /**
-         * {@code id} of {@code kind} changed: {@code before} its end until now ({@code null}: new), {@code after} its end
-         * from now ({@code null}: removed); {@code count} entries of its kind after the change.
+         * {@code id} of {@code kind} changed: {@code before} its end and place until now ({@code null}: new),
+         * {@code after} its end from now ({@code null}: removed); {@code count} entries of its kind after the change.
+         * Returns the entry's place from now (kept with it, and told back with its next change).
          */
-        void changed(char kind, Object id, Instant before, Instant after, int count);
+        long changed(char kind, Object id, Mark before, Instant after, int count);
     }
 
-    private static final Watcher NONE = (kind, id, before, after, count) -> {
-    };
+    private static final Watcher NONE = (kind, id, before, after, count) -> 0;
+
+    /** When an entry ends, and its place in the watcher's order ({@code 0} without a watcher). */
+    record Mark(Instant end, long place) {
+    }
 
     /** When each ends, by id: a grant key ({@link #GRANT}) or a ticket ({@link #PENDING}), never equal. */
-    private final Map<Object, Instant> entries = new HashMap<>();
+    private final Map<Object, Mark> entries = new HashMap<>();
     private final Watcher watcher;
     private int grants;
+    private int tickets;
     private boolean changed;
     /** When the last grant ({@code null}: none) and the last entry end; read without the owner's lock in memory. */
     private volatile Instant lastGrant;
@@ -111,6 +116,12 @@ public final class UserIndex {
 
     /** When {@code id} ends, {@code null}: not here. */
     Instant endOf(Object id) {
+        Mark m = entries.get(id);
+        return m == null ? null : m.end();
+    }
+
+    /** When {@code id} ends and its place, {@code null}: not here. */
+    Mark markOf(Object id) {
         return entries.get(id);
     }
 
@@ -119,10 +130,11 @@ public final class UserIndex {
         if (end.equals(lastAny) || end.equals(lastGrant)) {
             Instant grant = null;
             Instant any = null;
-            for (Map.Entry<Object, Instant> e : entries.entrySet()) {
-                any = any == null || e.getValue().isAfter(any) ? e.getValue() : any;
-                if (e.getKey() instanceof GrantKey && (grant == null || e.getValue().isAfter(grant))) {
-                    grant = e.getValue();
+            for (Map.Entry<Object, Mark> e : entries.entrySet()) {
+                Instant t = e.getValue().end();
+                any = any == null || t.isAfter(any) ? t : any;
+                if (e.getKey() instanceof GrantKey && (grant == null || t.isAfter(grant))) {
+                    grant = t;
                 }
             }
             lastGrant = grant;
@@ -145,7 +157,7 @@ public final class UserIndex {
 
     List<Entry> entries() {
         List<Entry> all = new ArrayList<>(entries.size());
-        entries.forEach((id, end) -> all.add(new Entry(kind(id), end, id)));
+        entries.forEach((id, m) -> all.add(new Entry(kind(id), m.end(), id)));
         return all;
     }
 
@@ -158,23 +170,25 @@ public final class UserIndex {
         if (kind != kind(id)) {
             throw new IllegalArgumentException("a grant's id is its grant key, a ticket's its ticket");
         }
-        Instant before = entries.put(id, end);
+        Mark before = entries.get(id);
         if (before == null) {
-            grants += kind == GRANT ? 1 : 0;
-        } else if (!before.equals(end)) {
-            gone(before);
+            count(kind, 1);
+        }
+        long place = watcher.changed(kind, id, before, end, count(kind));
+        entries.put(id, new Mark(end, place));
+        if (before != null && !before.end().equals(end)) {
+            gone(before.end());
         }
         came(kind, end);
         changed = true;
-        watcher.changed(kind, id, before, end, count(kind));
     }
 
     void remove(char kind, Object id) {
-        Instant before;
+        Mark before;
         if (kind == kind(id) && (before = entries.remove(id)) != null) {
-            grants -= kind == GRANT ? 1 : 0;
+            count(kind, -1);
             changed = true;
-            gone(before);
+            gone(before.end());
             watcher.changed(kind, id, before, null, count(kind));
         }
     }
@@ -186,8 +200,16 @@ public final class UserIndex {
         return all;
     }
 
+    private void count(char kind, int by) {
+        if (kind == GRANT) {
+            grants += by;
+        } else {
+            tickets += by;
+        }
+    }
+
     int count(char kind) {
-        return kind == GRANT ? grants : entries.size() - grants;
+        return kind == GRANT ? grants : tickets;
     }
 
     /** Removes and returns the soonest-ending entries of {@code kind} beyond the first {@code keep}. */
@@ -197,9 +219,9 @@ public final class UserIndex {
             return List.of();
         }
         List<Entry> ofKind = new ArrayList<>(n);
-        entries.forEach((id, end) -> {
+        entries.forEach((id, m) -> {
             if (kind(id) == kind) {
-                ofKind.add(new Entry(kind, end, id));
+                ofKind.add(new Entry(kind, m.end(), id));
             }
         });
         ofKind.sort(Comparator.comparing(Entry::end).reversed());
@@ -211,9 +233,9 @@ public final class UserIndex {
     /** Removes and returns the entries that ended before {@code now}. */
     List<Entry> removeEnded(Instant now) {
         List<Entry> ended = new ArrayList<>();
-        entries.forEach((id, end) -> {
-            if (!end.isAfter(now)) {
-                ended.add(new Entry(kind(id), end, id));
+        entries.forEach((id, m) -> {
+            if (!m.end().isAfter(now)) {
+                ended.add(new Entry(kind(id), m.end(), id));
             }
         });
         ended.forEach(e -> remove(e.kind(), e.id()));
@@ -224,10 +246,11 @@ public final class UserIndex {
     Object soonest(char kind, Object keep) {
         Object best = null;
         Instant bestEnd = null;
-        for (Map.Entry<Object, Instant> e : entries.entrySet()) {
-            if (kind(e.getKey()) == kind && !e.getKey().equals(keep) && (bestEnd == null || e.getValue().isBefore(bestEnd))) {
+        for (Map.Entry<Object, Mark> e : entries.entrySet()) {
+            Instant end = e.getValue().end();
+            if ((bestEnd == null || end.isBefore(bestEnd)) && kind(e.getKey()) == kind && !e.getKey().equals(keep)) {
                 best = e.getKey();
-                bestEnd = e.getValue();
+                bestEnd = end;
             }
         }
         return best;
@@ -236,8 +259,8 @@ public final class UserIndex {
     /** The keys of the grants that end after {@code now}. */
     java.util.Set<GrantKey> grantsAfter(Instant now) {
         java.util.Set<GrantKey> keys = new java.util.HashSet<>();
-        entries.forEach((id, end) -> {
-            if (id instanceof GrantKey k && end.isAfter(now)) {
+        entries.forEach((id, m) -> {
+            if (id instanceof GrantKey k && m.end().isAfter(now)) {
                 keys.add(k);
             }
         });
