@@ -295,9 +295,9 @@ public final class MemoryCells implements Cells {
     public Set<String> knownGrantHolders(Instant now) {
         purgeEnded(grantRank, now);
         Set<String> holding = new HashSet<>(Math.max(16, (int) Math.min(1 << 30, users.mappingCount() * 4 / 3 + 1)));
+        long at = UserIndex.epochNanos(now);
         users.forEach((name, u) -> {
-            Instant last = u.index.lastGrant();
-            if (last != null && last.isAfter(now)) {
+            if (u.index.holdsGrantAfter(at)) {
                 holding.add(name);
             }
         });

@@ -56,7 +56,8 @@ final class Rank<U> {
 
         /** One of a level's lists; guarded by itself. */
         private static final class Chain<U> {
-            Place<U> head;
+            /** Read without the lock by {@link #first} and {@link #isEmpty}: a moment old at worst. */
+            volatile Place<U> head;
             Place<U> tail;
         }
 
@@ -108,42 +109,42 @@ final class Rank<U> {
             }
         }
 
+        /** Whether no user is here; without a lock (the heads are volatile). */
         boolean isEmpty() {
             for (Chain<U> l : lists) {
-                synchronized (l) {
-                    if (l.head != null) {
-                        return false;
-                    }
+                if (l.head != null) {
+                    return false;
                 }
             }
             return true;
         }
 
-        /** Up to {@code n} users, oldest here first: the oldest of each list's first {@code n}. */
+        /**
+         * Up to {@code n} users, oldest here first, from the lists' heads (each list is oldest first, so the oldest here
+         * is one of them), read without a lock: a candidate may have moved meanwhile, which its user's lock tells.
+         */
         @SuppressWarnings("unchecked")
         void first(List<U> into, int n) {
-            Place<U>[] found = new Place[STRIPES * n];
-            long[] since = new long[STRIPES * n];
+            Place<U>[] heads = new Place[STRIPES];
+            long[] since = new long[STRIPES];
             int count = 0;
             for (Chain<U> l : lists) {
-                synchronized (l) {
-                    int i = 0;
-                    for (Place<U> p = l.head; p != null && i < n; p = p.next, i++) {
-                        found[count] = p;
-                        since[count++] = p.since;
-                    }
+                Place<U> h = l.head;
+                if (h != null) {
+                    heads[count] = h;
+                    since[count++] = h.since;
                 }
             }
-            for (int k = 0; k < n && k < count; k++) { // a selection over at most STRIPES * n
+            for (int k = 0; k < n && k < count; k++) { // a selection over at most STRIPES heads
                 int min = k;
                 for (int j = k + 1; j < count; j++) {
                     if (since[j] < since[min]) {
                         min = j;
                     }
                 }
-                Place<U> p = found[min];
-                found[min] = found[k];
-                found[k] = p;
+                Place<U> p = heads[min];
+                heads[min] = heads[k];
+                heads[k] = p;
                 long t = since[min];
                 since[min] = since[k];
                 since[k] = t;

@@ -51,6 +51,8 @@ public final class UserIndex {
     private boolean changed;
     /** When the last grant ({@code null}: none) and the last entry end; read without the owner's lock in memory. */
     private volatile Instant lastGrant;
+    /** {@link #lastGrant} in nanoseconds of the epoch ({@link Long#MIN_VALUE}: none), for the listing's cheap read. */
+    private volatile long lastGrantNanos = Long.MIN_VALUE;
     private volatile Instant lastAny;
 
     UserIndex() {
@@ -108,6 +110,23 @@ public final class UserIndex {
         return lastGrant;
     }
 
+    /** Whether a grant of the index ends after {@code epochNanos} (see {@link #epochNanos}); safe without the lock. */
+    boolean holdsGrantAfter(long epochNanos) {
+        return lastGrantNanos > epochNanos;
+    }
+
+    /** {@code t} in nanoseconds of the epoch, saturated far from it (beyond the year 2262 or before 1677). */
+    static long epochNanos(Instant t) {
+        long s = t.getEpochSecond();
+        if (s >= Long.MAX_VALUE / 1_000_000_000L) {
+            return Long.MAX_VALUE;
+        }
+        if (s <= Long.MIN_VALUE / 1_000_000_000L) {
+            return Long.MIN_VALUE + 1;
+        }
+        return s * 1_000_000_000L + t.getNano();
+    }
+
     /** When the last of its entries ends: the index itself ends then. */
     Instant end() {
         Instant any = lastAny;
@@ -138,6 +157,7 @@ public final class UserIndex {
                 }
             }
             lastGrant = grant;
+            lastGrantNanos = grant == null ? Long.MIN_VALUE : epochNanos(grant);
             lastAny = any;
         }
     }
@@ -148,6 +168,7 @@ public final class UserIndex {
         }
         if (kind == GRANT && (lastGrant == null || end.isAfter(lastGrant))) {
             lastGrant = end;
+            lastGrantNanos = epochNanos(end);
         }
     }
 
