@@ -84,7 +84,8 @@ public interface Cells extends AutoCloseable {
 
     /**
      * The users holding a grant live at {@code now}, when these cells know it exactly (each grant leaves its owner's
-     * index as it goes, as in memory); {@code null}: they do not, and the ledger reads the grants.
+     * index as it goes, as in memory), possibly as a view read as it is used (not to be kept); {@code null}: they do
+     * not, and the ledger reads the grants.
      */
     default Set<String> knownGrantHolders(java.time.Instant now) {
         return null;

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -290,18 +289,77 @@ public final class MemoryCells implements Cells {
         return all;
     }
 
-    /** Exact here: a grant leaves its owner's index when it goes, so an index's last grant is a grant held. */
+    /**
+     * Exact here: a grant leaves its owner's index when it goes, so an index's last grant is a grant held. A view of the
+     * users' records, read as it is used (no copy of 10,000 names every look): a user whose last grant ends after
+     * {@code now} is in it.
+     */
     @Override
     public Set<String> knownGrantHolders(Instant now) {
         purgeEnded(grantRank, now);
-        Set<String> holding = new HashSet<>(Math.max(16, (int) Math.min(1 << 30, users.mappingCount() * 4 / 3 + 1)));
-        long at = UserIndex.epochNanos(now);
-        users.forEach((name, u) -> {
-            if (u.index.holdsGrantAfter(at)) {
-                holding.add(name);
+        return new Holding(UserIndex.epochNanos(now));
+    }
+
+    /** The users holding a grant that ends after {@code at} (nanoseconds of the epoch), read from their records. */
+    private final class Holding extends java.util.AbstractSet<String> {
+        private final long at;
+        /** Counted once, when first asked. */
+        private int size = -1;
+
+        Holding(long at) {
+            this.at = at;
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            User u = o instanceof String name ? users.get(name) : null;
+            return u != null && u.index.holdsGrantAfter(at);
+        }
+
+        @Override
+        public java.util.Iterator<String> iterator() {
+            java.util.Iterator<User> all = users.values().iterator();
+            return new java.util.Iterator<>() {
+                private String next = advance();
+
+                private String advance() {
+                    while (all.hasNext()) {
+                        User u = all.next();
+                        if (u.index.holdsGrantAfter(at)) {
+                            return u.name;
+                        }
+                    }
+                    return null;
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return next != null;
+                }
+
+                @Override
+                public String next() {
+                    if (next == null) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    String n = next;
+                    next = advance();
+                    return n;
+                }
+            };
+        }
+
+        @Override
+        public int size() {
+            if (size < 0) {
+                int n = 0;
+                for (User u : users.values()) {
+                    n += u.index.holdsGrantAfter(at) ? 1 : 0;
+                }
+                size = n;
             }
-        });
-        return holding;
+            return size;
+        }
     }
 
     @Override
