@@ -391,7 +391,17 @@ public final class MemoryCells implements Cells {
 
     /** Takes {@code id} of {@code u} out of its map and its index; under {@code u}'s lock. */
     private void drop(User u, char kind, Object id) {
-        (kind == UserIndex.GRANT ? grants : tickets).remove(id);
+        UserIndex.Mark m = u.index.markOf(id);
+        if (m != null) {
+            // Only the value this entry stands for: a put of the same key stores its cell before it is indexed, so a
+            // cell that ends otherwise is that newer value, and its own index change follows.
+            Instant end = m.end();
+            if (kind == UserIndex.GRANT) {
+                grants.computeIfPresent((GrantKey) id, (k, v) -> v.until().equals(end) ? null : v);
+            } else {
+                tickets.computeIfPresent((String) id, (k, v) -> v.keepUntil().equals(end) ? null : v);
+            }
+        }
         u.index.remove(kind, id);
     }
 

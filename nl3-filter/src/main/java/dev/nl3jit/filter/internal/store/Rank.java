@@ -138,7 +138,7 @@ final class Rank<U> {
             for (int k = 0; k < n && k < count; k++) { // a selection over at most STRIPES heads
                 int min = k;
                 for (int j = k + 1; j < count; j++) {
-                    if (since[j] < since[min]) {
+                    if (since[j] - since[min] < 0) { // nanoTime: compared by difference
                         min = j;
                     }
                 }
