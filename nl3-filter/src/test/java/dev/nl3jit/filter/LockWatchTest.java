@@ -282,25 +282,7 @@ class LockWatchTest {
         Nl3Settings settings = Nl3Settings.fromMap(Fixtures.settings(sandbox, "ADMIN_ACCESS", "nl3.max-status-calls", "20",
                 "nl3.lock-recheck", "1s"));
         Nl3Client client = new Nl3Client(settings, new TokenMinter(settings, CLOCK), http);
-        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(LockWatch.class.getName());
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel() == java.util.logging.Level.WARNING) {
-                    warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        jul.addHandler(handler);
+        List<String> warnings = warningsOf(LockWatch.class);
         try (LockWatch short1 = new LockWatch(store, client, CLOCK, settings, new Events(events::add, CLOCK))) {
             for (int i = 0; i < 100; i++) {
                 grant("user" + i);
@@ -313,7 +295,7 @@ class LockWatchTest {
             assertTrue(busiest <= 18, busiest + " lock checks within 800 ms with 20 a second, 2 kept for users");
             assertEquals(112, client.budget().lockRecheckNeed(), "100 users every second, and a tenth to spare");
         } finally {
-            jul.removeHandler(handler);
+            stopWatching(LockWatch.class);
         }
         assertTrue(warnings.stream().anyMatch(w -> w.contains("100 users hold grants") && w.contains("nl3.max-status-calls=20")
                 && w.contains("raise nl3.max-status-calls to at least 126")), "warnings: " + warnings);
