@@ -345,8 +345,9 @@ public final class LockWatch implements AutoCloseable {
             if (!closing) {
                 String cause = e instanceof ApprovalStoreException a ? a.causeKey() : e.getClass().getName();
                 failures.warn("record-" + cause, "lock re-check: NL3 answered, but the store did not take the answer "
-                        + "({0}); this look makes no more re-checks, and those not recorded are asked again at the next",
-                        e.toString());
+                        + "({0}); this look makes no more re-checks, and those not recorded are asked again at the next. "
+                        + "Check that the store (nl3.store) is reachable and answers within nl3.store-timeout; until it "
+                        + "does, the grant path fails closed", e.toString());
             }
             return true; // NL3 answered: the store's failure is no outage of NL3
         }

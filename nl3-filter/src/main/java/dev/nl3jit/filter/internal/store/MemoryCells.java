@@ -353,8 +353,8 @@ public final class MemoryCells implements Cells {
         public int size() {
             if (size < 0) {
                 int n = 0;
-                for (User u : users.values()) {
-                    n += u.index.holdsGrantAfter(at) ? 1 : 0;
+                for (java.util.Iterator<String> it = iterator(); it.hasNext(); it.next()) {
+                    n++;
                 }
                 size = n;
             }
